@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The exercise table (contract section 3), names, thresholds (section 5)
+ * and the per-rep fault rules.  A new exercise is one more row here.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/error.h"
+#include "hipform/exercise.h"
+
+static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
+	[HF_EX_HIP_LIFT] = {
+		.id = HF_EX_HIP_LIFT,
+		.name = "hip_lift",
+		.title = "Hip lift",
+		.sided = false,
+		.axis = HF_AXIS_TILT,
+		.sign_left = -1.0, /* posterior tilt as the hips rise */
+		.sign_right = -1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+			  HF_FAULT_BIT(HF_FAULT_SHALLOW) |
+			  HF_FAULT_BIT(HF_FAULT_HIP_DROP) |
+			  HF_FAULT_BIT(HF_FAULT_RUSHED),
+		.posture_left = HF_POSTURE_SUPINE,
+		.posture_right = HF_POSTURE_SUPINE,
+	},
+	[HF_EX_CLAM_SHELL] = {
+		.id = HF_EX_CLAM_SHELL,
+		.name = "clam_shell",
+		.title = "Clam shell",
+		.sided = true,
+		.axis = HF_AXIS_ROTATION,
+		.sign_left = 1.0,  /* left leg on top: left side rolls back */
+		.sign_right = -1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+			  HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK) |
+			  HF_FAULT_BIT(HF_FAULT_RUSHED),
+		.posture_left = HF_POSTURE_SIDE_RIGHT,  /* lying on the right side */
+		.posture_right = HF_POSTURE_SIDE_LEFT,
+	},
+};
+
+const struct hf_exercise_info *hf_exercise_info(enum hf_exercise ex)
+{
+	if (ex < 0 || ex >= HF_EX_COUNT)
+		return NULL;
+	return &exercises[ex];
+}
+
+enum hf_exercise hf_exercise_from_name(const char *name)
+{
+	for (int i = 0; name && i < HF_EX_COUNT; i++)
+		if (strcmp(exercises[i].name, name) == 0)
+			return (enum hf_exercise)i;
+	return HF_EX_NONE;
+}
+
+enum hf_exercise hf_exercise_for_posture(enum hf_posture p, enum hf_side *side)
+{
+	for (int i = 0; i < HF_EX_COUNT; i++) {
+		const struct hf_exercise_info *e = &exercises[i];
+		if (e->posture_left == p) {
+			*side = e->sided ? HF_SIDE_LEFT : HF_SIDE_NONE;
+			return e->id;
+		}
+		if (e->sided && e->posture_right == p) {
+			*side = HF_SIDE_RIGHT;
+			return e->id;
+		}
+	}
+	*side = HF_SIDE_NONE;
+	return HF_EX_NONE;
+}
+
+double hf_exercise_sign(enum hf_exercise ex, enum hf_side side)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(ex);
+
+	if (!e)
+		return 1.0;
+	return side == HF_SIDE_RIGHT ? e->sign_right : e->sign_left;
+}
+
+const char *hf_side_name(enum hf_side s)
+{
+	return s == HF_SIDE_LEFT ? "left" : s == HF_SIDE_RIGHT ? "right" : NULL;
+}
+
+enum hf_side hf_side_from_name(const char *name)
+{
+	if (name && strcmp(name, "left") == 0)
+		return HF_SIDE_LEFT;
+	if (name && strcmp(name, "right") == 0)
+		return HF_SIDE_RIGHT;
+	return HF_SIDE_NONE;
+}
+
+static const char *const posture_names[HF_POSTURE_COUNT] = {
+	[HF_POSTURE_UNKNOWN] = "unknown",
+	[HF_POSTURE_UPRIGHT] = "upright",
+	[HF_POSTURE_SUPINE] = "supine",
+	[HF_POSTURE_PRONE] = "prone",
+	[HF_POSTURE_SIDE_RIGHT] = "side_right",
+	[HF_POSTURE_SIDE_LEFT] = "side_left",
+};
+
+const char *hf_posture_name(enum hf_posture p)
+{
+	if (p < 0 || p >= HF_POSTURE_COUNT)
+		return "unknown";
+	return posture_names[p];
+}
+
+static const char *const fault_names[HF_FAULT_COUNT] = {
+	[HF_FAULT_SHORT_HOLD] = "short_hold",
+	[HF_FAULT_SHALLOW] = "shallow",
+	[HF_FAULT_HIP_DROP] = "hip_drop",
+	[HF_FAULT_PELVIS_ROLLBACK] = "pelvis_rollback",
+	[HF_FAULT_RUSHED] = "rushed",
+};
+
+const char *hf_fault_name(enum hf_fault f)
+{
+	if (f < 0 || f >= HF_FAULT_COUNT)
+		return "unknown";
+	return fault_names[f];
+}
+
+enum hf_fault hf_fault_from_name(const char *name)
+{
+	for (int i = 0; name && i < HF_FAULT_COUNT; i++)
+		if (strcmp(fault_names[i], name) == 0)
+			return (enum hf_fault)i;
+	return HF_FAULT_COUNT;
+}
+
+const struct hf_thresholds hf_thresholds_default = {
+	.hold_target_s = 2.0,
+	.shallow_deg = 15.0,
+	.hip_drop_deg = 5.0,
+	.rollback_deg = 10.0,
+	.rushed_s = 0.5,
+	.rep_min_deg = 1.0,
+	.rep_min_fraction = 0.25,
+	.rep_min_duration_s = 0.6,
+	.set_gap_s = 8.0,
+	.baseline_s = 2.0,
+	.start_fraction = 0.10,
+	.hold_fraction = 0.90,
+};
+
+#define THRESHOLD(field) { #field, offsetof(struct hf_thresholds, field) }
+static const struct {
+	const char *key;
+	size_t offset;
+} threshold_keys[] = {
+	THRESHOLD(hold_target_s),    THRESHOLD(shallow_deg),
+	THRESHOLD(hip_drop_deg),     THRESHOLD(rollback_deg),
+	THRESHOLD(rushed_s),         THRESHOLD(rep_min_deg),
+	THRESHOLD(rep_min_fraction), THRESHOLD(rep_min_duration_s),
+	THRESHOLD(set_gap_s),        THRESHOLD(baseline_s),
+	THRESHOLD(start_fraction),   THRESHOLD(hold_fraction),
+};
+#define N_THRESHOLDS (sizeof threshold_keys / sizeof threshold_keys[0])
+
+const char *const *hf_thresholds_keys(void)
+{
+	static const char *keys[N_THRESHOLDS + 1];
+
+	for (size_t i = 0; i < N_THRESHOLDS; i++)
+		keys[i] = threshold_keys[i].key;
+	keys[N_THRESHOLDS] = NULL;
+	return keys;
+}
+
+int hf_thresholds_set(struct hf_thresholds *t, const char *key, const char *value)
+{
+	char *end;
+	double v;
+
+	if (!t || !key || !value)
+		return HF_ERR_ARG;
+	v = strtod(value, &end);
+	if (end == value || *end != '\0' || !isfinite(v) || v <= 0.0)
+		return HF_ERR_ARG;
+	for (size_t i = 0; i < N_THRESHOLDS; i++) {
+		if (strcmp(threshold_keys[i].key, key) == 0) {
+			*(double *)((char *)t + threshold_keys[i].offset) = v;
+			return HF_OK;
+		}
+	}
+	return HF_ERR_ARG;
+}
+
+uint32_t hf_rep_faults(const struct hf_rep *r, enum hf_exercise ex,
+		       const struct hf_thresholds *t)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(ex);
+	uint32_t f = 0;
+
+	if (!e)
+		return 0;
+	if (r->hold_s < t->hold_target_s)
+		f |= HF_FAULT_BIT(HF_FAULT_SHORT_HOLD);
+	if (r->excursion_deg < t->shallow_deg)
+		f |= HF_FAULT_BIT(HF_FAULT_SHALLOW);
+	if (r->max_abs_rotation_deg > t->hip_drop_deg)
+		f |= HF_FAULT_BIT(HF_FAULT_HIP_DROP);
+	if (r->excursion_deg > t->rollback_deg)
+		f |= HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+	if (r->rise_s < t->rushed_s || r->lower_s < t->rushed_s)
+		f |= HF_FAULT_BIT(HF_FAULT_RUSHED);
+	return f & e->faults;
+}

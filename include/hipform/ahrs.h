@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Orientation filter: integrates the gyro, corrects towards gravity when
+ * the accelerometer reads about 1 g, and tracks the gyro bias while still.
+ * A complementary filter in the manner of Mahony et al., "Nonlinear
+ * complementary filters on the special orthogonal group", IEEE TAC 2008,
+ * with stillness-gated bias averaging.
+ *
+ * The output is q_sensor_to_world with world z up; heading is arbitrary
+ * (no magnetometer) and only relative orientation is used downstream.
+ */
+#ifndef HIPFORM_AHRS_H
+#define HIPFORM_AHRS_H
+
+#include <stdbool.h>
+
+#include "hipform/rotation.h"
+#include "hipform/sample.h"
+
+struct hf_ahrs_settings {
+	double gain;              /* gravity correction, 1/s */
+	double acc_reject_g;      /* no correction when | |a| - 1 | exceeds */
+	double still_gyro_dps;    /* still when |gyro - bias| stays under */
+	double still_acc_g;       /* ... and | |a| - 1 | stays under */
+	double still_min_s;       /* for at least this long */
+	double bias_tau_s;        /* time constant of the bias average */
+	double init_s;            /* averaging time at start-up */
+};
+
+extern const struct hf_ahrs_settings hf_ahrs_default_settings;
+
+struct hf_ahrs {
+	struct hf_ahrs_settings set;
+	struct hf_quat q;         /* sensor to world */
+	double bias_dps[3];
+	double last_t_s;
+	bool started;             /* first sample seen */
+	bool initialised;         /* attitude set from gravity */
+	bool still;
+	double still_since_s;
+	double acc_sum[3], gyro_sum[3];
+	int init_n;
+	double gyro_lp_dps[3];    /* low-passed gyro for stillness */
+};
+
+void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s);
+/* Seed the bias (from a calibration); the filter keeps refining it. */
+void hf_ahrs_set_bias(struct hf_ahrs *a, const double bias_dps[3]);
+/* One sample (already bias/scale corrected by hf_calib_apply()). */
+void hf_ahrs_update(struct hf_ahrs *a, const struct hf_sample *s);
+static inline struct hf_quat hf_ahrs_quat(const struct hf_ahrs *a) { return a->q; }
+static inline bool hf_ahrs_is_still(const struct hf_ahrs *a) { return a->still; }
+
+#endif
