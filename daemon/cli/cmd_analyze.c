@@ -1,1 +1,310 @@
-/* SPDX-License-Identifier: BSD-2-Clause */ /* placeholder: being written */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * hipform analyze (contract section 7): decode a recording, run the same
+ * online analyser the daemon runs, print the section 8 summary.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "hipform/analyzer.h"
+#include "hipform/report.h"
+#include "options.h"
+
+#define STASH_N 64 /* samples held until the CSV rate is known */
+
+struct analyze_opts {
+	const char *file;
+	const char *calibration;
+	const char *config;
+	enum hf_exercise exercise;
+	enum hf_side side;
+	enum hf_format format;
+	double rate_hz;
+	bool json, events;
+	struct hf_thresholds th;
+};
+
+struct analyze_run {
+	const struct analyze_opts *o;
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *an;
+	struct hf_decoder *d;
+	struct hf_report report;
+	struct hf_sample stash[STASH_N];
+	int n_stash;
+	bool failed;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hipform analyze FILE [--exercise hip_lift|clam_shell] [--side left|right]\n"
+		"                        [--calibration CALFILE] [--format csv|witmotion]\n"
+		"                        [--rate HZ] [--json] [--events] [--config FILE]\n"
+		"                        [--threshold KEY=VALUE]...\n"
+		"\n"
+		"Analyse a recording (contract CSV or a raw WitMotion capture; '-' reads\n"
+		"standard input): count reps, time holds, measure pelvic tilt, obliquity and\n"
+		"rotation at each rep's peak, and report form faults.\n"
+		"\n"
+		"  --exercise NAME      every set is NAME; without it, --calibration is needed\n"
+		"                       and each set's exercise and side are recognised\n"
+		"  --side left|right    the working (top) leg, required for clam_shell\n"
+		"  --calibration FILE   a file from 'hipform calibrate'\n"
+		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
+		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
+		"  --json               print the contract JSON summary\n"
+		"  --events             print every analyser event as a JSON line, as it happens\n"
+		"  --config FILE        INI file whose [analysis] section sets thresholds\n"
+		"  --threshold KEY=VAL  set one threshold (repeatable); keys:\n"
+		"                       ");
+	for (const char *const *k = hf_thresholds_keys(); *k; k++)
+		fprintf(f, "%s%s", *k, k[1] ? ", " : "\n");
+	fprintf(f,
+		"\n"
+		"Exit status: 0 success, 1 input that cannot be analysed, 2 usage error.\n");
+}
+
+static int parse_choice(const char *opt, const char *arg, int value, int none)
+{
+	if (value == none)
+		hf_cli_error("%s: unknown value '%s'", opt, arg);
+	return value;
+}
+
+static int parse_args(int argc, char **argv, struct analyze_opts *o)
+{
+	static const struct option longopts[] = {
+		{"exercise", required_argument, NULL, 'e'},
+		{"side", required_argument, NULL, 's'},
+		{"calibration", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"rate", required_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'},
+		{"events", no_argument, NULL, 'E'},
+		{"config", required_argument, NULL, 'C'},
+		{"threshold", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o->exercise = parse_choice("--exercise", optarg,
+						   hf_exercise_from_name(optarg), HF_EX_NONE);
+			if (o->exercise == HF_EX_NONE)
+				return HF_EXIT_USAGE;
+			break;
+		case 's':
+			o->side = parse_choice("--side", optarg, hf_side_from_name(optarg),
+					       HF_SIDE_NONE);
+			if (o->side == HF_SIDE_NONE)
+				return HF_EXIT_USAGE;
+			break;
+		case 'c': o->calibration = optarg; break;
+		case 'f':
+			o->format = parse_choice("--format", optarg,
+						 hf_format_from_name(optarg), HF_FORMAT_UNKNOWN);
+			if (o->format == HF_FORMAT_UNKNOWN)
+				return HF_EXIT_USAGE;
+			break;
+		case 'r':
+			o->rate_hz = strtod(optarg, &end);
+			if (*end || !(o->rate_hz > 0.0 && o->rate_hz <= 10000.0)) {
+				hf_cli_error("--rate: '%s' is not a rate in Hz", optarg);
+				return HF_EXIT_USAGE;
+			}
+			break;
+		case 'j': o->json = true; break;
+		case 'E': o->events = true; break;
+		case 'C': o->config = optarg; break;
+		case 't':
+			if (hf_cli_threshold_arg(&o->th, optarg) != HF_EXIT_OK)
+				return HF_EXIT_USAGE;
+			break;
+		case 'h': usage(stdout); return -1;
+		default: usage(stderr); return HF_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		hf_cli_error("analyze needs exactly one FILE (try 'hipform analyze --help')");
+		return HF_EXIT_USAGE;
+	}
+	o->file = argv[optind];
+	return HF_EXIT_OK;
+}
+
+static int check_args(const struct analyze_opts *o)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(o->exercise);
+
+	if (o->exercise == HF_EX_NONE && !o->calibration) {
+		hf_cli_error("analyze without --exercise needs --calibration (to recognise exercises)");
+		return HF_EXIT_USAGE;
+	}
+	if (e && e->sided && o->side == HF_SIDE_NONE) {
+		hf_cli_error("--exercise %s needs --side left|right (the working leg)", e->name);
+		return HF_EXIT_USAGE;
+	}
+	if (e && !e->sided && o->side != HF_SIDE_NONE) {
+		hf_cli_error("--side does not apply to %s", e->name);
+		return HF_EXIT_USAGE;
+	}
+	return HF_EXIT_OK;
+}
+
+static void print_event(const struct hf_event *ev)
+{
+	json_object *o = json_object_new_object();
+	const struct hf_exercise_info *e = hf_exercise_info(ev->exercise);
+
+	json_object_object_add(o, "event", json_object_new_string(hf_event_type_name(ev->type)));
+	json_object_object_add(o, "t_s", json_object_new_double(ev->t_s));
+	json_object_object_add(o, "set", json_object_new_int(ev->set_index));
+	if (e)
+		json_object_object_add(o, "exercise", json_object_new_string(e->name));
+	if (ev->rep_index >= 0)
+		json_object_object_add(o, "rep", json_object_new_int(ev->rep_index + 1));
+	if (ev->type == HF_EVENT_FAULT) {
+		json_object_object_add(o, "code", json_object_new_string(hf_fault_name(ev->fault)));
+		json_object_object_add(o, "value", json_object_new_double(ev->value));
+	}
+	if (ev->rep)
+		json_object_object_add(o, "rep_summary", hf_json_rep(ev->rep));
+	if (ev->set)
+		json_object_object_add(o, "set_summary", hf_json_set(ev->set));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct analyze_run *run = user;
+
+	if (run->o->events)
+		print_event(ev);
+	if (ev->type == HF_EVENT_SET && hf_report_add_set(&run->report, ev->set) != 0)
+		run->failed = true;
+}
+
+static void start_analyzer(struct analyze_run *run)
+{
+	run->cfg.rate_hz = run->d->rate_hz;
+	run->an = hf_analyzer_new(&run->cfg, on_event, run);
+	if (!run->an) {
+		run->failed = true;
+		return;
+	}
+	for (int i = 0; i < run->n_stash; i++)
+		hf_analyzer_update(run->an, &run->stash[i]);
+	run->n_stash = 0;
+}
+
+static void on_sample(const struct hf_sample *s, void *user)
+{
+	struct analyze_run *run = user;
+
+	if (run->failed)
+		return;
+	if (!run->an && run->n_stash < STASH_N) {
+		run->stash[run->n_stash++] = *s;
+		if (run->n_stash < STASH_N)
+			return;
+	}
+	if (!run->an)
+		start_analyzer(run);
+	if (run->an)
+		hf_analyzer_update(run->an, s);
+}
+
+static int print_result(struct analyze_run *run)
+{
+	struct hf_input_info in;
+	json_object *doc;
+
+	hf_input_info_from_decoder(&in, run->d);
+	if (run->o->events)
+		return HF_EXIT_OK;
+	if (!run->o->json) {
+		hf_report_print_text(stdout, &in, run->cfg.calib.has_mounting, &run->report);
+		return HF_EXIT_OK;
+	}
+	doc = hf_json_report(&in, run->cfg.calib.has_mounting, &run->report);
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	return HF_EXIT_OK;
+}
+
+static int run_analysis(const struct analyze_opts *o, struct analyze_run *run,
+			struct hf_decoder *d)
+{
+	int r;
+
+	r = hf_cli_decode_file(o->file, o->format, o->rate_hz, d, on_sample, run);
+	if (r != HF_EXIT_OK)
+		return r;
+	if (!run->an && !run->failed && run->n_stash > 0)
+		start_analyzer(run);
+	if (run->failed) {
+		hf_cli_error("%s: analysis failed (out of memory)", o->file);
+		return HF_EXIT_INPUT;
+	}
+	if (d->stats.samples == 0) {
+		hf_cli_error("%s: no samples found (%llu bad lines, %llu bad packets)", o->file,
+			     (unsigned long long)d->stats.bad_lines,
+			     (unsigned long long)d->stats.bad_packets);
+		return HF_EXIT_INPUT;
+	}
+	hf_analyzer_finish(run->an);
+	return print_result(run);
+}
+
+int hf_cmd_analyze(int argc, char **argv)
+{
+	struct analyze_opts o = {.exercise = HF_EX_NONE, .th = hf_thresholds_default};
+	struct analyze_run run = {.o = &o};
+	struct hf_decoder d;
+	int r = parse_args(argc, argv, &o);
+
+	if (r < 0)
+		return HF_EXIT_OK;
+	if (r != HF_EXIT_OK || (r = check_args(&o)) != HF_EXIT_OK)
+		return r;
+	if (o.format == HF_FORMAT_WITMOTION && o.rate_hz <= 0.0) {
+		hf_cli_error("--rate HZ is required for raw WitMotion captures");
+		return HF_EXIT_USAGE;
+	}
+	hf_analyzer_config_default(&run.cfg);
+	if (o.config && (r = hf_cli_load_config(o.config, &o.th)) != HF_EXIT_OK)
+		return r;
+	/* command-line thresholds win over the file: parse them again */
+	if (o.config) {
+		struct analyze_opts again = o;
+		parse_args(argc, argv, &again);
+		o.th = again.th;
+	}
+	if (o.calibration && (r = hf_cli_load_calibration(o.calibration, &run.cfg.calib)) != HF_EXIT_OK)
+		return r;
+	if (o.exercise == HF_EX_NONE && !run.cfg.calib.has_mounting) {
+		hf_cli_error("%s has no [mounting]: give --exercise, or calibrate with the standing and hip-hinge procedure",
+			     o.calibration);
+		return HF_EXIT_INPUT;
+	}
+	run.cfg.exercise = o.exercise;
+	run.cfg.side = o.side;
+	run.cfg.thresholds = o.th;
+	run.d = &d;
+	hf_report_init(&run.report);
+	r = run_analysis(&o, &run, &d);
+	hf_analyzer_free(run.an);
+	hf_report_free(&run.report);
+	return r;
+}

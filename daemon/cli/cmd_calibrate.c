@@ -1,1 +1,188 @@
-/* SPDX-License-Identifier: BSD-2-Clause */ /* placeholder: being written */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * hipform calibrate (contract sections 6 and 7): estimate gyro bias and
+ * the sensor-to-pelvis mounting from a recording of the procedure, and
+ * write a calibration file (atomically: a temporary file renamed over).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "hipform/calib.h"
+#include "hipform/error.h"
+#include "options.h"
+
+struct sample_vec {
+	struct hf_sample *v;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hipform calibrate FILE -o CALFILE [--format csv|witmotion] [--rate HZ]\n"
+		"\n"
+		"Make a calibration file from a recording of the calibration procedure:\n"
+		"stand upright and still for at least 3 s, tip the pelvis forward (a hip\n"
+		"hinge of 20-45 degrees) and back three times, then stand still again.\n"
+		"The file holds the gyroscope bias and the sensor-to-pelvis mounting; give\n"
+		"it to 'hipform analyze --calibration' or to hipformd.\n"
+		"\n"
+		"  -o, --output CALFILE  where to write the calibration\n"
+		"  --format FORMAT       csv or witmotion (default: detected)\n"
+		"  --rate HZ             sample rate; required for raw WitMotion captures\n"
+		"\n"
+		"Exit status: 0 success, 1 recording that cannot be used, 2 usage error.\n");
+}
+
+static void collect(const struct hf_sample *s, void *user)
+{
+	struct sample_vec *sv = user;
+
+	if (sv->nomem)
+		return;
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? 2 * sv->cap : 4096;
+		void *p = realloc(sv->v, cap * sizeof *sv->v);
+		if (!p) {
+			sv->nomem = true;
+			return;
+		}
+		sv->v = p;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = *s;
+}
+
+static int write_atomically(const char *path, const char *text)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	if (fputs(text, f) == EOF || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		int e = errno;
+		fclose(f);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct hf_calib *c, const struct hf_calib_report *rep,
+			  const char *out)
+{
+	printf("Gyro bias: %.3f %.3f %.3f deg/s (from %.1f s standing still)\n",
+	       c->gyro_bias_dps[0], c->gyro_bias_dps[1], c->gyro_bias_dps[2], rep->still_s);
+	printf("Hip hinges found: %d; hinge axis agreement %.1f deg; standing repeat %.1f deg\n",
+	       rep->hinges, rep->hinge_axis_spread_deg, rep->up_tilt_deg);
+	printf("Mounting (pelvis to sensor): %.5f %.5f %.5f %.5f\n",
+	       c->pelvis_to_sensor.w, c->pelvis_to_sensor.x, c->pelvis_to_sensor.y,
+	       c->pelvis_to_sensor.z);
+	if (rep->hinges < 3)
+		printf("Note: the procedure asks for three hinges; %d found.\n", rep->hinges);
+	printf("Wrote %s\n", out);
+}
+
+static int parse_args(int argc, char **argv, const char **file, const char **out,
+		      enum hf_format *format, double *rate_hz)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
+		{"rate", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': *out = optarg; break;
+		case 'f':
+			*format = hf_format_from_name(optarg);
+			if (*format == HF_FORMAT_UNKNOWN) {
+				hf_cli_error("--format: unknown value '%s'", optarg);
+				return HF_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			*rate_hz = strtod(optarg, &end);
+			if (*end || !(*rate_hz > 0.0 && *rate_hz <= 10000.0)) {
+				hf_cli_error("--rate: '%s' is not a rate in Hz", optarg);
+				return HF_EXIT_USAGE;
+			}
+			break;
+		case 'h': usage(stdout); return -1;
+		default: usage(stderr); return HF_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !*out) {
+		hf_cli_error("calibrate needs FILE and -o CALFILE (try 'hipform calibrate --help')");
+		return HF_EXIT_USAGE;
+	}
+	*file = argv[optind];
+	if (*format == HF_FORMAT_WITMOTION && *rate_hz <= 0.0) {
+		hf_cli_error("--rate HZ is required for raw WitMotion captures");
+		return HF_EXIT_USAGE;
+	}
+	return HF_EXIT_OK;
+}
+
+int hf_cmd_calibrate(int argc, char **argv)
+{
+	const char *file = NULL, *out = NULL;
+	enum hf_format format = HF_FORMAT_UNKNOWN;
+	double rate_hz = 0.0;
+	struct sample_vec sv = {0};
+	struct hf_decoder d;
+	struct hf_calib c;
+	struct hf_calib_report rep;
+	char err[200], text[1024];
+	int r = parse_args(argc, argv, &file, &out, &format, &rate_hz);
+
+	if (r < 0)
+		return HF_EXIT_OK;
+	if (r != HF_EXIT_OK)
+		return r;
+	r = hf_cli_decode_file(file, format, rate_hz, &d, collect, &sv);
+	if (r == HF_EXIT_OK && sv.nomem) {
+		hf_cli_error("%s: out of memory", file);
+		r = HF_EXIT_INPUT;
+	}
+	if (r == HF_EXIT_OK && hf_calib_estimate(&c, sv.v, sv.n, &rep, err, sizeof err) != HF_OK) {
+		hf_cli_error("%s: cannot calibrate: %s", file, err);
+		r = HF_EXIT_INPUT;
+	}
+	if (r == HF_EXIT_OK) {
+		hf_calib_format(&c, text, sizeof text);
+		if (write_atomically(out, text) != 0) {
+			hf_cli_error("cannot write %s: %s", out, strerror(errno));
+			r = HF_EXIT_INPUT;
+		} else {
+			print_summary(&c, &rep, out);
+		}
+	}
+	free(sv.v);
+	return r;
+}

@@ -1,1 +1,187 @@
-/* SPDX-License-Identifier: BSD-2-Clause */ /* placeholder: being written */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers shared by the subcommands of `hipform` (options.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "hipform/error.h"
+#include "options.h"
+
+void hf_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hipform: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+char *hf_cli_read_text(const char *path, size_t max_len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(max_len + 1);
+	if (!buf) {
+		fclose(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = fread(buf, 1, max_len, f);
+	if (ferror(f) || !feof(f)) {
+		int e = ferror(f) ? errno : EFBIG;
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int hf_cli_load_calibration(const char *path, struct hf_calib *c)
+{
+	char err[200];
+	char *text = hf_cli_read_text(path, 65536);
+
+	if (!text) {
+		hf_cli_error("cannot read calibration %s: %s", path, strerror(errno));
+		return HF_EXIT_INPUT;
+	}
+	if (hf_calib_parse(c, text, err, sizeof err) != HF_OK) {
+		hf_cli_error("calibration %s: %s", path, err);
+		free(text);
+		return HF_EXIT_INPUT;
+	}
+	free(text);
+	return HF_EXIT_OK;
+}
+
+int hf_cli_threshold_arg(struct hf_thresholds *t, const char *arg)
+{
+	char key[64];
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || (size_t)(eq - arg) >= sizeof key) {
+		hf_cli_error("--threshold wants KEY=VALUE, got '%s'", arg);
+		return HF_EXIT_USAGE;
+	}
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	if (hf_thresholds_set(t, key, eq + 1) != HF_OK) {
+		hf_cli_error("--threshold %s: unknown key or not a positive number", arg);
+		return HF_EXIT_USAGE;
+	}
+	return HF_EXIT_OK;
+}
+
+struct config_ctx {
+	struct hf_thresholds *t;
+	const char *path;
+};
+
+static int config_line(void *user, const char *section, const char *name,
+		       const char *value)
+{
+	struct config_ctx *ctx = user;
+
+	if (!name || strcmp(section, "analysis") != 0)
+		return 1; /* other sections belong to the daemon */
+	if (strcmp(name, "exercise") == 0 || strcmp(name, "side") == 0 ||
+	    strcmp(name, "calibration") == 0)
+		return 1;
+	if (hf_thresholds_set(ctx->t, name, value) != HF_OK) {
+		hf_cli_error("%s: [analysis] %s = %s: unknown key or not a positive number",
+			     ctx->path, name, value);
+		return 0;
+	}
+	return 1;
+}
+
+int hf_cli_load_config(const char *path, struct hf_thresholds *t)
+{
+	struct config_ctx ctx = {t, path};
+	int line = ini_parse(path, config_line, &ctx);
+
+	if (line < 0) {
+		hf_cli_error("cannot read configuration %s: %s", path, strerror(errno));
+		return HF_EXIT_INPUT;
+	}
+	if (line > 0) {
+		hf_cli_error("%s: line %d: invalid", path, line);
+		return HF_EXIT_INPUT;
+	}
+	return HF_EXIT_OK;
+}
+
+static int feed_all(struct hf_decoder *d, const uint8_t *buf, size_t len,
+		    hf_cli_sample_fn fn, void *user)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		struct hf_sample s;
+		size_t used = 0;
+		int r = hf_decoder_feed(d, buf + off, len - off, &used, &s);
+		off += used;
+		if (r < 0)
+			return r;
+		if (r == 1)
+			fn(&s, user);
+		if (used == 0 && r == 0)
+			break;
+	}
+	return 0;
+}
+
+int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
+		       struct hf_decoder *d, hf_cli_sample_fn fn, void *user)
+{
+	static uint8_t buf[1 << 16];
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int r = 0;
+
+	if (fd < 0) {
+		hf_cli_error("cannot open %s: %s", path, strerror(errno));
+		return HF_EXIT_INPUT;
+	}
+	hf_decoder_init(d, format, rate_hz);
+	while (r == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			hf_cli_error("cannot read %s: %s", path, strerror(errno));
+			r = -1;
+			break;
+		}
+		r = feed_all(d, buf, (size_t)n, fn, user);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	while (r == 0) {
+		struct hf_sample s;
+		int k = hf_decoder_flush(d, &s);
+		if (k == 1)
+			fn(&s, user);
+		else
+			r = k;
+	}
+	if (r < 0 && r != -1) {
+		hf_cli_error("%s: %s", path, hf_decoder_error(d)[0] ? hf_decoder_error(d) : hf_strerror(r));
+		return HF_EXIT_INPUT;
+	}
+	return r < 0 ? HF_EXIT_INPUT : HF_EXIT_OK;
+}

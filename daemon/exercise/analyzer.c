@@ -1,1 +1,748 @@
-/* SPDX-License-Identifier: BSD-2-Clause */ /* placeholder: being written */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The online exercise analyser (include/hipform/analyzer.h).
+ *
+ * The problem.  e(t), the primary excursion, is an angle against the set
+ * baseline (contract sections 1 and 4): the mean pelvis orientation over
+ * the 2 s before the set's first rep starts.  But where that rep starts is
+ * itself measured on e(t); and without a mounting calibration, the pelvis
+ * frame is only known once a rep shows its axis (contract section 6).
+ *
+ * The solution is a probe and a replay.  While no set is open, a probe
+ * segments a provisional signal against the latest still orientation (with
+ * a calibration: e(t) itself; without: the size of the rotation about
+ * horizontal axes).  When the probe finds a first movement that qualifies
+ * as a rep, the set is opened: its baseline is computed from the still
+ * records before that movement's start, the frame is fixed (calibration,
+ * or gravity at rest plus the rep's rotation axis), and the buffered
+ * records from the baseline on are replayed through the real rep
+ * segmenter (include/hipform/reps.h).  From then on each sample goes
+ * straight through it, and events go out as soon as they are certain.
+ * A set closes after set_gap_s without a rep, on a posture change, on an
+ * interruption or at the end of the input; the SET event is then final
+ * (the set-level 25 % median rule is applied there).
+ *
+ * Memory: a ring of recent records (orientation, stillness) and the rep
+ * segmenter's ring are allocated once, sized from the nominal rate.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/ahrs.h"
+#include "hipform/analyzer.h"
+#include "hipform/reps.h"
+#include "hipform/spectrum.h"
+
+#define RING_S 60.0            /* seconds of records kept */
+#define DEFAULT_RATE_HZ 200.0
+#define MAX_REPS_PER_SET 200
+#define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
+#define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
+#define MIN_BASELINE_S 0.3     /* still time needed before a set */
+#define STILL_GAP_TOL_S 0.5    /* non-still records tolerated before a start */
+
+struct record {
+	double t_s;
+	struct hf_quat q;      /* sensor to world */
+	bool still;
+};
+
+enum state { IDLE, IN_SET };
+
+struct hf_analyzer {
+	struct hf_analyzer_config cfg;
+	hf_event_cb cb;
+	void *user;
+	bool recognise;         /* exercise from posture (calibrated) */
+	bool have_frame;        /* pelvis_to_sensor known (calibration) */
+	struct hf_ahrs ahrs;
+
+	struct record *ring;
+	size_t ring_cap;
+	uint64_t n;             /* records pushed */
+
+	/* posture (calibrated: class; uncalibrated: gravity direction) */
+	enum hf_posture posture, posture_candidate;
+	double posture_candidate_since_s;
+
+	/* provisional baseline while idle */
+	struct hf_quat_mean prov_mean;
+	uint64_t prov_tail;     /* oldest record in prov_mean */
+	bool prov_valid;
+	struct hf_quat q_prov;
+	double up_prov[3];
+	enum hf_exercise probe_ex;
+	enum hf_side probe_side;
+	struct hf_reps probe;
+
+	/* the open set */
+	enum state state;
+	struct hf_reps reps;
+	struct hf_quat q_base;  /* sensor to world at baseline */
+	struct hf_quat mount;   /* pelvis to sensor used for this set */
+	double up_base[3];      /* sensor-frame up at baseline */
+	enum hf_exercise ex;
+	enum hf_side side;
+	enum hf_posture set_posture;
+	double sign;
+	enum hf_axis axis;
+	int set_index;
+	int sets_done;
+	double off_posture_since_s;
+	bool off_posture;
+
+	/* spectral features of the open set */
+	struct hf_spectrum *spec;
+	float e_10hz[HF_PERIOD_N];
+	size_t n_10hz;
+	double next_10hz_s;
+	float hold_buf[HF_TREMOR_N];
+
+	/* live */
+	struct hf_live live;
+};
+
+/* ---------------------------------------------------------------- */
+
+void hf_analyzer_config_default(struct hf_analyzer_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->exercise = HF_EX_NONE;
+	cfg->side = HF_SIDE_NONE;
+	hf_calib_identity(&cfg->calib);
+	cfg->thresholds = hf_thresholds_default;
+	cfg->rate_hz = 0.0;
+}
+
+static const char *const event_names[HF_EVENT_COUNT] = {
+	[HF_EVENT_SET_START] = "SET_START", [HF_EVENT_REP_START] = "REP_START",
+	[HF_EVENT_HOLD_REACHED] = "HOLD",   [HF_EVENT_FAULT] = "FAULT",
+	[HF_EVENT_REP] = "REP",             [HF_EVENT_SET] = "SET",
+};
+
+const char *hf_event_type_name(enum hf_event_type t)
+{
+	return t >= 0 && t < HF_EVENT_COUNT ? event_names[t] : "UNKNOWN";
+}
+
+static const struct record *rec(const struct hf_analyzer *a, uint64_t i)
+{
+	return &a->ring[i % a->ring_cap];
+}
+
+static uint64_t ring_oldest(const struct hf_analyzer *a)
+{
+	return a->n > a->ring_cap ? a->n - a->ring_cap : 0;
+}
+
+static void world_up_in_sensor(struct hf_quat q, double up[3])
+{
+	const double z[3] = {0.0, 0.0, 1.0};
+
+	hf_quat_rotate_inv(q, z, up);
+}
+
+static double angle_between_deg(const double a[3], const double b[3])
+{
+	double c = hf_vec_dot(a, b) / (hf_vec_norm(a) * hf_vec_norm(b));
+
+	return acos(fmax(-1.0, fmin(1.0, c))) * HF_RAD2DEG;
+}
+
+static void reset_provisional(struct hf_analyzer *a);
+
+/* ---- posture ---- */
+
+/* World up in the pelvis frame, for each posture (exercise.h). */
+static const double posture_up[HF_POSTURE_COUNT][3] = {
+	[HF_POSTURE_UPRIGHT] = {0, 0, 1},     [HF_POSTURE_SUPINE] = {1, 0, 0},
+	[HF_POSTURE_PRONE] = {-1, 0, 0},      [HF_POSTURE_SIDE_RIGHT] = {0, 1, 0},
+	[HF_POSTURE_SIDE_LEFT] = {0, -1, 0},
+};
+
+static enum hf_posture classify_posture(const double up_p[3], enum hf_posture current)
+{
+	const double keep = cos(60.0 * HF_DEG2RAD), take = cos(45.0 * HF_DEG2RAD);
+
+	if (current != HF_POSTURE_UNKNOWN &&
+	    hf_vec_dot(up_p, posture_up[current]) > keep)
+		return current;
+	for (int p = HF_POSTURE_UPRIGHT; p < HF_POSTURE_COUNT; p++)
+		if (hf_vec_dot(up_p, posture_up[p]) > take)
+			return (enum hf_posture)p;
+	return HF_POSTURE_UNKNOWN;
+}
+
+static void update_posture(struct hf_analyzer *a, const struct record *r)
+{
+	double up_s[3], up_p[3];
+	enum hf_posture p;
+
+	if (!a->have_frame)
+		return;
+	world_up_in_sensor(r->q, up_s);
+	hf_quat_rotate_inv(a->cfg.calib.pelvis_to_sensor, up_s, up_p);
+	p = classify_posture(up_p, a->posture);
+	if (p == a->posture) {
+		a->posture_candidate = p;
+		return;
+	}
+	if (p != a->posture_candidate) {
+		a->posture_candidate = p;
+		a->posture_candidate_since_s = r->t_s;
+	}
+	if (r->t_s - a->posture_candidate_since_s >= POSTURE_HOLD_S ||
+	    a->posture == HF_POSTURE_UNKNOWN) {
+		a->posture = p;
+		if (a->state == IDLE)
+			reset_provisional(a);
+	}
+}
+
+/* ---- frames and angles ---- */
+
+static void pelvic_angles(const struct hf_analyzer *a, struct hf_quat q,
+			  struct hf_angles *ang)
+{
+	struct hf_quat base_p = hf_quat_mul(a->q_base, a->mount);
+	struct hf_quat now_p = hf_quat_mul(q, a->mount);
+
+	hf_angles_from_quat(hf_quat_mul(hf_quat_conj(base_p), now_p), ang);
+}
+
+static double excursion(enum hf_axis axis, double sign, const struct hf_angles *ang)
+{
+	double v = axis == HF_AXIS_TILT ? ang->tilt_deg :
+		   axis == HF_AXIS_OBLIQUITY ? ang->obliquity_deg : ang->rotation_deg;
+	return sign * v;
+}
+
+/* Rotation of q against ref, about axes perpendicular to up (sensor frame). */
+static double horizontal_rotation_deg(struct hf_quat ref, struct hf_quat q,
+				      const double up[3], double rv_out[3])
+{
+	double rv[3], along;
+
+	hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(ref), q), rv);
+	along = hf_vec_dot(rv, up);
+	for (int i = 0; i < 3; i++)
+		rv[i] -= along * up[i];
+	if (rv_out)
+		memcpy(rv_out, rv, sizeof rv);
+	return hf_vec_norm(rv) * HF_RAD2DEG;
+}
+
+static void axis_vector(enum hf_axis axis, double v[3])
+{
+	v[0] = axis == HF_AXIS_OBLIQUITY;
+	v[1] = axis == HF_AXIS_TILT;
+	v[2] = axis == HF_AXIS_ROTATION;
+}
+
+/*
+ * Pelvis-to-sensor rotation from two known directions: world up at rest
+ * (pelvis axis up_p, measured as up_s) and the rep's rotation axis (pelvis
+ * axis ax_p, measured as ax_s, made perpendicular to up_s).
+ */
+static struct hf_quat frame_from_axes(const double up_p[3], const double up_s_in[3],
+				      const double ax_p[3], const double ax_s_in[3])
+{
+	double up_s[3], ax_s[3], w_p[3], w_s[3], m[3][3];
+
+	memcpy(up_s, up_s_in, sizeof up_s);
+	memcpy(ax_s, ax_s_in, sizeof ax_s);
+	hf_vec_normalize(up_s);
+	for (int i = 0; i < 3; i++)
+		ax_s[i] -= hf_vec_dot(ax_s_in, up_s) * up_s[i];
+	hf_vec_normalize(ax_s);
+	hf_vec_cross(up_p, ax_p, w_p);
+	hf_vec_cross(up_s, ax_s, w_s);
+	/* M = S P^T with S = [up_s ax_s w_s], P = [up_p ax_p w_p] */
+	for (int r = 0; r < 3; r++)
+		for (int c = 0; c < 3; c++)
+			m[r][c] = up_s[r] * up_p[c] + ax_s[r] * ax_p[c] + w_s[r] * w_p[c];
+	return hf_quat_from_matrix(m);
+}
+
+/* ---- events ---- */
+
+static void emit(struct hf_analyzer *a, enum hf_event_type type, double t_s,
+		 struct hf_event *ev)
+{
+	ev->type = type;
+	ev->t_s = t_s;
+	ev->exercise = a->ex;
+	ev->side = a->side;
+	ev->set_index = a->set_index;
+	if (a->cb)
+		a->cb(ev, a->user);
+}
+
+static void emit_simple(struct hf_analyzer *a, enum hf_event_type type,
+			double t_s, int rep_index)
+{
+	struct hf_event ev = {.rep_index = rep_index};
+
+	emit(a, type, t_s, &ev);
+}
+
+static void emit_faults(struct hf_analyzer *a, const struct hf_reps_step *st,
+			double t_s, int rep_index)
+{
+	for (int f = 0; f < HF_FAULT_COUNT; f++) {
+		struct hf_event ev = {.rep_index = rep_index};
+		if (!(st->new_faults & HF_FAULT_BIT(f)))
+			continue;
+		ev.fault = (enum hf_fault)f;
+		ev.value = st->fault_value[f];
+		emit(a, HF_EVENT_FAULT, t_s, &ev);
+	}
+}
+
+/* ---- the open set ---- */
+
+static void tremor_from_rep(struct hf_analyzer *a, const struct hf_rep *rep)
+{
+	const struct hf_reps *r = &a->reps;
+	uint64_t lo = r->n > r->cfg.history ? r->n - r->cfg.history : 0;
+	double from_s = rep->start_s + rep->rise_s, to_s = rep->end_s - rep->lower_s;
+	double t_first = 0.0, t_last = 0.0;
+	size_t k = 0;
+
+	for (uint64_t i = lo; i < r->n && k < HF_TREMOR_N; i++) {
+		const struct hf_reps_point *p = &r->hist[i % r->cfg.history];
+		if (p->t_s < from_s || p->t_s > to_s)
+			continue;
+		if (k == 0)
+			t_first = p->t_s;
+		t_last = p->t_s;
+		a->hold_buf[k++] = (float)p->e_deg;
+	}
+	if (k >= 32 && t_last > t_first)
+		hf_spectrum_tremor_add(a->spec, a->hold_buf, k,
+				       (double)(k - 1) / (t_last - t_first));
+}
+
+static void handle_step(struct hf_analyzer *a, const struct hf_reps_step *st,
+			double t_s)
+{
+	int next = a->reps.n_reps;
+
+	if (st->started)
+		emit_simple(a, HF_EVENT_REP_START, t_s, next);
+	if (st->hold_reached)
+		emit_simple(a, HF_EVENT_HOLD_REACHED, t_s, next);
+	emit_faults(a, st, t_s, st->done ? st->rep_index : next);
+	if (st->done) {
+		struct hf_event ev = {.rep_index = st->rep_index, .rep = st->rep};
+		emit(a, HF_EVENT_REP, t_s, &ev);
+		tremor_from_rep(a, st->rep);
+	}
+}
+
+static void record_10hz(struct hf_analyzer *a, double t_s, double e)
+{
+	if (t_s < a->next_10hz_s)
+		return;
+	if (a->n_10hz < HF_PERIOD_N)
+		a->e_10hz[a->n_10hz++] = (float)e;
+	a->next_10hz_s += 1.0 / HF_PERIOD_RATE_HZ;
+	if (a->next_10hz_s < t_s)
+		a->next_10hz_s = t_s + 1.0 / HF_PERIOD_RATE_HZ;
+}
+
+/* One record through the open set's segmenter. */
+static void set_feed(struct hf_analyzer *a, const struct record *r)
+{
+	struct hf_reps_point p;
+	struct hf_reps_step st;
+	struct hf_angles ang;
+
+	pelvic_angles(a, r->q, &ang);
+	p.t_s = r->t_s;
+	p.e_deg = excursion(a->axis, a->sign, &ang);
+	p.tilt_deg = ang.tilt_deg;
+	p.obliquity_deg = ang.obliquity_deg;
+	p.rotation_deg = ang.rotation_deg;
+	hf_reps_push(&a->reps, &p, &st);
+	handle_step(a, &st, a->n ? rec(a, a->n - 1)->t_s : r->t_s);
+	record_10hz(a, r->t_s, p.e_deg);
+	a->live.angles = ang;
+	a->live.excursion_deg = p.e_deg;
+}
+
+static void reset_provisional(struct hf_analyzer *a)
+{
+	hf_quat_mean_reset(&a->prov_mean);
+	a->prov_tail = a->n;
+	a->prov_valid = false;
+	hf_reps_reset(&a->probe, 0.0);
+}
+
+static void close_set(struct hf_analyzer *a)
+{
+	struct hf_set_summary sum;
+	struct hf_event ev = {.rep_index = -1};
+	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0;
+
+	if (a->state != IN_SET)
+		return;
+	a->state = IDLE;
+	hf_reps_finalize(&a->reps);
+	if (a->reps.n_reps > 0) {
+		memset(&sum, 0, sizeof sum);
+		sum.exercise = a->ex;
+		sum.side = a->side;
+		sum.rep_count = a->reps.n_reps;
+		sum.reps = a->reps.reps;
+		sum.start_s = a->reps.reps[0].start_s;
+		sum.end_s = a->reps.reps[a->reps.n_reps - 1].end_s;
+		sum.rep_period_s = a->reps.n_reps >= 3 ?
+			hf_spectrum_period_s(a->spec, a->e_10hz, a->n_10hz) : 0.0;
+		hf_spectrum_tremor_get(a->spec, &sum.hold_tremor_hz, &sum.hold_tremor_deg);
+		ev.set = &sum;
+		emit(a, HF_EVENT_SET, t_now, &ev);
+		a->set_index++;
+		a->sets_done++;
+	}
+	a->ex = HF_EX_NONE;
+	a->side = HF_SIDE_NONE;
+	reset_provisional(a);
+}
+
+static bool set_posture_lost(struct hf_analyzer *a, const struct record *r)
+{
+	bool off;
+
+	if (a->have_frame && a->recognise) {
+		off = a->posture != a->set_posture;
+	} else {
+		double up[3];
+		world_up_in_sensor(r->q, up);
+		off = angle_between_deg(up, a->up_base) > POSTURE_CHANGE_DEG;
+	}
+	if (!off) {
+		a->off_posture = false;
+		return false;
+	}
+	if (!a->off_posture) {
+		a->off_posture = true;
+		a->off_posture_since_s = r->t_s;
+	}
+	return r->t_s - a->off_posture_since_s >= POSTURE_HOLD_S;
+}
+
+static void set_step(struct hf_analyzer *a, const struct record *r)
+{
+	set_feed(a, r);
+	if (set_posture_lost(a, r)) {
+		close_set(a);
+		return;
+	}
+	if (!hf_reps_active(&a->reps) &&
+	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s)
+		close_set(a);
+}
+
+/* ---- opening a set ---- */
+
+/*
+ * Baseline: mean orientation over the still records in the baseline_s
+ * before start_s (the still period there, if shorter).  Returns the index
+ * of the first record at or after start_s, or UINT64_MAX if there is too
+ * little stillness.
+ */
+static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
+				 struct hf_quat *q_base)
+{
+	struct hf_quat_mean m;
+	uint64_t lo = ring_oldest(a), i = a->n, first_after;
+	double still_s = 0.0, last_still_t = -1.0;
+
+	while (i > lo && rec(a, i - 1)->t_s >= start_s)
+		i--;
+	first_after = i;
+	hf_quat_mean_reset(&m);
+	for (; i > lo; i--) {
+		const struct record *r = rec(a, i - 1);
+		if (r->t_s < start_s - a->cfg.thresholds.baseline_s)
+			break;
+		if (!r->still) {
+			if (start_s - r->t_s > STILL_GAP_TOL_S || last_still_t >= 0.0)
+				break;
+		} else if (last_still_t < 0.0) {
+			last_still_t = r->t_s;
+		}
+		hf_quat_mean_add(&m, r->q, 1.0);
+		if (r->still)
+			still_s = start_s - r->t_s;
+	}
+	if (still_s < MIN_BASELINE_S || m.n <= 0.0)
+		return UINT64_MAX;
+	*q_base = hf_quat_mean_get(&m);
+	return first_after;
+}
+
+/* Mean direction of the rotation vector over the rise of the probe's rep. */
+static bool rise_axis(struct hf_analyzer *a, const struct hf_rep *rep,
+		      uint64_t from, double axis[3])
+{
+	double sum[3] = {0, 0, 0};
+	int used = 0;
+
+	for (uint64_t i = from; i < a->n; i++) {
+		const struct record *r = rec(a, i);
+		double rv[3], d;
+		if (r->t_s > rep->peak_s)
+			break;
+		d = horizontal_rotation_deg(a->q_base, r->q, a->up_base, rv);
+		if (d < 0.3 * rep->excursion_deg || d > 0.8 * rep->excursion_deg)
+			continue;
+		hf_vec_normalize(rv);
+		for (int k = 0; k < 3; k++)
+			sum[k] += rv[k];
+		used++;
+	}
+	memcpy(axis, sum, sizeof sum);
+	return used > 0 && hf_vec_normalize(axis) > 0.0;
+}
+
+static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *rep, uint64_t from)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(a->ex);
+	enum hf_posture p = a->side == HF_SIDE_RIGHT ? e->posture_right : e->posture_left;
+	double rv[3], ax_p[3];
+
+	if (!rise_axis(a, rep, from, rv))
+		return false;
+	axis_vector(e->axis, ax_p);
+	/* e = sign * angle: the rep turns about sign * axis */
+	for (int k = 0; k < 3; k++)
+		rv[k] *= a->sign;
+	a->mount = frame_from_axes(posture_up[p], a->up_base, ax_p, rv);
+	return true;
+}
+
+static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep)
+{
+	const struct hf_exercise_info *e;
+	uint64_t from = compute_baseline(a, probe_rep->start_s, &a->q_base);
+
+	if (from == UINT64_MAX)
+		return; /* no still baseline: not an exercise set */
+	a->ex = a->probe_ex;
+	a->side = a->probe_side;
+	e = hf_exercise_info(a->ex);
+	a->sign = hf_exercise_sign(a->ex, a->side);
+	a->axis = e->axis;
+	world_up_in_sensor(a->q_base, a->up_base);
+	if (a->have_frame)
+		a->mount = a->cfg.calib.pelvis_to_sensor;
+	else if (!infer_frame(a, probe_rep, from))
+		return;
+	a->set_posture = a->posture;
+	a->state = IN_SET;
+	a->off_posture = false;
+	hf_reps_reset(&a->reps, probe_rep->start_s);
+	hf_spectrum_tremor_reset(a->spec);
+	a->n_10hz = 0;
+	a->next_10hz_s = probe_rep->start_s;
+	emit_simple(a, HF_EVENT_SET_START, rec(a, a->n - 1)->t_s, -1);
+	for (uint64_t i = from; i < a->n && a->state == IN_SET; i++)
+		set_step(a, rec(a, i));
+}
+
+/* ---- idle: provisional baseline and probe ---- */
+
+static bool probe_exercise(struct hf_analyzer *a)
+{
+	if (!a->recognise) {
+		a->probe_ex = a->cfg.exercise;
+		a->probe_side = a->cfg.side;
+		return true;
+	}
+	a->probe_ex = hf_exercise_for_posture(a->posture, &a->probe_side);
+	return a->probe_ex != HF_EX_NONE;
+}
+
+static void update_provisional(struct hf_analyzer *a, const struct record *r)
+{
+	uint64_t i = a->n - 1;
+
+	if (!r->still) {
+		if (a->prov_mean.n > 0.0)
+			hf_quat_mean_reset(&a->prov_mean);
+		a->prov_tail = a->n;
+		return;
+	}
+	hf_quat_mean_add(&a->prov_mean, r->q, 1.0);
+	while (a->prov_tail < i &&
+	       rec(a, a->prov_tail)->t_s < r->t_s - a->cfg.thresholds.baseline_s) {
+		hf_quat_mean_remove(&a->prov_mean, rec(a, a->prov_tail)->q, 1.0);
+		a->prov_tail++;
+	}
+	a->q_prov = hf_quat_mean_get(&a->prov_mean);
+	world_up_in_sensor(a->q_prov, a->up_prov);
+	a->prov_valid = true;
+}
+
+static double probe_signal(struct hf_analyzer *a, const struct record *r)
+{
+	struct hf_angles ang;
+
+	if (!a->have_frame)
+		return horizontal_rotation_deg(a->q_prov, r->q, a->up_prov, NULL);
+	a->q_base = a->q_prov;
+	a->mount = a->cfg.calib.pelvis_to_sensor;
+	pelvic_angles(a, r->q, &ang);
+	a->live.angles = ang;
+	return excursion(hf_exercise_info(a->probe_ex)->axis,
+			 hf_exercise_sign(a->probe_ex, a->probe_side), &ang);
+}
+
+static bool moved_away(const struct hf_analyzer *a, const struct record *r)
+{
+	double up[3];
+
+	world_up_in_sensor(r->q, up);
+	return angle_between_deg(up, a->up_prov) > POSTURE_CHANGE_DEG;
+}
+
+static void idle_step(struct hf_analyzer *a, const struct record *r)
+{
+	struct hf_reps_point p = {.t_s = r->t_s};
+	struct hf_reps_step st;
+
+	if (!hf_reps_active(&a->probe))
+		update_provisional(a, r);
+	if (!a->prov_valid || !probe_exercise(a)) {
+		hf_reps_reset(&a->probe, r->t_s);
+		return;
+	}
+	if (hf_reps_active(&a->probe) && r->still && moved_away(a, r)) {
+		reset_provisional(a); /* a new posture, not a rep */
+		update_provisional(a, r);
+		return;
+	}
+	p.e_deg = probe_signal(a, r);
+	a->live.excursion_deg = p.e_deg;
+	hf_reps_push(&a->probe, &p, &st);
+	if (st.done)
+		open_set(a, st.rep);
+	if (a->state == IDLE && st.done)
+		reset_provisional(a);
+}
+
+/* ---------------------------------------------------------------- */
+
+struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
+				    hf_event_cb cb, void *user)
+{
+	struct hf_analyzer *a;
+	struct hf_reps_config rc;
+	double rate = cfg && cfg->rate_hz > 0.0 ? cfg->rate_hz : DEFAULT_RATE_HZ;
+
+	if (!cfg)
+		return NULL;
+	if (cfg->exercise == HF_EX_NONE && !cfg->calib.has_mounting)
+		return NULL; /* recognition needs the mounting */
+	if (cfg->exercise != HF_EX_NONE && !hf_exercise_info(cfg->exercise))
+		return NULL;
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->cfg = *cfg;
+	a->cb = cb;
+	a->user = user;
+	a->recognise = cfg->exercise == HF_EX_NONE;
+	a->have_frame = cfg->calib.has_mounting;
+	a->ring_cap = (size_t)(RING_S * rate * 1.25);
+	a->ring = calloc(a->ring_cap, sizeof *a->ring);
+	a->spec = hf_spectrum_new();
+	rc = (struct hf_reps_config){
+		.exercise = cfg->exercise == HF_EX_NONE ? HF_EX_HIP_LIFT : cfg->exercise,
+		.th = cfg->thresholds,
+		.history = a->ring_cap,
+		.max_reps = MAX_REPS_PER_SET,
+	};
+	if (!a->ring || !a->spec || hf_reps_init(&a->reps, &rc) != 0 ||
+	    hf_reps_init(&a->probe, &rc) != 0) {
+		hf_analyzer_free(a);
+		return NULL;
+	}
+	hf_ahrs_init(&a->ahrs, NULL);
+	if (cfg->calib.has_sensor)
+		hf_ahrs_set_bias(&a->ahrs, (const double[3]){0, 0, 0});
+	a->ex = HF_EX_NONE;
+	reset_provisional(a);
+	return a;
+}
+
+void hf_analyzer_free(struct hf_analyzer *a)
+{
+	if (!a)
+		return;
+	hf_reps_free(&a->reps);
+	hf_reps_free(&a->probe);
+	hf_spectrum_free(a->spec);
+	free(a->ring);
+	free(a);
+}
+
+static void set_exercise_of_segmenters(struct hf_analyzer *a)
+{
+	if (a->probe_ex != HF_EX_NONE)
+		a->probe.cfg.exercise = a->probe_ex;
+	if (a->ex != HF_EX_NONE)
+		a->reps.cfg.exercise = a->ex;
+}
+
+void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
+{
+	struct hf_sample s;
+	struct record *r;
+
+	if (a->n > 0 && raw->t_s < rec(a, a->n - 1)->t_s)
+		return; /* time went backwards: the decoder should not let this by */
+	hf_calib_apply(&a->cfg.calib, raw, &s);
+	hf_ahrs_update(&a->ahrs, &s);
+	r = &a->ring[a->n % a->ring_cap];
+	r->t_s = s.t_s;
+	r->q = hf_ahrs_quat(&a->ahrs);
+	r->still = hf_ahrs_is_still(&a->ahrs);
+	a->n++;
+	update_posture(a, r);
+	if (a->state == IN_SET) {
+		set_step(a, r);
+	} else {
+		set_exercise_of_segmenters(a);
+		idle_step(a, r);
+		set_exercise_of_segmenters(a);
+	}
+	a->live.t_s = r->t_s;
+	a->live.still = r->still;
+}
+
+void hf_analyzer_interrupt(struct hf_analyzer *a)
+{
+	close_set(a);
+	reset_provisional(a);
+}
+
+void hf_analyzer_finish(struct hf_analyzer *a)
+{
+	close_set(a);
+}
+
+void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
+{
+	*out = a->live;
+	out->posture = a->have_frame ? a->posture : HF_POSTURE_UNKNOWN;
+	out->in_set = a->state == IN_SET;
+	out->exercise = a->state == IN_SET ? a->ex : HF_EX_NONE;
+	out->side = a->state == IN_SET ? a->side : HF_SIDE_NONE;
+	out->hold_s = a->state == IN_SET ? hf_reps_hold_s(&a->reps) : hf_reps_hold_s(&a->probe);
+	out->rep_count = a->state == IN_SET ? a->reps.n_reps : 0;
+	out->set_count = a->sets_done;
+}

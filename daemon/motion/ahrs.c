@@ -1,1 +1,158 @@
-/* SPDX-License-Identifier: BSD-2-Clause */ /* placeholder: being written */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Orientation filter (include/hipform/ahrs.h).
+ *
+ * The problem: a hip-worn IMU gives angular rate with a bias of several
+ * degrees per second (cheap MEMS) and specific force that is gravity plus
+ * the small accelerations of the movement.  Integrating the gyro alone
+ * drifts; trusting the accelerometer alone is noisy and wrong while moving.
+ *
+ * The filter integrates the bias-corrected gyro and pulls the estimated
+ * "up" towards the measured one with a proportional gain (Mahony et al.,
+ * IEEE TAC 2008, the explicit complementary filter without the integral
+ * term).  The gain is high at start-up (fast attitude lock), higher while
+ * still (the accelerometer then is pure gravity) and low while moving.
+ * The gyro bias is the running mean of the gyro over still periods: a
+ * period counts as still when gyro and accelerometer have both stayed near
+ * their own short-term means for still_min_s, and the accelerometer reads
+ * about 1 g.  Heading (rotation about world up) is unobservable without a
+ * magnetometer; only relative orientation is used downstream.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "hipform/ahrs.h"
+
+const struct hf_ahrs_settings hf_ahrs_default_settings = {
+	.gain = 0.1,
+	.acc_reject_g = 0.15,
+	.still_gyro_dps = 1.0,
+	.still_acc_g = 0.02,
+	.still_min_s = 0.4,
+	.bias_tau_s = 20.0,
+	.init_s = 1.0,
+};
+
+#define START_GAIN 5.0      /* 1/s during init_s */
+#define STILL_GAIN 1.0      /* 1/s while still */
+#define LP_TAU_S 0.25       /* short-term means for the stillness test */
+#define MAX_GAP_S 1.0       /* longer steps are not integrated */
+
+void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s)
+{
+	memset(a, 0, sizeof *a);
+	a->set = s ? *s : hf_ahrs_default_settings;
+	a->q = hf_quat_identity();
+}
+
+void hf_ahrs_set_bias(struct hf_ahrs *a, const double bias_dps[3])
+{
+	memcpy(a->bias_dps, bias_dps, sizeof a->bias_dps);
+	a->bias_weight_s = a->set.bias_tau_s / 2.0;
+}
+
+static void attitude_from_gravity(struct hf_ahrs *a, const double acc_g[3])
+{
+	double up[3] = {acc_g[0], acc_g[1], acc_g[2]};
+	const double z[3] = {0.0, 0.0, 1.0};
+
+	if (hf_vec_normalize(up) <= 0.0)
+		return;
+	a->q = hf_quat_between(up, z);
+	a->initialised = true;
+}
+
+static void lowpass3(double lp[3], const double x[3], double k)
+{
+	for (int i = 0; i < 3; i++)
+		lp[i] += k * (x[i] - lp[i]);
+}
+
+static double dist3(const double a[3], const double b[3])
+{
+	double d[3] = {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+	return hf_vec_norm(d);
+}
+
+/* Stillness: both sensors near their short-term means, |a| about 1 g. */
+static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, double dt)
+{
+	double k = dt / (LP_TAU_S + dt);
+	double acc_norm = hf_vec_norm(s->acc_g);
+	bool candidate;
+
+	lowpass3(a->gyro_lp_dps, s->gyro_dps, k);
+	lowpass3(a->acc_lp_g, s->acc_g, k);
+	candidate = fabs(acc_norm - 1.0) < 0.05 &&
+		    dist3(s->acc_g, a->acc_lp_g) < a->set.still_acc_g &&
+		    dist3(s->gyro_dps, a->gyro_lp_dps) < a->set.still_gyro_dps;
+	if (candidate && a->bias_weight_s > 1.0)
+		candidate = dist3(a->gyro_lp_dps, a->bias_dps) < 3.0 * a->set.still_gyro_dps;
+	if (!candidate) {
+		a->still = false;
+		a->still_since_s = s->t_s;
+		return;
+	}
+	a->still = s->t_s - a->still_since_s >= a->set.still_min_s;
+}
+
+static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
+{
+	double w;
+
+	if (!a->still)
+		return;
+	if (a->bias_weight_s < a->set.bias_tau_s)
+		a->bias_weight_s += dt;
+	w = dt / a->bias_weight_s;
+	for (int i = 0; i < 3; i++)
+		a->bias_dps[i] += w * (s->gyro_dps[i] - a->bias_dps[i]);
+}
+
+static double correction_gain(const struct hf_ahrs *a, double t_s)
+{
+	if (t_s - a->start_t_s < a->set.init_s)
+		return START_GAIN;
+	return a->still ? STILL_GAIN : a->set.gain;
+}
+
+static void integrate(struct hf_ahrs *a, const struct hf_sample *s, double dt)
+{
+	double up_meas[3] = {s->acc_g[0], s->acc_g[1], s->acc_g[2]};
+	const double z[3] = {0.0, 0.0, 1.0};
+	double up_est[3], err[3] = {0.0, 0.0, 0.0}, w[3];
+	double norm = hf_vec_normalize(up_meas);
+
+	hf_quat_rotate_inv(a->q, z, up_est);
+	if (norm > 0.0 && fabs(norm - 1.0) < a->set.acc_reject_g)
+		hf_vec_cross(up_meas, up_est, err);
+	for (int i = 0; i < 3; i++)
+		w[i] = (s->gyro_dps[i] - a->bias_dps[i]) * HF_DEG2RAD +
+		       correction_gain(a, s->t_s) * err[i];
+	for (int i = 0; i < 3; i++)
+		w[i] *= dt;
+	a->q = hf_quat_normalize(hf_quat_mul(a->q, hf_quat_from_rotvec(w)));
+}
+
+void hf_ahrs_update(struct hf_ahrs *a, const struct hf_sample *s)
+{
+	double dt;
+
+	if (!a->started) {
+		a->started = true;
+		a->start_t_s = s->t_s;
+		a->still_since_s = s->t_s;
+		a->last_t_s = s->t_s;
+		memcpy(a->gyro_lp_dps, s->gyro_dps, sizeof a->gyro_lp_dps);
+		memcpy(a->acc_lp_g, s->acc_g, sizeof a->acc_lp_g);
+		attitude_from_gravity(a, s->acc_g);
+		return;
+	}
+	dt = s->t_s - a->last_t_s;
+	a->last_t_s = s->t_s;
+	if (dt <= 0.0 || dt > MAX_GAP_S)
+		return;
+	update_stillness(a, s, dt);
+	update_bias(a, s, dt);
+	integrate(a, s, dt);
+}

@@ -1,1 +1,261 @@
-/* SPDX-License-Identifier: BSD-2-Clause */ /* placeholder: being written */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Reports: contract section 8 JSON and the plain-words summary.
+ *
+ * Numbers are rounded for people (angles and times to 0.01 / 0.001) only
+ * in the text output; JSON carries doubles as json-c prints them, rounded
+ * to a fixed number of decimals so that equal analyses print equally.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/error.h"
+#include "hipform/report.h"
+
+void hf_report_init(struct hf_report *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void hf_report_free(struct hf_report *r)
+{
+	for (int i = 0; i < r->n_sets; i++)
+		free(r->sets[i].reps);
+	free(r->sets);
+	memset(r, 0, sizeof *r);
+}
+
+int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
+{
+	struct hf_report_set *rs;
+
+	if (r->n_sets == r->cap_sets) {
+		int cap = r->cap_sets ? 2 * r->cap_sets : 8;
+		void *p = realloc(r->sets, (size_t)cap * sizeof *r->sets);
+		if (!p)
+			return HF_ERR_NOMEM;
+		r->sets = p;
+		r->cap_sets = cap;
+	}
+	rs = &r->sets[r->n_sets];
+	rs->sum = *s;
+	rs->reps = calloc(s->rep_count > 0 ? (size_t)s->rep_count : 1, sizeof *rs->reps);
+	if (!rs->reps)
+		return HF_ERR_NOMEM;
+	if (s->rep_count > 0)
+		memcpy(rs->reps, s->reps, (size_t)s->rep_count * sizeof *rs->reps);
+	rs->sum.reps = rs->reps;
+	r->n_sets++;
+	return HF_OK;
+}
+
+void hf_input_info_from_decoder(struct hf_input_info *in, const struct hf_decoder *d)
+{
+	in->format = hf_format_name(d->format);
+	in->samples = d->stats.samples;
+	in->rate_hz = d->rate_hz;
+	in->bad_lines = d->stats.bad_lines;
+	in->bad_packets = d->stats.bad_packets;
+	in->gaps = d->stats.gaps;
+}
+
+/* A double rounded to `decimals`, so output does not carry float noise. */
+static json_object *json_num(double v, int decimals)
+{
+	double scale = pow(10.0, decimals);
+
+	if (!isfinite(v))
+		return NULL;
+	v = round(v * scale) / scale;
+	if (v == 0.0)
+		v = 0.0; /* no "-0" */
+	return json_object_new_double(v);
+}
+
+static void add_num(json_object *o, const char *key, double v, int decimals)
+{
+	json_object_object_add(o, key, json_num(v, decimals));
+}
+
+static json_object *json_faults(uint32_t faults)
+{
+	json_object *a = json_object_new_array();
+
+	for (int f = 0; f < HF_FAULT_COUNT; f++)
+		if (faults & HF_FAULT_BIT(f))
+			json_object_array_add(a, json_object_new_string(
+						      hf_fault_name((enum hf_fault)f)));
+	return a;
+}
+
+json_object *hf_json_rep(const struct hf_rep *rep)
+{
+	json_object *o = json_object_new_object();
+
+	add_num(o, "start_s", rep->start_s, 3);
+	add_num(o, "peak_s", rep->peak_s, 3);
+	add_num(o, "end_s", rep->end_s, 3);
+	add_num(o, "excursion_deg", rep->excursion_deg, 2);
+	add_num(o, "hold_s", rep->hold_s, 3);
+	add_num(o, "rise_s", rep->rise_s, 3);
+	add_num(o, "lower_s", rep->lower_s, 3);
+	add_num(o, "tilt_deg", rep->tilt_deg, 2);
+	add_num(o, "obliquity_deg", rep->obliquity_deg, 2);
+	add_num(o, "rotation_deg", rep->rotation_deg, 2);
+	json_object_object_add(o, "faults", json_faults(rep->faults));
+	return o;
+}
+
+static json_object *json_side(enum hf_side s)
+{
+	const char *name = hf_side_name(s);
+
+	return name ? json_object_new_string(name) : NULL;
+}
+
+json_object *hf_json_set(const struct hf_set_summary *set)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(set->exercise);
+	json_object *o = json_object_new_object();
+	json_object *reps = json_object_new_array();
+
+	json_object_object_add(o, "exercise",
+			       json_object_new_string(e ? e->name : "unknown"));
+	json_object_object_add(o, "side", json_side(set->side));
+	add_num(o, "start_s", set->start_s, 3);
+	add_num(o, "end_s", set->end_s, 3);
+	json_object_object_add(o, "rep_count", json_object_new_int(set->rep_count));
+	for (int i = 0; i < set->rep_count; i++)
+		json_object_array_add(reps, hf_json_rep(&set->reps[i]));
+	json_object_object_add(o, "reps", reps);
+	if (set->rep_period_s > 0.0)
+		add_num(o, "rep_period_s", set->rep_period_s, 2);
+	if (set->hold_tremor_hz > 0.0) {
+		add_num(o, "hold_tremor_hz", set->hold_tremor_hz, 2);
+		add_num(o, "hold_tremor_deg", set->hold_tremor_deg, 3);
+	}
+	return o;
+}
+
+json_object *hf_json_input(const struct hf_input_info *in)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "format",
+			       in->format ? json_object_new_string(in->format) : NULL);
+	json_object_object_add(o, "samples", json_object_new_int64((int64_t)in->samples));
+	add_num(o, "rate_hz", in->rate_hz, 3);
+	json_object_object_add(o, "bad_lines", json_object_new_int64((int64_t)in->bad_lines));
+	json_object_object_add(o, "bad_packets", json_object_new_int64((int64_t)in->bad_packets));
+	json_object_object_add(o, "gaps", json_object_new_int64((int64_t)in->gaps));
+	return o;
+}
+
+json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
+			    const struct hf_report *r)
+{
+	json_object *o = json_object_new_object();
+	json_object *sets = json_object_new_array();
+
+	json_object_object_add(o, "contract", json_object_new_int(HF_CONTRACT_VERSION));
+	json_object_object_add(o, "input", hf_json_input(in));
+	json_object_object_add(o, "calibrated", json_object_new_boolean(calibrated));
+	for (int i = 0; i < r->n_sets; i++)
+		json_object_array_add(sets, hf_json_set(&r->sets[i].sum));
+	json_object_object_add(o, "sets", sets);
+	return o;
+}
+
+/* ---- plain words ---- */
+
+void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
+		     const struct hf_rep *rep, int rep_number)
+{
+	switch (f) {
+	case HF_FAULT_SHORT_HOLD:
+		snprintf(buf, len, "held %.1f s on rep %d: hold the top for a full 2 s before lowering",
+			 rep->hold_s, rep_number);
+		break;
+	case HF_FAULT_SHALLOW:
+		snprintf(buf, len, "hips rose only %.0f\xc2\xb0 on rep %d: squeeze the glutes and lift until thighs and trunk line up",
+			 rep->excursion_deg, rep_number);
+		break;
+	case HF_FAULT_HIP_DROP:
+		snprintf(buf, len, "pelvis rotated %.0f\xc2\xb0 on rep %d: one side sank, keep both hip points level as you bridge",
+			 rep->max_abs_rotation_deg, rep_number);
+		break;
+	case HF_FAULT_PELVIS_ROLLBACK:
+		snprintf(buf, len, "pelvis rolled back %.0f\xc2\xb0 on rep %d: keep the hips stacked, open the knee less",
+			 rep->excursion_deg, rep_number);
+		break;
+	case HF_FAULT_RUSHED:
+		snprintf(buf, len, "rep %d was rushed (up %.1f s, down %.1f s): take at least half a second each way",
+			 rep_number, rep->rise_s, rep->lower_s);
+		break;
+	default:
+		snprintf(buf, len, "rep %d: unknown fault", rep_number);
+	}
+}
+
+static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+	const char *side = hf_side_name(s->side);
+	int clean = 0;
+
+	fprintf(f, "Set %d: %s%s%s, %d rep%s, %.1f s to %.1f s\n", index + 1,
+		e ? e->title : "?", side ? ", " : "", side ? side : "",
+		s->rep_count, s->rep_count == 1 ? "" : "s", s->start_s, s->end_s);
+	fprintf(f, "  rep  excursion   hold   rise  lower    tilt  obliq    rot  faults\n");
+	for (int i = 0; i < s->rep_count; i++) {
+		const struct hf_rep *r = &s->reps[i];
+		fprintf(f, "  %3d  %7.1f\xc2\xb0  %5.1fs %5.1fs %5.1fs  %6.1f\xc2\xb0 %5.1f\xc2\xb0 %5.1f\xc2\xb0  ",
+			i + 1, r->excursion_deg, r->hold_s, r->rise_s, r->lower_s,
+			r->tilt_deg, r->obliquity_deg, r->rotation_deg);
+		if (!r->faults) {
+			fprintf(f, "ok\n");
+			clean++;
+			continue;
+		}
+		for (int k = 0, first = 1; k < HF_FAULT_COUNT; k++)
+			if (r->faults & HF_FAULT_BIT(k)) {
+				fprintf(f, "%s%s", first ? "" : ",", hf_fault_name((enum hf_fault)k));
+				first = 0;
+			}
+		fputc('\n', f);
+	}
+	for (int i = 0; i < s->rep_count; i++)
+		for (int k = 0; k < HF_FAULT_COUNT; k++)
+			if (s->reps[i].faults & HF_FAULT_BIT(k)) {
+				char advice[200];
+				hf_fault_advice(advice, sizeof advice, (enum hf_fault)k,
+						&s->reps[i], i + 1);
+				fprintf(f, "  - %s\n", advice);
+			}
+	fprintf(f, "  %d of %d reps clean.", clean, s->rep_count);
+	if (s->rep_period_s > 0.0)
+		fprintf(f, " One rep every %.1f s.", s->rep_period_s);
+	fputc('\n', f);
+}
+
+void hf_report_print_text(FILE *f, const struct hf_input_info *in,
+			  bool calibrated, const struct hf_report *r)
+{
+	fprintf(f, "Input: %s, %llu samples at %.1f Hz", in->format ? in->format : "?",
+		(unsigned long long)in->samples, in->rate_hz);
+	if (in->bad_lines || in->bad_packets || in->gaps)
+		fprintf(f, " (%llu bad lines, %llu bad packets, %llu gaps)",
+			(unsigned long long)in->bad_lines,
+			(unsigned long long)in->bad_packets,
+			(unsigned long long)in->gaps);
+	fprintf(f, "; %s.\n", calibrated ? "calibrated" : "not calibrated");
+	if (r->n_sets == 0) {
+		fprintf(f, "No exercise sets found.\n");
+		return;
+	}
+	for (int i = 0; i < r->n_sets; i++) {
+		fputc('\n', f);
+		print_set_text(f, i, &r->sets[i].sum);
+	}
+}

@@ -37,10 +37,11 @@ struct hf_ahrs {
 	bool started;             /* first sample seen */
 	bool initialised;         /* attitude set from gravity */
 	bool still;
-	double still_since_s;
-	double acc_sum[3], gyro_sum[3];
-	int init_n;
-	double gyro_lp_dps[3];    /* low-passed gyro for stillness */
+	double start_t_s;
+	double still_since_s;     /* start of the current still candidate */
+	double bias_weight_s;     /* still time averaged into the bias */
+	double gyro_lp_dps[3];    /* short-term means for stillness */
+	double acc_lp_g[3];
 };
 
 void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers shared by the subcommands of `hipform`. */
+#ifndef HIPFORM_CLI_OPTIONS_H
+#define HIPFORM_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hipform/analyzer.h"
+#include "hipform/calib.h"
+#include "hipform/decoder.h"
+#include "hipform/exercise.h"
+
+/* Print "hipform: <message>" on stderr (one line). */
+void hf_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole (small) text file; NULL with errno set on failure. */
+char *hf_cli_read_text(const char *path, size_t max_len);
+
+/* Load a calibration file; HF_EXIT_* code, message printed on failure. */
+int hf_cli_load_calibration(const char *path, struct hf_calib *c);
+
+/* Apply "key=value" to thresholds; HF_EXIT_USAGE with a message if bad. */
+int hf_cli_threshold_arg(struct hf_thresholds *t, const char *arg);
+
+/* Load [analysis] thresholds from an INI file; HF_EXIT_* code. */
+int hf_cli_load_config(const char *path, struct hf_thresholds *t);
+
+/* A callback per decoded sample. */
+typedef void (*hf_cli_sample_fn)(const struct hf_sample *s, void *user);
+
+/*
+ * Decode FILE ("-" for stdin) in the given format (UNKNOWN: sniff) at
+ * rate_hz, calling fn for every sample.  On return *d holds the counters.
+ * Returns HF_EXIT_OK or HF_EXIT_INPUT (message printed).
+ */
+int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
+		       struct hf_decoder *d, hf_cli_sample_fn fn, void *user);
+
+#endif

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Rep segmentation (include/hipform/reps.h): contract section 4 measured
+ * on a ring of recent points.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/error.h"
+#include "hipform/reps.h"
+
+#define DEFAULT_DETECT_FRACTION 0.5 /* of rep_min_deg */
+
+int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg)
+{
+	memset(r, 0, sizeof *r);
+	if (!cfg || cfg->history < 16 || cfg->max_reps < 1)
+		return HF_ERR_ARG;
+	r->cfg = *cfg;
+	if (r->cfg.detect_deg <= 0.0)
+		r->cfg.detect_deg = DEFAULT_DETECT_FRACTION * cfg->th.rep_min_deg;
+	r->hist = calloc(cfg->history, sizeof *r->hist);
+	r->reps = calloc((size_t)cfg->max_reps, sizeof *r->reps);
+	if (!r->hist || !r->reps) {
+		hf_reps_free(r);
+		return HF_ERR_NOMEM;
+	}
+	return HF_OK;
+}
+
+void hf_reps_free(struct hf_reps *r)
+{
+	free(r->hist);
+	free(r->reps);
+	r->hist = NULL;
+	r->reps = NULL;
+}
+
+void hf_reps_reset(struct hf_reps *r, double t_s)
+{
+	r->n = 0;
+	r->floor = 0;
+	r->active = false;
+	r->n_reps = 0;
+	r->last_end_s = t_s;
+}
+
+static const struct hf_reps_point *pt(const struct hf_reps *r, uint64_t i)
+{
+	return &r->hist[i % r->cfg.history];
+}
+
+static uint64_t oldest(const struct hf_reps *r)
+{
+	return r->n > r->cfg.history ? r->n - r->cfg.history : 0;
+}
+
+/* Time at which the segment i-1 -> i crosses level (linear). */
+static double cross_time(const struct hf_reps *r, uint64_t i, double level)
+{
+	const struct hf_reps_point *a = pt(r, i - 1), *b = pt(r, i);
+	double de = b->e_deg - a->e_deg, u;
+
+	if (de == 0.0)
+		return b->t_s;
+	u = (level - a->e_deg) / de;
+	if (u < 0.0)
+		u = 0.0;
+	if (u > 1.0)
+		u = 1.0;
+	return a->t_s + u * (b->t_s - a->t_s);
+}
+
+/* Median of the peaks of reps without pelvis_rollback (all if none). */
+static double median_peak(const struct hf_rep *reps, int n, double extra)
+{
+	double v[512];
+	int k = 0;
+	const uint32_t rb = HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+
+	for (int pass = 0; pass < 2 && k == 0; pass++) {
+		for (int i = 0; i < n && k < 511; i++)
+			if (pass == 1 || !(reps[i].faults & rb))
+				v[k++] = reps[i].excursion_deg;
+		if (extra > 0.0)
+			v[k++] = extra;
+	}
+	if (k == 0)
+		return 0.0;
+	for (int i = 1; i < k; i++) /* insertion sort: k is small */
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+}
+
+static uint64_t search_floor(const struct hf_reps *r)
+{
+	uint64_t o = oldest(r);
+	return r->floor > o ? r->floor : o;
+}
+
+/* Start instant: last crossing of `level` before the peak. */
+static double find_start(const struct hf_reps *r, double level, uint64_t *after)
+{
+	uint64_t lo = search_floor(r);
+
+	for (uint64_t j = r->peak; j > lo; j--) {
+		if (pt(r, j - 1)->e_deg <= level) {
+			*after = j;
+			return cross_time(r, j, level);
+		}
+	}
+	*after = lo;
+	return pt(r, lo)->t_s;
+}
+
+static void measure_hold(const struct hf_reps *r, uint64_t from, uint64_t end,
+			 double level, double *first_s, double *last_s)
+{
+	uint64_t k = from;
+
+	while (k < r->peak && pt(r, k)->e_deg < level)
+		k++;
+	*first_s = k > from ? cross_time(r, k, level) : pt(r, k)->t_s;
+	k = end - 1;
+	while (k > r->peak && pt(r, k)->e_deg < level)
+		k--;
+	/* the fall below level happens between k and k+1 */
+	*last_s = cross_time(r, k + 1, level);
+	if (*last_s < pt(r, k)->t_s)
+		*last_s = pt(r, k)->t_s;
+}
+
+static double max_abs_rotation(const struct hf_reps *r, uint64_t from, uint64_t end)
+{
+	double m = 0.0;
+
+	for (uint64_t k = from; k <= end && k < r->n; k++)
+		m = fmax(m, fabs(pt(r, k)->rotation_deg));
+	return m;
+}
+
+/* Measure the candidate that closed at point `end` into *rep. */
+static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep)
+{
+	const struct hf_thresholds *th = &r->cfg.th;
+	const struct hf_reps_point *p = pt(r, r->peak);
+	double lo_level = th->start_fraction * r->peak_e;
+	double hi_level = th->hold_fraction * r->peak_e;
+	double h1, h2;
+	uint64_t after;
+
+	memset(rep, 0, sizeof *rep);
+	rep->peak_s = p->t_s;
+	rep->excursion_deg = r->peak_e;
+	rep->tilt_deg = p->tilt_deg;
+	rep->obliquity_deg = p->obliquity_deg;
+	rep->rotation_deg = p->rotation_deg;
+	rep->start_s = find_start(r, lo_level, &after);
+	rep->end_s = cross_time(r, end, lo_level);
+	measure_hold(r, after, end, hi_level, &h1, &h2);
+	rep->hold_s = h2 - h1;
+	rep->rise_s = h1 - rep->start_s;
+	rep->lower_s = rep->end_s - h2;
+	rep->max_abs_rotation_deg = max_abs_rotation(r, after > 0 ? after - 1 : 0, end);
+	rep->faults = hf_rep_faults(rep, r->cfg.exercise, th);
+}
+
+static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep)
+{
+	const struct hf_thresholds *th = &r->cfg.th;
+	bool rollback = rep->faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+	double med = median_peak(r->reps, r->n_reps, rollback ? 0.0 : rep->excursion_deg);
+
+	if (rep->excursion_deg < th->rep_min_deg)
+		return false;
+	if (rep->end_s - rep->start_s < th->rep_min_duration_s)
+		return false;
+	return rep->excursion_deg >= th->rep_min_fraction * med;
+}
+
+static void close_candidate(struct hf_reps *r, uint64_t end, struct hf_reps_step *st)
+{
+	struct hf_rep rep;
+
+	r->active = false;
+	measure(r, end, &rep);
+	if (!is_rep(r, &rep) || r->n_reps >= r->cfg.max_reps) {
+		st->rejected = true;
+		return;
+	}
+	st->new_faults |= rep.faults & ~r->live_faults;
+	st->fault_value[HF_FAULT_SHORT_HOLD] = rep.hold_s;
+	st->fault_value[HF_FAULT_SHALLOW] = rep.excursion_deg;
+	st->fault_value[HF_FAULT_RUSHED] = fmin(rep.rise_s, rep.lower_s);
+	st->fault_value[HF_FAULT_PELVIS_ROLLBACK] = rep.excursion_deg;
+	st->fault_value[HF_FAULT_HIP_DROP] = rep.max_abs_rotation_deg;
+	r->reps[r->n_reps] = rep;
+	st->done = true;
+	st->rep = &r->reps[r->n_reps];
+	st->rep_index = r->n_reps;
+	r->n_reps++;
+	r->floor = end;
+	r->last_end_s = rep.end_s;
+}
+
+static void open_candidate(struct hf_reps *r, uint64_t i)
+{
+	r->active = true;
+	r->peak = i;
+	r->peak_e = pt(r, i)->e_deg;
+	r->open_e = r->peak_e;
+	r->hold_first = i;
+	r->started = false;
+	r->hold_emitted = false;
+	r->live_faults = 0;
+}
+
+/* Advance hold_first to the first point >= 90 % of the current peak. */
+static void track_hold(struct hf_reps *r)
+{
+	double level = r->cfg.th.hold_fraction * r->peak_e;
+
+	while (r->hold_first < r->peak && pt(r, r->hold_first)->e_deg < level)
+		r->hold_first++;
+}
+
+static void live_checks(struct hf_reps *r, const struct hf_reps_point *p,
+			struct hf_reps_step *st)
+{
+	const struct hf_exercise_info *ex = hf_exercise_info(r->cfg.exercise);
+	const struct hf_thresholds *th = &r->cfg.th;
+	uint32_t allowed = ex ? ex->faults : 0, f = 0;
+
+	/* a candidate opened on the falling tail of the last rep has its peak
+	 * at the opening point: it has not started anything yet */
+	if (!r->started && r->peak_e >= th->rep_min_deg &&
+	    r->peak_e >= r->open_e + 0.5 * th->rep_min_deg) {
+		r->started = true;
+		st->started = true;
+	}
+	if (!r->started)
+		return;
+	if (!r->hold_emitted && hf_reps_hold_s(r) >= th->hold_target_s) {
+		r->hold_emitted = true;
+		st->hold_reached = true;
+	}
+	if (fabs(p->rotation_deg) > th->hip_drop_deg) {
+		f |= HF_FAULT_BIT(HF_FAULT_HIP_DROP);
+		st->fault_value[HF_FAULT_HIP_DROP] = fabs(p->rotation_deg);
+	}
+	if (p->e_deg > th->rollback_deg) {
+		f |= HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+		st->fault_value[HF_FAULT_PELVIS_ROLLBACK] = p->e_deg;
+	}
+	f &= allowed & ~r->live_faults;
+	r->live_faults |= f;
+	st->new_faults |= f;
+}
+
+void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
+		  struct hf_reps_step *st)
+{
+	uint64_t i = r->n;
+
+	memset(st, 0, sizeof *st);
+	r->hist[i % r->cfg.history] = *p;
+	r->n++;
+	if (r->active && r->peak < oldest(r)) {
+		r->active = false; /* ran out of history: not a rep */
+		st->rejected = true;
+	}
+	if (!r->active) {
+		if (p->e_deg > r->cfg.detect_deg)
+			open_candidate(r, i);
+		else
+			return;
+	}
+	if (p->e_deg > r->peak_e) {
+		r->peak = i;
+		r->peak_e = p->e_deg;
+	}
+	track_hold(r);
+	if (p->e_deg <= r->cfg.th.start_fraction * r->peak_e) {
+		close_candidate(r, i, st);
+		return;
+	}
+	live_checks(r, p, st);
+}
+
+double hf_reps_hold_s(const struct hf_reps *r)
+{
+	const struct hf_reps_point *last;
+
+	if (!r->active || r->n == 0)
+		return 0.0;
+	last = pt(r, r->n - 1);
+	if (last->e_deg < r->cfg.th.hold_fraction * r->peak_e)
+		return 0.0;
+	return last->t_s - pt(r, r->hold_first)->t_s;
+}
+
+int hf_reps_finalize(struct hf_reps *r)
+{
+	double med = median_peak(r->reps, r->n_reps, 0.0);
+	int k = 0;
+
+	for (int i = 0; i < r->n_reps; i++)
+		if (r->reps[i].excursion_deg >= r->cfg.th.rep_min_fraction * med)
+			r->reps[k++] = r->reps[i];
+	r->n_reps = k;
+	return k;
+}

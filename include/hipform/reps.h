@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Rep segmentation on the primary excursion e(t) (contract section 4).
+ *
+ * Points (t, e, pelvic angles) are pushed one at a time.  A candidate
+ * movement opens when e exceeds detect_deg, follows its running maximum
+ * (the peak), and closes at the first point after the peak where
+ * e <= 10 % of it.  Then the contract's instants are measured on the kept
+ * history, with linear interpolation between points:
+ *   start  last crossing of 10 % before the peak, searching back no
+ *          further than the previous rep's end (or the set origin);
+ *   hold   first to last instant at or above 90 % of the peak;
+ *   rise   start to the first 90 % instant; lower: last 90 % instant to end.
+ * A candidate is a rep when its peak is at least rep_min_deg and at least
+ * rep_min_fraction of the median peak of the reps so far without
+ * pelvis_rollback (itself included), and it lasts rep_min_duration_s.
+ * hf_reps_finalize() applies the median rule again over the whole set.
+ *
+ * Storage is allocated once by hf_reps_init(): a ring of `history` points
+ * and room for max_reps reps.
+ */
+#ifndef HIPFORM_REPS_H
+#define HIPFORM_REPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hipform/exercise.h"
+
+struct hf_reps_point {
+	double t_s;
+	double e_deg;
+	double tilt_deg, obliquity_deg, rotation_deg;
+};
+
+struct hf_reps_config {
+	enum hf_exercise exercise;
+	struct hf_thresholds th;
+	size_t history;     /* points kept for the search back */
+	int max_reps;       /* per set */
+	double detect_deg;  /* a candidate opens above this (0: default) */
+};
+
+/* What one push produced. */
+struct hf_reps_step {
+	bool started;          /* the candidate reached rep_min_deg */
+	bool hold_reached;     /* held hold_target_s */
+	uint32_t new_faults;   /* live fault bits that just became true */
+	double fault_value[HF_FAULT_COUNT];
+	bool done;             /* a rep finished: see rep */
+	const struct hf_rep *rep;
+	int rep_index;         /* 0-based in the set */
+	bool rejected;         /* a candidate closed as a fidget */
+};
+
+struct hf_reps {
+	struct hf_reps_config cfg;
+	struct hf_reps_point *hist;
+	uint64_t n;            /* points pushed since reset */
+	uint64_t floor;        /* search-back limit (index) */
+	bool active;
+	uint64_t peak;         /* index of the running maximum */
+	double peak_e;
+	double open_e;         /* e when the candidate opened */
+	uint64_t hold_first;   /* first index at >= 90 % of peak_e */
+	bool started, hold_emitted;
+	uint32_t live_faults;
+	struct hf_rep *reps;
+	int n_reps;
+	double last_end_s;     /* end of the last rep, or set origin */
+};
+
+int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg);
+void hf_reps_free(struct hf_reps *r);
+/* Start a new set: forget reps and history; t_s is the set origin. */
+void hf_reps_reset(struct hf_reps *r, double t_s);
+/* Push one point; step describes what happened (valid until next push). */
+void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
+		  struct hf_reps_step *step);
+/* Is a candidate movement in progress? */
+static inline bool hf_reps_active(const struct hf_reps *r) { return r->active; }
+/* Current hold time (s) of the candidate, 0 when not at >= 90 %. */
+double hf_reps_hold_s(const struct hf_reps *r);
+/* Apply the set-level median rule; returns the number of reps kept. */
+int hf_reps_finalize(struct hf_reps *r);
+
+#endif

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Contract section 4 on hand-built excursions: trapezoids sampled at
+ * 100 Hz, whose 10 % and 90 % instants are known in closed form (the
+ * ramps are linear, so linear interpolation is exact).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hipform/reps.h"
+
+#define RATE_HZ 100.0
+
+struct trap {
+	double t0, rise_s, hold_s, fall_s, peak_deg;
+};
+
+static double trap_e(const struct trap *tr, double t)
+{
+	double u = t - tr->t0;
+
+	if (u <= 0.0)
+		return 0.0;
+	if (u < tr->rise_s)
+		return tr->peak_deg * u / tr->rise_s;
+	u -= tr->rise_s;
+	if (u <= tr->hold_s)
+		return tr->peak_deg;
+	u -= tr->hold_s;
+	if (u < tr->fall_s)
+		return tr->peak_deg * (1.0 - u / tr->fall_s);
+	return 0.0;
+}
+
+struct run {
+	struct hf_reps r;
+	int done, rejected, started, holds;
+	uint32_t live_faults;
+};
+
+static void run_init(struct run *run, enum hf_exercise ex)
+{
+	struct hf_reps_config cfg = {
+		.exercise = ex,
+		.th = hf_thresholds_default,
+		.history = 6000,
+		.max_reps = 64,
+	};
+
+	memset(run, 0, sizeof *run);
+	assert_int_equal(hf_reps_init(&run->r, &cfg), 0);
+	hf_reps_reset(&run->r, 0.0);
+}
+
+/* Feed the sum of n trapezoids from 0 to t_end. */
+static void feed(struct run *run, const struct trap *tr, int n, double t_end)
+{
+	for (long i = 0; i / RATE_HZ <= t_end; i++) {
+		struct hf_reps_point p = {.t_s = i / RATE_HZ};
+		struct hf_reps_step st;
+		for (int k = 0; k < n; k++)
+			p.e_deg += trap_e(&tr[k], p.t_s);
+		hf_reps_push(&run->r, &p, &st);
+		run->done += st.done;
+		run->rejected += st.rejected;
+		run->started += st.started;
+		run->holds += st.hold_reached;
+		run->live_faults |= st.new_faults;
+	}
+}
+
+static void test_trapezoid_instants(void **state)
+{
+	struct trap tr = {.t0 = 2.0, .rise_s = 1.0, .hold_s = 2.5, .fall_s = 1.5, .peak_deg = 20.0};
+	struct run run;
+	const struct hf_rep *rep;
+
+	(void)state;
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed(&run, &tr, 1, 12.0);
+	assert_int_equal(run.done, 1);
+	assert_int_equal(run.started, 1);
+	assert_int_equal(run.holds, 1);
+	rep = &run.r.reps[0];
+	assert_float_equal(rep->excursion_deg, 20.0, 1e-9);
+	assert_float_equal(rep->start_s, 2.0 + 0.1 * 1.0, 1e-6);
+	assert_float_equal(rep->end_s, 2.0 + 1.0 + 2.5 + 0.9 * 1.5, 1e-6);
+	assert_float_equal(rep->rise_s, 0.8 * 1.0, 1e-6);
+	assert_float_equal(rep->lower_s, 0.8 * 1.5, 1e-6);
+	assert_float_equal(rep->hold_s, 2.5 + 0.1 * 1.0 + 0.1 * 1.5, 1e-6);
+	assert_int_equal(rep->faults, 0);
+	hf_reps_free(&run.r);
+}
+
+static void test_short_hold_and_rushed(void **state)
+{
+	/* hold 1.5 s (+0.05+0.03 of the ramps) < 2.0; rise 0.4*0.8 = 0.32 s */
+	struct trap tr = {.t0 = 1.0, .rise_s = 0.4, .hold_s = 1.5, .fall_s = 0.3, .peak_deg = 25.0};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed(&run, &tr, 1, 6.0);
+	assert_int_equal(run.done, 1);
+	assert_int_equal(run.holds, 0);
+	assert_true(run.r.reps[0].faults & HF_FAULT_BIT(HF_FAULT_SHORT_HOLD));
+	assert_true(run.r.reps[0].faults & HF_FAULT_BIT(HF_FAULT_RUSHED));
+	assert_false(run.r.reps[0].faults & HF_FAULT_BIT(HF_FAULT_SHALLOW));
+	hf_reps_free(&run.r);
+}
+
+static void test_shallow_only_for_hip_lift(void **state)
+{
+	struct trap tr = {.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.5, .fall_s = 1.0, .peak_deg = 12.0};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed(&run, &tr, 1, 8.0);
+	assert_int_equal(run.r.reps[0].faults, HF_FAULT_BIT(HF_FAULT_SHALLOW));
+	hf_reps_free(&run.r);
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, &tr, 1, 8.0);
+	/* 12 deg > 10: the clam shell rolled back, and it was reported live */
+	assert_int_equal(run.r.reps[0].faults, HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK));
+	assert_true(run.live_faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK));
+	hf_reps_free(&run.r);
+}
+
+static void one_rep_count(double peak_deg, double rise_s, int expect)
+{
+	struct trap tr = {.t0 = 1.0, .rise_s = rise_s, .hold_s = 0.0, .fall_s = rise_s,
+			  .peak_deg = peak_deg};
+	struct run run;
+
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, &tr, 1, 1.0 + 2 * rise_s + 2.0);
+	assert_int_equal(run.done, expect);
+	hf_reps_free(&run.r);
+}
+
+static void test_one_degree_rule(void **state)
+{
+	(void)state;
+	one_rep_count(0.98, 1.0, 0);
+	one_rep_count(1.02, 1.0, 1);
+}
+
+static void test_min_duration_rule(void **state)
+{
+	/* start..end of a triangle = 0.9 rise + 0.9 fall = 1.8 * rise */
+	(void)state;
+	one_rep_count(5.0, 0.6 / 1.8 - 0.02, 0);
+	one_rep_count(5.0, 0.6 / 1.8 + 0.02, 1);
+}
+
+static void test_quarter_of_median_rule(void **state)
+{
+	struct trap tr[6];
+	struct run run;
+	double peaks[6] = {20, 20, 4.9, 20, 5.1, 20};
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		tr[i] = (struct trap){.t0 = 1.0 + 6.0 * i, .rise_s = 1.0, .hold_s = 2.0,
+				      .fall_s = 1.0, .peak_deg = peaks[i]};
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed(&run, tr, 6, 40.0);
+	/* 4.9 < 25 % of 20 is a fidget; 5.1 counts */
+	assert_int_equal(hf_reps_finalize(&run.r), 5);
+	for (int i = 0; i < run.r.n_reps; i++)
+		assert_true(run.r.reps[i].excursion_deg >= 5.0);
+	hf_reps_free(&run.r);
+}
+
+static void test_rollback_reps_leave_the_median(void **state)
+{
+	/* three rolled-back clam shells (14 deg) and two good ones (4 deg):
+	 * the median is of the good ones, so a 1.5 deg rep (>= 1 deg) counts */
+	double peaks[6] = {14, 4, 14, 4, 14, 1.5};
+	struct trap tr[6];
+	struct run run;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		tr[i] = (struct trap){.t0 = 1.0 + 6.0 * i, .rise_s = 1.0, .hold_s = 2.0,
+				      .fall_s = 1.0, .peak_deg = peaks[i]};
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 6, 40.0);
+	assert_int_equal(hf_reps_finalize(&run.r), 6);
+	hf_reps_free(&run.r);
+}
+
+static void test_start_search_stops_at_previous_end(void **state)
+{
+	/* second rep starts right where the first fell to 10 %: its start
+	 * may not reach back before the first rep's end */
+	struct trap tr[2] = {
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 20.0},
+		{.t0 = 5.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 20.0},
+	};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed(&run, tr, 2, 12.0);
+	assert_int_equal(run.done, 2);
+	assert_true(run.r.reps[1].start_s >= run.r.reps[0].end_s - 1e-9);
+	assert_float_equal(run.r.reps[0].end_s, 1.0 + 1.0 + 2.0 + 0.9, 1e-6);
+	hf_reps_free(&run.r);
+}
+
+static void test_hold_counts_dips_between_first_and_last(void **state)
+{
+	/* a dip to 85 % in the middle of the hold stays inside hold_s */
+	struct trap tr[2] = {
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 3.0, .fall_s = 1.0, .peak_deg = 20.0},
+		{.t0 = 2.5, .rise_s = 0.25, .hold_s = 0.0, .fall_s = 0.25, .peak_deg = -3.0},
+	};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed(&run, tr, 2, 8.0);
+	assert_int_equal(run.done, 1);
+	assert_float_equal(run.r.reps[0].hold_s, 3.0 + 0.1 + 0.1, 1e-6);
+	hf_reps_free(&run.r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trapezoid_instants),
+		cmocka_unit_test(test_short_hold_and_rushed),
+		cmocka_unit_test(test_shallow_only_for_hip_lift),
+		cmocka_unit_test(test_one_degree_rule),
+		cmocka_unit_test(test_min_duration_rule),
+		cmocka_unit_test(test_quarter_of_median_rule),
+		cmocka_unit_test(test_rollback_reps_leave_the_median),
+		cmocka_unit_test(test_start_search_stops_at_previous_end),
+		cmocka_unit_test(test_hold_counts_dips_between_first_and_last),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
