@@ -373,9 +373,13 @@ int hf_calib_estimate(struct hf_calib *c, const struct hf_sample *s, size_t n,
 		return HF_ERR_NOMEM;
 	mark_still(s, n, rate_hz, still);
 	if (!find_stand(still, n, rate_hz, true, &a_lo, &a_hi) ||
-	    !find_stand(still, n, rate_hz, false, &b_lo, &b_hi) || b_lo <= a_hi) {
+	    !find_stand(still, n, rate_hz, false, &b_lo, &b_hi)) {
 		snprintf(err, errlen, "no still standing of %.1f s before and after the hip hinges",
 			 MIN_STAND_S);
+		goto out;
+	}
+	if (b_lo <= a_hi + 1) {
+		snprintf(err, errlen, "no hip hinge: the recording is one still period");
 		goto out;
 	}
 	mean_range(s, a_lo, a_hi, acc_a, gyro_a);

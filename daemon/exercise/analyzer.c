@@ -40,7 +40,8 @@
 #define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
-#define STILL_GAP_TOL_S 0.5    /* non-still records tolerated before a start */
+#define STILL_GAP_TOL_S 0.5
+#define TREMOR_MA_S 0.2        /* moving average removed before the FFT */    /* non-still records tolerated before a start */
 
 struct record {
 	double t_s;
@@ -302,6 +303,30 @@ static void emit_faults(struct hf_analyzer *a, const struct hf_reps_step *st,
 
 /* ---- the open set ---- */
 
+/*
+ * x minus its centred moving average over 2 * half + 1 points: keeps the
+ * tremor band (the average's first null is at 1 / TREMOR_MA_S Hz) and
+ * drops the slow shape of the hold.  In place, with a small delay line.
+ */
+static size_t high_pass(float *x, size_t n, size_t half)
+{
+	double sum = 0.0;
+	float orig[HF_TREMOR_N];
+	size_t w = 0;
+
+	if (half < 1 || n < 2 * half + 2)
+		return n;
+	memcpy(orig, x, n * sizeof *x);
+	for (size_t i = 0; i < 2 * half + 1; i++)
+		sum += orig[i];
+	for (size_t i = half; i + half < n; i++) {
+		x[w++] = (float)(orig[i] - sum / (double)(2 * half + 1));
+		if (i + half + 1 < n)
+			sum += orig[i + half + 1] - orig[i - half];
+	}
+	return w;
+}
+
 static void tremor_from_rep(struct hf_analyzer *a, const struct hf_rep *rep)
 {
 	const struct hf_reps *r = &a->reps;
@@ -319,9 +344,11 @@ static void tremor_from_rep(struct hf_analyzer *a, const struct hf_rep *rep)
 		t_last = p->t_s;
 		a->hold_buf[k++] = (float)p->e_deg;
 	}
-	if (k >= 32 && t_last > t_first)
-		hf_spectrum_tremor_add(a->spec, a->hold_buf, k,
-				       (double)(k - 1) / (t_last - t_first));
+	if (k >= 32 && t_last > t_first) {
+		double rate = (double)(k - 1) / (t_last - t_first);
+		k = high_pass(a->hold_buf, k, (size_t)(TREMOR_MA_S * rate / 2.0));
+		hf_spectrum_tremor_add(a->spec, a->hold_buf, k, rate);
+	}
 }
 
 static void handle_step(struct hf_analyzer *a, const struct hf_reps_step *st,

@@ -13,6 +13,8 @@
 
 #define TREMOR_LO_HZ 3.0
 #define TREMOR_HI_HZ 15.0
+#define TREMOR_PEAK_RATIO 4.0  /* peak power over the band's mean */
+#define TREMOR_MIN_DEG 0.05    /* RMS below this is sensor noise */
 
 struct hf_spectrum {
 	kiss_fftr_cfg period_cfg, tremor_cfg;
@@ -132,6 +134,21 @@ void hf_spectrum_tremor_add(struct hf_spectrum *s, const float *x, size_t n,
 	s->tremor_holds++;
 }
 
+static double band_mean(const struct hf_spectrum *s, double df)
+{
+	double sum = 0.0;
+	int n = 0;
+
+	for (size_t k = 1; k <= HF_TREMOR_N / 2; k++) {
+		double f = (double)k * df;
+		if (f >= TREMOR_LO_HZ && f <= TREMOR_HI_HZ) {
+			sum += s->tremor_power[k];
+			n++;
+		}
+	}
+	return n ? sum / n : 0.0;
+}
+
 void hf_spectrum_tremor_get(const struct hf_spectrum *s, double *freq_hz,
 			    double *rms_deg)
 {
@@ -152,7 +169,10 @@ void hf_spectrum_tremor_get(const struct hf_spectrum *s, double *freq_hz,
 			best_k = k;
 		}
 	}
-	if (best_k == 0)
+	/* a tremor is a clear peak above the band's mean power, of a size
+	 * beyond sensor noise */
+	if (best_k == 0 || best < TREMOR_PEAK_RATIO * band_mean(s, df) ||
+	    sqrt(s->tremor_var_sum / s->tremor_count) < TREMOR_MIN_DEG)
 		return;
 	*freq_hz = (double)best_k * df;
 	*rms_deg = sqrt(s->tremor_var_sum / s->tremor_count);
