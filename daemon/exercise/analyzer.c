@@ -41,6 +41,7 @@
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
 #define STILL_GAP_TOL_S 0.5
+#define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
 #define TREMOR_MA_S 0.2        /* moving average removed before the FFT */    /* non-still records tolerated before a start */
 
 struct record {
@@ -725,6 +726,17 @@ static void set_exercise_of_segmenters(struct hf_analyzer *a)
 		a->reps.cfg.exercise = a->ex;
 }
 
+/*
+ * A rep (or a probe's candidate, once the bias is known well enough for
+ * the probe to be trusted) is in progress: its slow sways are motion.
+ */
+static bool movement_in_progress(const struct hf_analyzer *a)
+{
+	if (hf_reps_active(&a->reps))
+		return true;
+	return hf_reps_active(&a->probe) && a->ahrs.bias_weight_s >= TRUSTED_BIAS_S;
+}
+
 void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 {
 	struct hf_sample s;
@@ -733,6 +745,7 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	if (a->n > 0 && raw->t_s < rec(a, a->n - 1)->t_s)
 		return; /* time went backwards: the decoder should not let this by */
 	hf_calib_apply(&a->cfg.calib, raw, &s);
+	hf_ahrs_learn_bias(&a->ahrs, !movement_in_progress(a));
 	hf_ahrs_update(&a->ahrs, &s);
 	r = &a->ring[a->n % a->ring_cap];
 	r->t_s = s.t_s;

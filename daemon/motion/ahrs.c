@@ -37,12 +37,15 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 #define STILL_GAIN 1.0      /* 1/s while still */
 #define LP_TAU_S 0.25       /* short-term means for the stillness test */
 #define MAX_GAP_S 1.0       /* longer steps are not integrated */
+#define CHUNK_S 0.25        /* bias averaging chunk */
+#define BIAS_PENDING HF_AHRS_BIAS_PENDING
 
 void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s)
 {
 	memset(a, 0, sizeof *a);
 	a->set = s ? *s : hf_ahrs_default_settings;
 	a->q = hf_quat_identity();
+	a->learn_bias = true;
 }
 
 void hf_ahrs_set_bias(struct hf_ahrs *a, const double bias_dps[3])
@@ -96,17 +99,47 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
 	a->still = s->t_s - a->still_since_s >= a->set.still_min_s;
 }
 
+/*
+ * The bias is the mean gyro over still periods, taken in chunks of CHUNK_S.
+ * A chunk is committed only once BIAS_PENDING newer chunks of the same
+ * still period have followed it, so the slow start of a movement, which
+ * the stillness test cannot see yet, never reaches the bias.
+ */
+static void commit_chunk(struct hf_ahrs *a, const double sum[3], double dur)
+{
+	double w = a->bias_weight_s;
+
+	for (int i = 0; i < 3; i++)
+		a->bias_dps[i] = (a->bias_dps[i] * w + sum[i]) / (w + dur);
+	a->bias_weight_s = fmin(w + dur, a->set.bias_tau_s);
+}
+
 static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 {
-	double w;
-
-	if (!a->still)
+	if (!a->still || !a->learn_bias) {
+		a->chunk_dur_s = 0.0;
+		a->n_pending = 0;
+		memset(a->chunk_sum, 0, sizeof a->chunk_sum);
 		return;
-	if (a->bias_weight_s < a->set.bias_tau_s)
-		a->bias_weight_s += dt;
-	w = dt / a->bias_weight_s;
+	}
 	for (int i = 0; i < 3; i++)
-		a->bias_dps[i] += w * (s->gyro_dps[i] - a->bias_dps[i]);
+		a->chunk_sum[i] += s->gyro_dps[i] * dt;
+	a->chunk_dur_s += dt;
+	if (a->chunk_dur_s < CHUNK_S)
+		return;
+	if (a->n_pending == BIAS_PENDING) {
+		commit_chunk(a, a->pending_sum[0], a->pending_dur_s[0]);
+		memmove(a->pending_sum[0], a->pending_sum[1],
+			(BIAS_PENDING - 1) * sizeof a->pending_sum[0]);
+		memmove(&a->pending_dur_s[0], &a->pending_dur_s[1],
+			(BIAS_PENDING - 1) * sizeof a->pending_dur_s[0]);
+		a->n_pending--;
+	}
+	memcpy(a->pending_sum[a->n_pending], a->chunk_sum, sizeof a->chunk_sum);
+	a->pending_dur_s[a->n_pending] = a->chunk_dur_s;
+	a->n_pending++;
+	a->chunk_dur_s = 0.0;
+	memset(a->chunk_sum, 0, sizeof a->chunk_sum);
 }
 
 static double correction_gain(const struct hf_ahrs *a, double t_s)

@@ -67,10 +67,17 @@ static json_object *json_num(double v, int decimals)
 
 	if (!isfinite(v))
 		return NULL;
+	char text[48];
+	size_t n;
+
 	v = round(v * scale) / scale;
 	if (v == 0.0)
 		v = 0.0; /* no "-0" */
-	return json_object_new_double(v);
+	/* print the rounded value as people write it: 27.3, not 27.300000000000001 */
+	n = (size_t)snprintf(text, sizeof text, "%.*f", decimals, v);
+	while (n > 1 && decimals > 0 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
+	return json_object_new_double_s(v, text);
 }
 
 static void add_num(json_object *o, const char *key, double v, int decimals)

@@ -29,6 +29,8 @@ struct hf_ahrs_settings {
 
 extern const struct hf_ahrs_settings hf_ahrs_default_settings;
 
+#define HF_AHRS_BIAS_PENDING 2
+
 struct hf_ahrs {
 	struct hf_ahrs_settings set;
 	struct hf_quat q;         /* sensor to world */
@@ -42,11 +44,21 @@ struct hf_ahrs {
 	double bias_weight_s;     /* still time averaged into the bias */
 	double gyro_lp_dps[3];    /* short-term means for stillness */
 	double acc_lp_g[3];
+	double chunk_sum[3];      /* gyro integral over the current chunk */
+	double chunk_dur_s;
+	double pending_sum[HF_AHRS_BIAS_PENDING][3]; /* chunks not yet trusted */
+	double pending_dur_s[HF_AHRS_BIAS_PENDING];
+	int n_pending;
+	bool learn_bias;          /* false: keep the bias (e.g. during a rep) */
 };
 
 void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s);
 /* Seed the bias (from a calibration); the filter keeps refining it. */
 void hf_ahrs_set_bias(struct hf_ahrs *a, const double bias_dps[3]);
+/* Allow or stop bias learning from still periods (on by default).  The
+ * analyser stops it while a movement is in progress: a slow sway in a
+ * held position is motion, not bias. */
+static inline void hf_ahrs_learn_bias(struct hf_ahrs *a, bool on) { a->learn_bias = on; }
 /* One sample (already bias/scale corrected by hf_calib_apply()). */
 void hf_ahrs_update(struct hf_ahrs *a, const struct hf_sample *s);
 static inline struct hf_quat hf_ahrs_quat(const struct hf_ahrs *a) { return a->q; }
