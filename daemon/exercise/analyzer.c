@@ -34,7 +34,8 @@
 #include "hipform/reps.h"
 #include "hipform/spectrum.h"
 
-#define RING_S 60.0            /* seconds of records kept */
+#define RING_S 150.0           /* seconds of records kept (a whole set) */
+#define PROBE_RING_S 40.0      /* seconds the probe looks back */
 #define DEFAULT_RATE_HZ 200.0
 #define MAX_REPS_PER_SET 200
 #define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
@@ -91,6 +92,9 @@ struct hf_analyzer {
 	enum hf_axis axis;
 	int set_index;
 	int sets_done;
+	uint64_t set_from;      /* first record of the set's replay */
+	double set_origin_s;
+	bool silent;            /* replaying: no events */
 	double off_posture_since_s;
 	bool off_posture;
 
@@ -153,6 +157,7 @@ static double angle_between_deg(const double a[3], const double b[3])
 }
 
 static void reset_provisional(struct hf_analyzer *a);
+static void refine_frame(struct hf_analyzer *a);
 
 /* ---- posture ---- */
 
@@ -277,7 +282,7 @@ static void emit(struct hf_analyzer *a, enum hf_event_type type, double t_s,
 	ev->exercise = a->ex;
 	ev->side = a->side;
 	ev->set_index = a->set_index;
-	if (a->cb)
+	if (a->cb && !a->silent)
 		a->cb(ev, a->user);
 }
 
@@ -417,6 +422,7 @@ static void close_set(struct hf_analyzer *a)
 	if (a->state != IN_SET)
 		return;
 	a->state = IDLE;
+	refine_frame(a);
 	hf_reps_finalize(&a->reps);
 	if (a->reps.n_reps > 0) {
 		memset(&sum, 0, sizeof sum);
@@ -512,7 +518,11 @@ static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
 	return first_after;
 }
 
-/* Mean direction of the rotation vector over the rise of the probe's rep. */
+/*
+ * Sum of the unit rotation vectors (against the baseline, horizontal part)
+ * over the rise of rep, between 30 % and 80 % of its peak, normalised:
+ * the direction the rep turns about.  Records from index from on.
+ */
 static bool rise_axis(struct hf_analyzer *a, const struct hf_rep *rep,
 		      uint64_t from, double axis[3])
 {
@@ -524,6 +534,8 @@ static bool rise_axis(struct hf_analyzer *a, const struct hf_rep *rep,
 		double rv[3], d;
 		if (r->t_s > rep->peak_s)
 			break;
+		if (r->t_s < rep->start_s)
+			continue;
 		d = horizontal_rotation_deg(a->q_base, r->q, a->up_base, rv);
 		if (d < 0.3 * rep->excursion_deg || d > 0.8 * rep->excursion_deg)
 			continue;
@@ -536,20 +548,71 @@ static bool rise_axis(struct hf_analyzer *a, const struct hf_rep *rep,
 	return used > 0 && hf_vec_normalize(axis) > 0.0;
 }
 
-static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *rep, uint64_t from)
+/* Fix the frame from the rep axis rv (sensor frame) and gravity at rest. */
+static void frame_from_rep_axis(struct hf_analyzer *a, double rv[3])
 {
 	const struct hf_exercise_info *e = hf_exercise_info(a->ex);
 	enum hf_posture p = a->side == HF_SIDE_RIGHT ? e->posture_right : e->posture_left;
-	double rv[3], ax_p[3];
+	double ax_p[3];
 
-	if (!rise_axis(a, rep, from, rv))
-		return false;
 	axis_vector(e->axis, ax_p);
 	/* e = sign * angle: the rep turns about sign * axis */
 	for (int k = 0; k < 3; k++)
 		rv[k] *= a->sign;
 	a->mount = frame_from_axes(posture_up[p], a->up_base, ax_p, rv);
+}
+
+static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *rep, uint64_t from)
+{
+	double rv[3];
+
+	if (!rise_axis(a, rep, from, rv))
+		return false;
+	frame_from_rep_axis(a, rv);
 	return true;
+}
+
+/*
+ * Uncalibrated: at the end of a set, the rep axis is re-estimated from all
+ * its reps (each rep one vote) rather than the first alone, and the set is
+ * measured again, silently, from its baseline on.  Reps that start after
+ * the last rep of the live pass (the movements that ended the set) are not
+ * kept.
+ */
+static void refine_frame(struct hf_analyzer *a)
+{
+	const struct hf_reps *r = &a->reps;
+	double sum[3] = {0, 0, 0}, last_end_s, first[3] = {0, 0, 0};
+	int k;
+
+	if (a->have_frame || r->n_reps < 2 || a->set_from < ring_oldest(a))
+		return;
+	for (int i = 0; i < r->n_reps; i++) {
+		double ax[3];
+		if (!rise_axis(a, &r->reps[i], a->set_from, ax))
+			continue;
+		if (i == 0)
+			memcpy(first, ax, sizeof first);
+		if (hf_vec_dot(ax, first) < 0.0)
+			continue; /* a rep the wrong way round: no vote */
+		for (int j = 0; j < 3; j++)
+			sum[j] += ax[j];
+	}
+	if (hf_vec_normalize(sum) <= 0.0)
+		return;
+	last_end_s = r->reps[r->n_reps - 1].end_s;
+	frame_from_rep_axis(a, sum);
+	a->silent = true;
+	hf_reps_reset(&a->reps, a->set_origin_s);
+	hf_spectrum_tremor_reset(a->spec);
+	a->n_10hz = 0;
+	a->next_10hz_s = a->set_origin_s;
+	for (uint64_t i = a->set_from; i < a->n; i++)
+		set_feed(a, rec(a, i));
+	a->silent = false;
+	for (k = a->reps.n_reps; k > 0 && a->reps.reps[k - 1].start_s > last_end_s; k--)
+		;
+	a->reps.n_reps = k;
 }
 
 static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep)
@@ -573,6 +636,8 @@ static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep)
 	a->state = IN_SET;
 	a->off_posture = false;
 	hf_reps_reset(&a->reps, probe_rep->start_s);
+	a->set_from = from;
+	a->set_origin_s = probe_rep->start_s;
 	hf_spectrum_tremor_reset(a->spec);
 	a->n_10hz = 0;
 	a->next_10hz_s = probe_rep->start_s;
@@ -694,8 +759,12 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 		.history = a->ring_cap,
 		.max_reps = MAX_REPS_PER_SET,
 	};
-	if (!a->ring || !a->spec || hf_reps_init(&a->reps, &rc) != 0 ||
-	    hf_reps_init(&a->probe, &rc) != 0) {
+	if (!a->ring || !a->spec || hf_reps_init(&a->reps, &rc) != 0) {
+		hf_analyzer_free(a);
+		return NULL;
+	}
+	rc.history = (size_t)(PROBE_RING_S * rate * 1.25);
+	if (hf_reps_init(&a->probe, &rc) != 0) {
 		hf_analyzer_free(a);
 		return NULL;
 	}
