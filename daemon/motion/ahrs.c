@@ -37,6 +37,8 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 #define STILL_GAIN 1.0      /* 1/s while still */
 #define LP_TAU_S 0.25       /* short-term means for the stillness test */
 #define MAX_GAP_S 1.0       /* longer steps are not integrated */
+#define FLOOR_TAU_S 100.0   /* noise floor rise time */
+#define NOISE_MARGIN 2.5    /* still: RMS deviation under this x floor */
 #define CHUNK_S 0.25        /* bias averaging chunk */
 #define BIAS_PENDING HF_AHRS_BIAS_PENDING
 
@@ -77,6 +79,20 @@ static double dist3(const double a[3], const double b[3])
 	return hf_vec_norm(d);
 }
 
+/*
+ * The sensor's noise floor: the lowest RMS deviation seen, rising slowly
+ * (time constant FLOOR_TAU_S) so that it follows a sensor that warms up.
+ * Stillness thresholds never go below NOISE_MARGIN times it, so a noisy
+ * sensor is still found still.
+ */
+static void track_floor(double *floor, double rms, double dt)
+{
+	if (*floor <= 0.0 || rms < *floor)
+		*floor = rms;
+	else
+		*floor += (rms - *floor) * dt / FLOOR_TAU_S;
+}
+
 /* Stillness: both sensors near their short-term means, |a| about 1 g. */
 static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 {
@@ -84,11 +100,25 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
 	double acc_norm = hf_vec_norm(s->acc_g);
 	bool candidate;
 
+	double dg, da, gyro_limit, acc_limit;
+
 	lowpass3(a->gyro_lp_dps, s->gyro_dps, k);
 	lowpass3(a->acc_lp_g, s->acc_g, k);
-	candidate = fabs(acc_norm - 1.0) < 0.05 &&
-		    dist3(s->acc_g, a->acc_lp_g) < a->set.still_acc_g &&
-		    dist3(s->gyro_dps, a->gyro_lp_dps) < a->set.still_gyro_dps;
+	/* RMS deviations from the short-term means: robust to noise spikes */
+	dg = dist3(s->gyro_dps, a->gyro_lp_dps);
+	da = dist3(s->acc_g, a->acc_lp_g);
+	a->gyro_var_lp += k * (dg * dg - a->gyro_var_lp);
+	a->acc_var_lp += k * (da * da - a->acc_var_lp);
+	if (s->t_s - a->start_t_s > 4.0 * LP_TAU_S) { /* means have settled */
+		track_floor(&a->gyro_floor_dps, sqrt(a->gyro_var_lp), dt);
+		track_floor(&a->acc_floor_g, sqrt(a->acc_var_lp), dt);
+	}
+	gyro_limit = fmax(a->set.still_gyro_dps, NOISE_MARGIN * a->gyro_floor_dps);
+	acc_limit = fmax(a->set.still_acc_g, NOISE_MARGIN * a->acc_floor_g);
+	candidate = fabs(acc_norm - 1.0) < 0.05 + acc_limit &&
+		    sqrt(a->acc_var_lp) < acc_limit &&
+		    sqrt(a->gyro_var_lp) < gyro_limit &&
+		    dg < 3.0 * gyro_limit;
 	if (candidate && a->bias_weight_s > 1.0)
 		candidate = dist3(a->gyro_lp_dps, a->bias_dps) < 3.0 * a->set.still_gyro_dps;
 	if (!candidate) {

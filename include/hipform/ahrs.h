@@ -44,6 +44,10 @@ struct hf_ahrs {
 	double bias_weight_s;     /* still time averaged into the bias */
 	double gyro_lp_dps[3];    /* short-term means for stillness */
 	double acc_lp_g[3];
+	double gyro_var_lp;       /* mean square deviation from gyro_lp */
+	double acc_var_lp;
+	double gyro_floor_dps;    /* noise floor of the RMS deviations */
+	double acc_floor_g;
 	double chunk_sum[3];      /* gyro integral over the current chunk */
 	double chunk_dur_s;
 	double pending_sum[HF_AHRS_BIAS_PENDING][3]; /* chunks not yet trusted */
