@@ -1,5 +1,398 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* placeholder: owned by the simulator work */
+/*
+ * hipform simulate: write a simulated recording (contract CSV or a raw
+ * WitMotion capture) of a pelvis-worn IMU and, optionally, its ground
+ * truth as contract section 8 JSON.  The scenarios are programs of the
+ * simulator (include/hipform/sim.h); a seed gives the same bytes always.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
-int hf_cmd_simulate(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "hipform: simulate: not built yet\n"); return HF_EXIT_INPUT; }
+#include "hipform/error.h"
+#include "hipform/sim.h"
+#include "options.h"
+
+enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL, SC_COUNT };
+
+static const char *const scenario_names[SC_COUNT] = {
+	[SC_RANDOM] = "random",
+	[SC_DEMO] = "demo",
+	[SC_CALIBRATION] = "calibration",
+	[SC_HIP_LIFT] = "hip_lift",
+	[SC_CLAM_SHELL] = "clam_shell",
+};
+
+static const char *const grade_names[] = {
+	[HF_SIM_GRADE_IDEAL] = "ideal",
+	[HF_SIM_GRADE_GOOD] = "good",
+	[HF_SIM_GRADE_MEMS] = "mems",
+};
+
+struct simulate_opts {
+	const char *output, *truth;
+	bool witmotion;
+	double rate_hz;
+	enum hf_sim_grade grade;
+	unsigned seed;
+	enum scenario scenario;
+	bool calibration;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hipform simulate [-o FILE] [--truth FILE.json] [--format csv|witmotion]\n"
+		"                        [--rate HZ] [--grade ideal|good|mems] [--seed N]\n"
+		"                        [--scenario random|demo|calibration|hip_lift|clam_shell]\n"
+		"                        [--calibration-procedure]\n"
+		"\n"
+		"Simulate a session with a motion sensor worn on the pelvis and write what\n"
+		"the sensor would report.  The pelvis follows a smooth, physically modelled\n"
+		"path (standing, walking, getting down to the mat, hip lifts and clam shells\n"
+		"with holds, faults and fidgets, rests); the sensor sits at a random\n"
+		"orientation and lever arm and measures angular rate and specific force with\n"
+		"the bias, drift, noise, scale error and quantisation of its grade.  The\n"
+		"ground truth (sets, reps, holds, angles and faults by the contract's rules,\n"
+		"plus the true mounting and gyro bias) can be written alongside.\n"
+		"\n"
+		"Options:\n"
+		"  -o, --output FILE     write the recording to FILE (default: standard output)\n"
+		"  --truth FILE          write the ground truth to FILE as contract JSON, with\n"
+		"                        a \"truth\" object holding the mounting (pelvis_to_sensor\n"
+		"                        quaternion w, x, y, z), lever arm and sensor errors\n"
+		"  --format FORMAT       csv (contract CSV, the default) or witmotion (raw\n"
+		"                        0x51/0x52/0x53 packets; read it back with --rate)\n"
+		"  --rate HZ             sample rate, 10 to 1000 (default 100)\n"
+		"  --grade GRADE         ideal (exact), good (calibrated industrial IMU) or\n"
+		"                        mems (cheap sensor: 2-5 deg/s gyro bias; the default)\n"
+		"  --seed N              random seed (default 1); equal seeds, equal output\n"
+		"  --scenario NAME       what the wearer does (default random):\n"
+		"                          random       stand, walk, get down, 1-4 sets of hip\n"
+		"                                       lifts or clam shells, get up\n"
+		"                          demo         calibration procedure, 6 hip lifts with\n"
+		"                                       two faults, 6 clam shells (left) with a\n"
+		"                                       pelvis rollback; about two minutes\n"
+		"                          calibration  the calibration procedure only\n"
+		"                          hip_lift     two sets of hip lifts\n"
+		"                          clam_shell   a set of clam shells on each side\n"
+		"  --calibration-procedure\n"
+		"                        start with the calibration procedure (stand still,\n"
+		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Examples:\n"
+		"  hipform simulate --scenario demo -o demo.csv --truth demo.json\n"
+		"  hipform simulate --format witmotion --rate 200 -o raw.bin --truth raw.json\n"
+		"  hipform analyze raw.bin --rate 200 --exercise hip_lift\n"
+		"\n"
+		"Times in the truth are on the recording's own axis (t_s of the CSV; sample\n"
+		"index / rate for a raw capture).\n"
+		"\n"
+		"Exit status: 0 success, 1 the output cannot be written, 2 usage error.\n");
+}
+
+static int lookup(const char *const *names, int n, const char *arg)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], arg) == 0)
+			return i;
+	return -1;
+}
+
+static int parse_number_args(int c, const char *arg, struct simulate_opts *o)
+{
+	char *end;
+
+	errno = 0;
+	if (c == 'r') {
+		o->rate_hz = strtod(arg, &end);
+		if (*end || end == arg || !(o->rate_hz >= 10.0 && o->rate_hz <= 1000.0)) {
+			hf_cli_error("--rate: '%s' is not a rate from 10 to 1000 Hz", arg);
+			return HF_EXIT_USAGE;
+		}
+		return HF_EXIT_OK;
+	}
+	unsigned long v = strtoul(arg, &end, 10);
+	if (*end || end == arg || arg[0] == '-' || errno || v > 0xffffffffUL) {
+		hf_cli_error("--seed: '%s' is not a number from 0 to 4294967295", arg);
+		return HF_EXIT_USAGE;
+	}
+	o->seed = (unsigned)v;
+	return HF_EXIT_OK;
+}
+
+static int parse_choice_arg(int c, const char *arg, struct simulate_opts *o)
+{
+	int v;
+
+	switch (c) {
+	case 'f':
+		if (strcmp(arg, "csv") && strcmp(arg, "witmotion")) {
+			hf_cli_error("--format: unknown value '%s' (csv or witmotion)", arg);
+			return HF_EXIT_USAGE;
+		}
+		o->witmotion = strcmp(arg, "witmotion") == 0;
+		return HF_EXIT_OK;
+	case 'g':
+		v = lookup(grade_names, 3, arg);
+		if (v < 0) {
+			hf_cli_error("--grade: unknown value '%s' (ideal, good or mems)", arg);
+			return HF_EXIT_USAGE;
+		}
+		o->grade = (enum hf_sim_grade)v;
+		return HF_EXIT_OK;
+	default:
+		v = lookup(scenario_names, SC_COUNT, arg);
+		if (v < 0) {
+			hf_cli_error("--scenario: unknown value '%s' (try 'hipform simulate --help')", arg);
+			return HF_EXIT_USAGE;
+		}
+		o->scenario = (enum scenario)v;
+		return HF_EXIT_OK;
+	}
+}
+
+/* HF_EXIT_OK, HF_EXIT_USAGE, or -1 after --help. */
+static int parse_args(int argc, char **argv, struct simulate_opts *o)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"truth", required_argument, NULL, 't'},
+		{"format", required_argument, NULL, 'f'},
+		{"rate", required_argument, NULL, 'r'},
+		{"grade", required_argument, NULL, 'g'},
+		{"seed", required_argument, NULL, 's'},
+		{"scenario", required_argument, NULL, 'S'},
+		{"calibration-procedure", no_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, r = HF_EXIT_OK;
+
+	optind = 1;
+	while (r == HF_EXIT_OK && (c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case 't': o->truth = optarg; break;
+		case 'c': o->calibration = true; break;
+		case 'r':
+		case 's': r = parse_number_args(c, optarg, o); break;
+		case 'f':
+		case 'g':
+		case 'S': r = parse_choice_arg(c, optarg, o); break;
+		case 'h': usage(stdout); return -1;
+		default: usage(stderr); return HF_EXIT_USAGE;
+		}
+	}
+	if (r == HF_EXIT_OK && optind != argc) {
+		hf_cli_error("simulate takes no FILE argument ('%s'); use -o FILE", argv[optind]);
+		return HF_EXIT_USAGE;
+	}
+	return r;
+}
+
+/* ---- scenarios ---- */
+
+static int demo_hip_lifts(struct hf_sim *sim)
+{
+	static const struct hf_sim_rep reps[6] = {
+		{.excursion_deg = 24, .rise_s = 1.3, .hold_s = 2.2, .lower_s = 1.3, .rest_after_s = 1.2},
+		{.excursion_deg = 26, .rise_s = 1.4, .hold_s = 2.1, .lower_s = 1.3, .rest_after_s = 1.4},
+		{.excursion_deg = 25, .rise_s = 1.3, .hold_s = 0.6, .lower_s = 1.2, .rest_after_s = 1.2},
+		{.excursion_deg = 23, .rise_s = 1.2, .hold_s = 2.3, .lower_s = 1.4, .rest_after_s = 1.5},
+		{.excursion_deg = 11, .rise_s = 1.2, .hold_s = 2.2, .lower_s = 1.2, .rest_after_s = 1.2},
+		{.excursion_deg = 25, .rise_s = 1.3, .hold_s = 2.2, .lower_s = 1.3, .rest_after_s = 1.5},
+	};
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT};
+
+	return hf_sim_add_set_reps(sim, &set, reps, 6);
+}
+
+static int demo_clam_shells(struct hf_sim *sim)
+{
+	static const struct hf_sim_rep reps[6] = {
+		{.excursion_deg = 5, .rise_s = 1.2, .hold_s = 2.2, .lower_s = 1.2, .rest_after_s = 1.0},
+		{.excursion_deg = 6, .rise_s = 1.3, .hold_s = 2.1, .lower_s = 1.2, .rest_after_s = 1.2},
+		{.excursion_deg = 5, .rise_s = 1.2, .hold_s = 2.3, .lower_s = 1.3, .rest_after_s = 1.0},
+		{.excursion_deg = 16, .rise_s = 1.4, .hold_s = 2.2, .lower_s = 1.3, .rest_after_s = 1.3},
+		{.excursion_deg = 5, .rise_s = 1.2, .hold_s = 2.2, .lower_s = 1.2, .rest_after_s = 1.0},
+		{.excursion_deg = 6, .rise_s = 1.3, .hold_s = 2.2, .lower_s = 1.2, .rest_after_s = 1.2},
+	};
+	struct hf_sim_set set = {.exercise = HF_EX_CLAM_SHELL, .side = HF_SIDE_LEFT, .fidgets = 1};
+
+	return hf_sim_add_set_reps(sim, &set, reps, 6);
+}
+
+static int scenario_demo(struct hf_sim *sim)
+{
+	int r = hf_sim_stand(sim, 3.0);
+
+	if (r == HF_OK)
+		r = hf_sim_calibration_procedure(sim);
+	if (r == HF_OK)
+		r = hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0);
+	if (r == HF_OK)
+		r = demo_hip_lifts(sim);
+	if (r == HF_OK)
+		r = hf_sim_rest(sim, 3.0);
+	if (r == HF_OK)
+		r = hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 2.5);
+	if (r == HF_OK)
+		r = demo_clam_shells(sim);
+	if (r == HF_OK)
+		r = hf_sim_rest(sim, 2.0);
+	if (r == HF_OK)
+		r = hf_sim_change_posture(sim, HF_POSTURE_UPRIGHT, 3.0);
+	if (r == HF_OK)
+		r = hf_sim_stand(sim, 3.0);
+	return r;
+}
+
+static int scenario_sets(struct hf_sim *sim, enum scenario sc, bool cal)
+{
+	struct hf_sim_set set = {.variation = 0.3, .fault_rate = 0.3, .fidgets = 1, .reps = 10};
+	int r = hf_sim_stand(sim, 3.0);
+
+	if (r == HF_OK && cal)
+		r = hf_sim_calibration_procedure(sim);
+	if (r == HF_OK)
+		r = hf_sim_walk(sim, 5.0, 0.0);
+	if (r == HF_OK)
+		r = hf_sim_stand(sim, 2.0);
+	if (sc == SC_HIP_LIFT) {
+		set.exercise = HF_EX_HIP_LIFT;
+		if (r == HF_OK)
+			r = hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0);
+		if (r == HF_OK)
+			r = hf_sim_add_set(sim, &set);
+		if (r == HF_OK)
+			r = hf_sim_rest(sim, 15.0);
+		set.reps = 8;
+		if (r == HF_OK)
+			r = hf_sim_add_set(sim, &set);
+	} else {
+		set.exercise = HF_EX_CLAM_SHELL;
+		set.side = HF_SIDE_LEFT;
+		if (r == HF_OK)
+			r = hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 3.0);
+		if (r == HF_OK)
+			r = hf_sim_add_set(sim, &set);
+		if (r == HF_OK)
+			r = hf_sim_rest(sim, 3.0);
+		if (r == HF_OK)
+			r = hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 2.0);
+		if (r == HF_OK)
+			r = hf_sim_change_posture(sim, HF_POSTURE_SIDE_LEFT, 2.0);
+		set.side = HF_SIDE_RIGHT;
+		if (r == HF_OK)
+			r = hf_sim_add_set(sim, &set);
+	}
+	if (r == HF_OK)
+		r = hf_sim_rest(sim, 3.0);
+	if (r == HF_OK)
+		r = hf_sim_change_posture(sim, HF_POSTURE_UPRIGHT, 3.0);
+	if (r == HF_OK)
+		r = hf_sim_stand(sim, 3.0);
+	return r;
+}
+
+static int build(struct hf_sim *sim, const struct simulate_opts *o)
+{
+	int r;
+
+	switch (o->scenario) {
+	case SC_DEMO:
+		return scenario_demo(sim);
+	case SC_CALIBRATION:
+		r = hf_sim_stand(sim, 1.0);
+		return r == HF_OK ? hf_sim_calibration_procedure(sim) : r;
+	case SC_HIP_LIFT:
+	case SC_CLAM_SHELL:
+		return scenario_sets(sim, o->scenario, o->calibration);
+	default:
+		return hf_sim_random_session(sim, o->calibration);
+	}
+}
+
+/* Open path for writing ("-" or NULL: stdout); message on failure. */
+static FILE *open_out(const char *path, bool binary)
+{
+	FILE *f;
+
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, binary ? "wb" : "w");
+	if (!f)
+		hf_cli_error("cannot write %s: %s", path, strerror(errno));
+	return f;
+}
+
+static int close_out(FILE *f, const char *path, int r)
+{
+	bool is_stdout = f == stdout;
+	int c = is_stdout ? fflush(f) : fclose(f);
+
+	if (c != 0 && r == HF_OK)
+		r = HF_ERR_SYS;
+	if (r != HF_OK)
+		hf_cli_error("cannot write %s: %s", path && !is_stdout ? path : "standard output",
+			     r == HF_ERR_SYS ? strerror(errno) : hf_strerror(r));
+	return r;
+}
+
+static int write_outputs(const struct hf_sim_output *out, const struct simulate_opts *o)
+{
+	FILE *f = open_out(o->output, o->witmotion);
+	int r;
+
+	if (!f)
+		return HF_EXIT_INPUT;
+	r = o->witmotion ? hf_sim_write_witmotion(out, f) : hf_sim_write_csv(out, f);
+	if (close_out(f, o->output, r) != HF_OK)
+		return HF_EXIT_INPUT;
+	if (!o->truth)
+		return HF_EXIT_OK;
+	f = open_out(o->truth, false);
+	if (!f)
+		return HF_EXIT_INPUT;
+	r = hf_sim_write_truth_json_format(out, o->witmotion ? "witmotion" : "csv", f);
+	return close_out(f, o->truth, r) == HF_OK ? HF_EXIT_OK : HF_EXIT_INPUT;
+}
+
+int hf_cmd_simulate(int argc, char **argv)
+{
+	struct simulate_opts o = {.rate_hz = 100.0, .grade = HF_SIM_GRADE_MEMS, .seed = 1};
+	struct hf_sim_sensor sensor;
+	const struct hf_sim_output *out;
+	struct hf_sim *sim;
+	int r = parse_args(argc, argv, &o);
+
+	if (r != HF_EXIT_OK)
+		return r < 0 ? HF_EXIT_OK : r;
+	if (o.truth && o.output && strcmp(o.truth, o.output) == 0) {
+		hf_cli_error("--truth and -o name the same file");
+		return HF_EXIT_USAGE;
+	}
+	hf_sim_sensor_preset(&sensor, o.grade, o.rate_hz, o.seed);
+	sim = hf_sim_new(&sensor, o.seed);
+	if (!sim) {
+		hf_cli_error("simulate: out of memory");
+		return HF_EXIT_INPUT;
+	}
+	r = build(sim, &o);
+	if (r == HF_OK)
+		r = hf_sim_render(sim, &out);
+	if (r != HF_OK) {
+		hf_cli_error("simulate: %s", hf_strerror(r));
+		hf_sim_free(sim);
+		return HF_EXIT_INPUT;
+	}
+	r = write_outputs(out, &o);
+	hf_sim_free(sim);
+	return r;
+}

@@ -174,10 +174,11 @@ int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
 	while (r == 0) {
 		struct hf_sample s;
 		int k = hf_decoder_flush(d, &s);
-		if (k == 1)
-			fn(&s, user);
-		else
+		if (k != 1) {
 			r = k;
+			break;
+		}
+		fn(&s, user);
 	}
 	if (r < 0 && r != -1) {
 		hf_cli_error("%s: %s", path, hf_decoder_error(d)[0] ? hf_decoder_error(d) : hf_strerror(r));

@@ -57,52 +57,61 @@ struct hf_decoder_stats {
 	uint64_t samples;       /* samples produced */
 	uint64_t bad_lines;     /* CSV: malformed lines skipped */
 	uint64_t bad_packets;   /* framed packets whose checksum failed */
-	uint64_t skipped_bytes; /* bytes that did not frame */
+	uint64_t skipped_bytes; /* raw: bytes in no good packet and no
+				 * counted bad packet (garbage, cut packets) */
 	uint64_t gaps;          /* time slots that yielded no sample (raw), or
 				 * CSV steps in t_s above 1.5 sample periods */
 	uint64_t packets;       /* good packets seen (raw protocols) */
 };
 
-#define HF_CSV_MAX_LINE 1024
-#define HF_CSV_MAX_COLS 32
+#define HF_CSV_MAX_LINE 1024  /* longer lines are bad lines */
+#define HF_CSV_RATE_STEPS 15  /* positive t_s steps used to estimate the rate */
+#define HF_CSV_MAX_FIELDS (HF_CSV_MAX_LINE / 2 + 1) /* most fields a line holds */
+#define HF_SNIFF_MAX 128      /* bytes looked at before giving up sniffing */
+
+/* Internal state below: read the counters and rate_hz, touch nothing else. */
 
 struct hf_csv_state {
-	char line[HF_CSV_MAX_LINE];
+	char line[HF_CSV_MAX_LINE + 1]; /* current line, NUL room at the end */
 	size_t len;
-	bool overlong;        /* the current line did not fit: it is bad */
+	bool overlong;          /* the current line did not fit: it is bad */
+	bool started;           /* a line was judged (a BOM only comes first) */
 	bool have_header;
-	int col_of[7];        /* column index of t,ax,ay,az,gx,gy,gz */
-	int ncols;            /* columns named by the header */
+	int ncols;              /* columns named by the header */
+	int col_of[7];          /* column index of t,ax,ay,az,gx,gy,gz */
+	signed char kind_of_col[HF_CSV_MAX_FIELDS]; /* inverse: 0..6 or -1 */
 	bool have_last_t;
 	double last_t_s;
-	double period_s;      /* nominal sample period, 0 until known */
-	double first_dt_s[15];/* the first positive steps, to estimate it */
+	double period_s;        /* nominal sample period, 0 until known */
+	double first_dt_s[HF_CSV_RATE_STEPS]; /* first positive steps */
 	int n_first_dt;
-	uint64_t line_no;
 };
 
 struct hf_witmotion_state {
-	uint8_t pkt[11];
-	size_t have;            /* bytes of the current candidate packet */
-	int last_type;          /* type of the previous packet, -1 at start */
+	uint8_t pkt[11];        /* the candidate packet being assembled */
+	size_t have;            /* bytes of it held */
+	uint64_t pkt_pos;       /* stream offset of pkt[0] */
+	uint64_t pos;           /* stream offset of the next byte */
+	uint64_t covered_until; /* end of the last counted bad packet */
+	uint64_t sync_pos;      /* where the next packet starts when in step */
+	int last_type;          /* type of the previous grouped packet, -1 */
 	uint64_t slot;          /* current packet-group index */
 	bool group_open;
 	bool have_acc;          /* the current group has a good 0x51 */
-	bool have_gyro;         /* ... and a good 0x52 after it */
+	bool yielded;           /* the current group produced its sample */
 	double acc_g[3];
-	double gyro_dps[3];
-	double temperature_c;
-	bool resync;            /* scanning for 0x55 after a failure */
+	double temperature_c;   /* from the last good 0x51 */
 };
 
 struct hf_decoder {
 	enum hf_format format;  /* HF_FORMAT_UNKNOWN until sniffed */
 	double rate_hz;         /* nominal rate: given, or estimated (CSV) */
 	struct hf_decoder_stats stats;
-	uint8_t sniff_buf[64];  /* bytes held back while sniffing */
+	uint8_t sniff_buf[HF_SNIFF_MAX]; /* bytes held back while sniffing */
 	size_t sniff_len;
-	int error;              /* sticky fatal error (HF_ERR_FORMAT) */
-	char errmsg[128];
+	size_t replay_pos;      /* held bytes already given to the protocol */
+	int error;              /* sticky fatal error (negative hf_err) */
+	char errmsg[160];
 	union {
 		struct hf_csv_state csv;
 		struct hf_witmotion_state wit;

@@ -96,6 +96,12 @@ int hf_sim_rest(struct hf_sim *sim, double duration_s);
 /* A set in the current posture (call hf_sim_change_posture() first), with
  * at least 2.5 s still before its first rep. */
 int hf_sim_add_set(struct hf_sim *sim, const struct hf_sim_set *set);
+/* A set whose reps are given one by one (n of them, at most
+ * HF_SIM_MAX_REPS): zero fields of a rep are drawn as for a template;
+ * set->reps, set->rep, variation and fault_rate are ignored, set->fidgets
+ * is honoured.  Same posture and lead-in rules as hf_sim_add_set(). */
+int hf_sim_add_set_reps(struct hf_sim *sim, const struct hf_sim_set *set,
+			const struct hf_sim_rep *reps, int n);
 /* A random session: optional calibration procedure, getting down, 1-4 sets
  * of hip lifts and clam shells with rests and fidgets, getting up. */
 int hf_sim_random_session(struct hf_sim *sim, int with_calibration_procedure);
@@ -130,5 +136,11 @@ int hf_sim_write_witmotion(const struct hf_sim_output *out, FILE *f);
 /* Write the truth as contract section 8 JSON (plus a "truth" object with
  * the mounting). */
 int hf_sim_write_truth_json(const struct hf_sim_output *out, FILE *f);
+
+/* The same for a recording written in `format` ("csv" or "witmotion"):
+ * the input block names it, and for "witmotion" times are sample index /
+ * rate (contract section 8), i.e. sensor.t0_s is subtracted. */
+int hf_sim_write_truth_json_format(const struct hf_sim_output *out,
+				   const char *format, FILE *f);
 
 #endif

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Accuracy scoring (accuracy.h).  Each suite session is simulated with a
+ * sensor of varied grade, rate and mounting, encoded as contract CSV or
+ * WitMotion bytes, decoded by the real decoder, analysed by the real
+ * analyser, and compared with the simulator's ground truth: sets matched
+ * by time overlap, reps by peak time, faults counted per code while
+ * ignoring reps whose true value lies within a small margin of the
+ * threshold (a rep at 1.99 s hold is a coin toss for any instrument).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accuracy.h"
+#include "hipform/analyzer.h"
+#include "hipform/calib.h"
+#include "hipform/decoder.h"
+#include "hipform/report.h"
+#include "hipform/sim.h"
+
+#define MATCH_PEAK_S 1.0
+
+static const double rates_hz[] = {50, 60, 100, 120, 150, 200};
+
+struct detected {
+	struct hf_report report;
+};
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct detected *d = user;
+
+	if (ev->type == HF_EVENT_SET)
+		hf_report_add_set(&d->report, ev->set);
+}
+
+/* ---- building the sessions ---- */
+
+static void add_given_session(struct hf_sim *sim, int i)
+{
+	static const struct { enum hf_exercise ex; enum hf_side side; enum hf_posture p; } kinds[] = {
+		{HF_EX_HIP_LIFT, HF_SIDE_NONE, HF_POSTURE_SUPINE},
+		{HF_EX_CLAM_SHELL, HF_SIDE_LEFT, HF_POSTURE_SIDE_RIGHT},
+		{HF_EX_CLAM_SHELL, HF_SIDE_RIGHT, HF_POSTURE_SIDE_LEFT},
+	};
+	const int k = i % 3;
+	struct hf_sim_set set = {
+		.exercise = kinds[k].ex,
+		.side = kinds[k].side,
+		.reps = 6 + (i * 7) % 7,
+		.variation = 0.3,
+		.fault_rate = 0.3,
+		.fidgets = i % 3,
+	};
+
+	hf_sim_stand(sim, 3.0);
+	hf_sim_change_posture(sim, kinds[k].p, 3.0);
+	hf_sim_rest(sim, 4.0);
+	hf_sim_add_set(sim, &set);
+	hf_sim_rest(sim, 12.0);
+	set.reps = 12 - (i * 5) % 6;
+	hf_sim_add_set(sim, &set);
+	hf_sim_rest(sim, 4.0);
+	hf_sim_change_posture(sim, HF_POSTURE_UPRIGHT, 3.0);
+	hf_sim_stand(sim, 3.0);
+}
+
+static int calibrate_from_procedure(const struct hf_sim_sensor *sensor, unsigned seed,
+				    struct hf_calib *c)
+{
+	struct hf_sim *cal = hf_sim_new(sensor, seed);
+	const struct hf_sim_output *o;
+	char err[200];
+	int r = -1;
+
+	if (cal && hf_sim_calibration_procedure(cal) == 0 && hf_sim_render(cal, &o) == 0)
+		r = hf_calib_estimate(c, o->samples, o->n, NULL, err, sizeof err);
+	if (r != 0)
+		fprintf(stderr, "accuracy: calibration failed: %s\n", r < 0 ? err : "sim");
+	hf_sim_free(cal);
+	return r;
+}
+
+/* ---- encode, decode, analyse ---- */
+
+static int encode(const struct hf_sim_output *o, bool csv, char **bytes, size_t *len)
+{
+	FILE *f = open_memstream(bytes, len);
+	int r;
+
+	if (!f)
+		return -1;
+	r = csv ? hf_sim_write_csv(o, f) : hf_sim_write_witmotion(o, f);
+	fclose(f);
+	return r;
+}
+
+static int analyse(const struct hf_sim_output *o, bool csv,
+		   const struct hf_analyzer_config *cfg, struct detected *det,
+		   double *t_offset, struct hf_acc_score *score)
+{
+	char *bytes = NULL;
+	size_t len = 0, off = 0;
+	struct hf_decoder d;
+	struct hf_analyzer *an;
+	bool first = true;
+
+	if (encode(o, csv, &bytes, &len) != 0)
+		return -1;
+	hf_decoder_init(&d, HF_FORMAT_UNKNOWN, csv ? 0.0 : o->sensor.rate_hz);
+	an = hf_analyzer_new(cfg, on_event, det);
+	if (!an) {
+		free(bytes);
+		return -1;
+	}
+	while (off < len) {
+		struct hf_sample s;
+		size_t used;
+		int r = hf_decoder_feed(&d, (const uint8_t *)bytes + off, len - off, &used, &s);
+		off += used;
+		if (r < 0)
+			break;
+		if (r == 1) {
+			if (first)
+				*t_offset = o->samples[0].t_s - s.t_s;
+			first = false;
+			hf_analyzer_update(an, &s);
+		}
+	}
+	hf_analyzer_finish(an);
+	hf_analyzer_free(an);
+	score->bad_lines += (long)d.stats.bad_lines;
+	score->bad_packets += (long)d.stats.bad_packets;
+	free(bytes);
+	return 0;
+}
+
+/* ---- scoring ---- */
+
+static double overlap(double a0, double a1, double b0, double b1)
+{
+	return fmin(a1, b1) - fmax(a0, b0);
+}
+
+static bool near_threshold(enum hf_fault f, const struct hf_rep *t)
+{
+	const struct hf_thresholds *th = &hf_thresholds_default;
+
+	switch (f) {
+	case HF_FAULT_SHORT_HOLD: return fabs(t->hold_s - th->hold_target_s) < 0.1;
+	case HF_FAULT_SHALLOW: return fabs(t->excursion_deg - th->shallow_deg) < 0.5;
+	case HF_FAULT_HIP_DROP: return fabs(t->max_abs_rotation_deg - th->hip_drop_deg) < 0.5;
+	case HF_FAULT_PELVIS_ROLLBACK: return fabs(t->excursion_deg - th->rollback_deg) < 0.5;
+	case HF_FAULT_RUSHED: return fabs(fmin(t->rise_s, t->lower_s) - th->rushed_s) < 0.05;
+	default: return false;
+	}
+}
+
+static void score_faults(struct hf_acc_score *s, const struct hf_rep *truth,
+			 const struct hf_rep *got)
+{
+	for (int f = 0; f < HF_FAULT_COUNT; f++) {
+		bool t = truth && (truth->faults & HF_FAULT_BIT(f));
+		bool g = got && (got->faults & HF_FAULT_BIT(f));
+		struct hf_acc_fault_counts *c = &s->fault[f];
+
+		if (truth && near_threshold((enum hf_fault)f, truth)) {
+			c->ignored += t || g;
+			continue;
+		}
+		c->tp += t && g;
+		c->fp += !t && g;
+		c->fn += t && !g;
+	}
+}
+
+static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts,
+		       const struct hf_set_summary *got, double t_off)
+{
+	bool used[512] = {false};
+
+	for (int i = 0; i < ts->rep_count; i++) {
+		const struct hf_rep *t = &ts->reps[i];
+		int best = -1;
+		double best_d = MATCH_PEAK_S;
+		for (int j = 0; got && j < got->rep_count && j < 512; j++) {
+			double d = fabs(got->reps[j].peak_s + t_off - t->peak_s);
+			if (!used[j] && d < best_d) {
+				best_d = d;
+				best = j;
+			}
+		}
+		if (best < 0) {
+			score_faults(s, t, NULL);
+			continue;
+		}
+		used[best] = true;
+		s->reps_matched++;
+		s->hold_abs_sum += fabs(got->reps[best].hold_s - t->hold_s);
+		s->exc_abs_sum += fabs(got->reps[best].excursion_deg - t->excursion_deg);
+		s->angle_abs_sum += fabs(got->reps[best].tilt_deg - t->tilt_deg) +
+				    fabs(got->reps[best].obliquity_deg - t->obliquity_deg) +
+				    fabs(got->reps[best].rotation_deg - t->rotation_deg);
+		score_faults(s, t, &got->reps[best]);
+	}
+	for (int j = 0; got && j < got->rep_count && j < 512; j++)
+		if (!used[j])
+			score_faults(s, NULL, &got->reps[j]);
+}
+
+static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
+			  const struct hf_report *rep, double t_off, FILE *verbose, int idx)
+{
+	bool used[64] = {false};
+
+	for (int i = 0; i < o->n_sets; i++) {
+		const struct hf_sim_truth_set *ts = &o->sets[i];
+		const struct hf_set_summary *got = NULL;
+		double best = 0.0;
+		long err;
+		int bj = -1;
+
+		for (int j = 0; j < rep->n_sets && j < 64; j++) {
+			const struct hf_set_summary *g = &rep->sets[j].sum;
+			double ov = overlap(ts->start_s, ts->end_s, g->start_s + t_off, g->end_s + t_off);
+			if (!used[j] && ov > best) {
+				best = ov;
+				bj = j;
+			}
+		}
+		if (bj >= 0) {
+			used[bj] = true;
+			got = &rep->sets[bj].sum;
+			s->matched_sets++;
+			s->ex_side_correct += got->exercise == ts->exercise && got->side == ts->side;
+		}
+		err = (got ? got->rep_count : 0) - ts->rep_count;
+		s->truth_sets++;
+		s->count_exact += err == 0;
+		s->count_abs_err_sum += labs(err);
+		if (labs(err) > s->count_max_abs_err)
+			s->count_max_abs_err = labs(err);
+		if (verbose)
+			fprintf(verbose, "session %d set %d: %s truth %d reps, got %d%s\n", idx, i,
+				hf_exercise_info(ts->exercise)->name, ts->rep_count,
+				got ? got->rep_count : 0, got ? "" : " (set missed)");
+		score_reps(s, ts, got, t_off);
+	}
+	for (int j = 0; j < rep->n_sets && j < 64; j++)
+		if (!used[j]) {
+			s->extra_sets++;
+			if (verbose)
+				fprintf(verbose, "session %d: extra set at %.1f s (%d reps)\n", idx,
+					rep->sets[j].sum.start_s + t_off, rep->sets[j].sum.rep_count);
+			for (int k = 0; k < rep->sets[j].sum.rep_count; k++)
+				score_faults(s, NULL, &rep->sets[j].sum.reps[k]);
+		}
+}
+
+int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
+		       FILE *verbose)
+{
+	unsigned seed = (unsigned)(mode == HF_ACC_GIVEN ? 1000 + i : 5000 + i);
+	enum hf_sim_grade grade = i % 3 == 0 ? HF_SIM_GRADE_GOOD : HF_SIM_GRADE_MEMS;
+	struct hf_sim_sensor sensor;
+	struct hf_analyzer_config cfg;
+	struct detected det;
+	const struct hf_sim_output *o;
+	struct hf_sim *sim;
+	double t_off = 0.0;
+	int r = -1;
+
+	hf_sim_sensor_preset(&sensor, grade, rates_hz[i % 6], seed);
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = sensor.rate_hz;
+	hf_report_init(&det.report);
+	sim = hf_sim_new(&sensor, seed);
+	if (!sim)
+		return -1;
+	if (mode == HF_ACC_RECOGNISE) {
+		if (calibrate_from_procedure(&sensor, seed + 77, &cfg.calib) != 0)
+			goto out;
+		hf_sim_random_session(sim, 0);
+	} else {
+		add_given_session(sim, i);
+	}
+	if (hf_sim_render(sim, &o) != 0)
+		goto out;
+	if (mode == HF_ACC_GIVEN && o->n_sets > 0) {
+		cfg.exercise = o->sets[0].exercise;
+		cfg.side = o->sets[0].side;
+	}
+	if (analyse(o, (i / 2) % 2 == 0, &cfg, &det, &t_off, score) != 0)
+		goto out;
+	score_session(score, o, &det.report, t_off, verbose, i);
+	score->sessions++;
+	r = 0;
+out:
+	hf_report_free(&det.report);
+	hf_sim_free(sim);
+	return r;
+}
+
+/* ---- figures ---- */
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : NAN;
+}
+
+double hf_acc_count_exact_rate(const struct hf_acc_score *s)
+{
+	return ratio((double)s->count_exact, (double)s->truth_sets);
+}
+
+double hf_acc_count_mean_abs_err(const struct hf_acc_score *s)
+{
+	return ratio((double)s->count_abs_err_sum, (double)s->truth_sets);
+}
+
+double hf_acc_hold_mae(const struct hf_acc_score *s)
+{
+	return ratio(s->hold_abs_sum, (double)s->reps_matched);
+}
+
+double hf_acc_excursion_mae(const struct hf_acc_score *s)
+{
+	return ratio(s->exc_abs_sum, (double)s->reps_matched);
+}
+
+double hf_acc_angle_mae(const struct hf_acc_score *s)
+{
+	return ratio(s->angle_abs_sum, 3.0 * (double)s->reps_matched);
+}
+
+double hf_acc_recognition_rate(const struct hf_acc_score *s)
+{
+	return ratio((double)s->ex_side_correct, (double)s->matched_sets);
+}
+
+double hf_acc_precision(const struct hf_acc_fault_counts *c)
+{
+	return c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 1.0;
+}
+
+double hf_acc_recall(const struct hf_acc_fault_counts *c)
+{
+	return c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 1.0;
+}
+
+void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s)
+{
+	fprintf(f, "%s\n", title);
+	fprintf(f, "  sessions %ld, truth sets %ld, matched %ld, extra sets %ld, reps matched %ld\n",
+		s->sessions, s->truth_sets, s->matched_sets, s->extra_sets, s->reps_matched);
+	fprintf(f, "  rep count exact:      %.1f %% of sets (max |error| %ld)\n",
+		100 * hf_acc_count_exact_rate(s), s->count_max_abs_err);
+	fprintf(f, "  mean |count error|:   %.3f\n", hf_acc_count_mean_abs_err(s));
+	fprintf(f, "  hold MAE:             %.3f s\n", hf_acc_hold_mae(s));
+	fprintf(f, "  excursion MAE:        %.3f deg\n", hf_acc_excursion_mae(s));
+	fprintf(f, "  angle-at-peak MAE:    %.3f deg\n", hf_acc_angle_mae(s));
+	fprintf(f, "  exercise+side right:  %.1f %% of matched sets\n",
+		100 * hf_acc_recognition_rate(s));
+	fprintf(f, "  decoder: %ld bad lines, %ld bad packets\n", s->bad_lines, s->bad_packets);
+	fprintf(f, "  %-16s %9s %9s %6s %6s %6s %8s\n", "fault", "precision", "recall",
+		"tp", "fp", "fn", "ignored");
+	for (int k = 0; k < HF_FAULT_COUNT; k++) {
+		const struct hf_acc_fault_counts *c = &s->fault[k];
+		fprintf(f, "  %-16s %9.3f %9.3f %6ld %6ld %6ld %8ld\n",
+			hf_fault_name((enum hf_fault)k), hf_acc_precision(c),
+			hf_acc_recall(c), c->tp, c->fp, c->fn, c->ignored);
+	}
+}

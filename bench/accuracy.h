@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Accuracy scoring of the analyser against simulator ground truth, shared
+ * by bench_accuracy (the 60+ session suite) and the accuracy test (a small
+ * fixed suite).
+ */
+#ifndef HF_BENCH_ACCURACY_H
+#define HF_BENCH_ACCURACY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "hipform/exercise.h"
+
+enum hf_acc_mode {
+	HF_ACC_GIVEN = 0,    /* exercise (and side) given, no calibration */
+	HF_ACC_RECOGNISE,    /* calibration from a procedure, recognition */
+	HF_ACC_MODES
+};
+
+struct hf_acc_fault_counts {
+	long tp, fp, fn, ignored;
+};
+
+struct hf_acc_score {
+	long sessions, truth_sets, matched_sets, extra_sets;
+	long count_exact, count_abs_err_sum, count_max_abs_err;
+	long reps_matched;
+	double hold_abs_sum, exc_abs_sum, angle_abs_sum; /* angle: 3 per rep */
+	long ex_side_correct;
+	struct hf_acc_fault_counts fault[HF_FAULT_COUNT];
+	long bad_lines, bad_packets;
+};
+
+/* One simulated session of suite index i (deterministic) in a mode;
+ * adds to *score.  verbose prints per-set lines to f (NULL: quiet). */
+int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
+		       FILE *verbose);
+
+void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s);
+
+/* Derived figures. */
+double hf_acc_count_exact_rate(const struct hf_acc_score *s);
+double hf_acc_count_mean_abs_err(const struct hf_acc_score *s);
+double hf_acc_hold_mae(const struct hf_acc_score *s);
+double hf_acc_excursion_mae(const struct hf_acc_score *s);
+double hf_acc_angle_mae(const struct hf_acc_score *s);
+double hf_acc_recognition_rate(const struct hf_acc_score *s);
+double hf_acc_precision(const struct hf_acc_fault_counts *c);
+double hf_acc_recall(const struct hf_acc_fault_counts *c);
+
+#endif

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Ground truth of each set, from the true trajectory on a 1 kHz grid with
+ * the contract's rules (sections 1, 3, 4, 5), independently of the
+ * analyser.
+ *
+ * The simulator knows which movements (reps and fidgets) a set holds; each
+ * is a candidate whose peak is the maximum of e(t) over the movement.
+ * From the peak: start = last instant before it with e <= 10 % of the peak
+ * (searching back no further than the previous rep's end, or the start of
+ * the still lead-in), end = first instant after it with e <= 10 %, hold =
+ * first to last instant with e >= 90 %; instants are interpolated linearly
+ * between grid points.  Candidates count as reps by the section 4 rule
+ * (>= 1.0 deg, >= 0.6 s from start to end, >= 25 % of the median peak of
+ * the reps without pelvis_rollback).  The baseline is the mean orientation
+ * over the last 2.0 s before the first rep's start (or the still lead-in,
+ * if shorter); since that start depends on the baseline, the two are
+ * iterated to a fixed point (two or three rounds).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/error.h"
+#include "sim_internal.h"
+
+#define GRID_HZ 1000.0
+#define MAX_CANDS (2 * HF_SIM_MAX_REPS)
+#define MAX_ROUNDS 5
+
+struct grid {
+	double t0_s;                 /* program time of point 0 */
+	size_t n;
+	const struct hf_quat *q;
+	double *e, *rot;
+};
+
+struct cand {
+	double w0_s, w1_s;           /* the movement, program time */
+	struct hf_rep rep;
+	bool counted;
+};
+
+static double grid_t(const struct grid *g, size_t j)
+{
+	return g->t0_s + (double)j / GRID_HZ;
+}
+
+static size_t grid_index(const struct grid *g, double t_s)
+{
+	double x = (t_s - g->t0_s) * GRID_HZ;
+
+	if (x <= 0.0)
+		return 0;
+	if (x >= (double)(g->n - 1))
+		return g->n - 1;
+	return (size_t)floor(x + 0.5);
+}
+
+/* Instant where e crosses level between points j and j + 1. */
+static double crossing(const struct grid *g, size_t j, double level)
+{
+	double a = g->e[j], b = g->e[j + 1];
+	double u = b != a ? (level - a) / (b - a) : 0.0;
+
+	return grid_t(g, j) + fmin(1.0, fmax(0.0, u)) / GRID_HZ;
+}
+
+static int ensure_grid(struct hf_sim *sim, size_t n)
+{
+	void *a, *b, *c;
+
+	if (n <= sim->cap_grid)
+		return HF_OK;
+	a = realloc(sim->g_q, n * sizeof *sim->g_q);
+	if (a)
+		sim->g_q = a;
+	b = realloc(sim->g_e, n * sizeof *sim->g_e);
+	if (b)
+		sim->g_e = b;
+	c = realloc(sim->g_rot, n * sizeof *sim->g_rot);
+	if (c)
+		sim->g_rot = c;
+	if (!a || !b || !c)
+		return HF_ERR_NOMEM;
+	sim->cap_grid = n;
+	return HF_OK;
+}
+
+/* e(t) and rotation(t) against the mean orientation over [b0, b1]. */
+static struct hf_quat baseline(struct grid *g, double b0_s, double b1_s,
+			       enum hf_exercise ex, enum hf_side side)
+{
+	const struct hf_exercise_info *info = hf_exercise_info(ex);
+	double sign = hf_exercise_sign(ex, side);
+	struct hf_quat_mean m;
+	struct hf_quat ref_inv;
+
+	hf_quat_mean_reset(&m);
+	for (size_t j = grid_index(g, b0_s); j <= grid_index(g, b1_s); j++)
+		hf_quat_mean_add(&m, g->q[j], 1.0);
+	ref_inv = hf_quat_conj(hf_quat_mean_get(&m));
+	for (size_t j = 0; j < g->n; j++) {
+		struct hf_angles a;
+		double v[3];
+		hf_angles_from_quat(hf_quat_mul(ref_inv, g->q[j]), &a);
+		v[HF_AXIS_TILT] = a.tilt_deg;
+		v[HF_AXIS_OBLIQUITY] = a.obliquity_deg;
+		v[HF_AXIS_ROTATION] = a.rotation_deg;
+		g->e[j] = sign * v[info->axis];
+		g->rot[j] = a.rotation_deg;
+	}
+	return hf_quat_conj(ref_inv);
+}
+
+/* Measure one candidate: window [w0, w1], searches limited to [lo, hi]. */
+static void measure(const struct grid *g, const struct cand *c, double lo_s, double hi_s,
+		    struct hf_quat ref, enum hf_exercise ex, struct hf_rep *r)
+{
+	size_t jp = grid_index(g, c->w0_s), jlo = grid_index(g, lo_s), jhi = grid_index(g, hi_s);
+	size_t js, je, j;
+	double low, high, t_h0, t_h1;
+	struct hf_angles a;
+
+	for (j = jp; j <= grid_index(g, c->w1_s); j++)
+		if (g->e[j] > g->e[jp])
+			jp = j;
+	memset(r, 0, sizeof *r);
+	r->peak_s = grid_t(g, jp);
+	r->excursion_deg = g->e[jp];
+	if (r->excursion_deg <= 0.0) { /* no movement in the rep's sense */
+		r->start_s = r->end_s = r->peak_s;
+		return;
+	}
+	low = 0.1 * r->excursion_deg;
+	high = 0.9 * r->excursion_deg;
+	for (js = jp; js > jlo && g->e[js] > low; js--)
+		;
+	r->start_s = g->e[js] <= low ? crossing(g, js, low) : grid_t(g, js);
+	for (je = jp; je < jhi && g->e[je] > low; je++)
+		;
+	r->end_s = g->e[je] <= low ? crossing(g, je - 1, low) : grid_t(g, je);
+	for (j = js; j < jp && g->e[j] < high; j++)
+		;
+	t_h0 = j > 0 && g->e[j - 1] < high ? crossing(g, j - 1, high) : grid_t(g, j);
+	for (j = je; j > jp && g->e[j] < high; j--)
+		;
+	t_h1 = j + 1 < g->n && g->e[j + 1] < high ? crossing(g, j, high) : grid_t(g, j);
+	r->hold_s = t_h1 - t_h0;
+	r->rise_s = t_h0 - r->start_s;
+	r->lower_s = r->end_s - t_h1;
+	hf_angles_from_quat(hf_quat_mul(hf_quat_conj(ref), g->q[jp]), &a);
+	r->tilt_deg = a.tilt_deg;
+	r->obliquity_deg = a.obliquity_deg;
+	r->rotation_deg = a.rotation_deg;
+	for (j = js; j <= je; j++)
+		r->max_abs_rotation_deg = fmax(r->max_abs_rotation_deg, fabs(g->rot[j]));
+	r->faults = hf_rep_faults(r, ex, &hf_thresholds_default);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Section 4: which candidates are reps. */
+static void count_reps(struct cand *c, int n)
+{
+	const struct hf_thresholds *th = &hf_thresholds_default;
+	double v[MAX_CANDS], median;
+	bool ok[MAX_CANDS];
+	int m = 0;
+
+	for (int i = 0; i < n; i++) {
+		ok[i] = c[i].rep.excursion_deg >= th->rep_min_deg &&
+			c[i].rep.end_s - c[i].rep.start_s >= th->rep_min_duration_s;
+		if (ok[i] && !(c[i].rep.faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK)))
+			v[m++] = c[i].rep.excursion_deg;
+	}
+	if (m == 0)
+		for (int i = 0; i < n; i++)
+			if (ok[i])
+				v[m++] = c[i].rep.excursion_deg;
+	if (m == 0) {
+		for (int i = 0; i < n; i++)
+			c[i].counted = false;
+		return;
+	}
+	qsort(v, (size_t)m, sizeof v[0], compare_double);
+	median = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+	for (int i = 0; i < n; i++)
+		c[i].counted = ok[i] && c[i].rep.excursion_deg >= th->rep_min_fraction * median;
+}
+
+/* One round: measure, count, measure the reps again with rep limits. */
+static void measure_all(const struct grid *g, struct cand *c, int n, double lead_s,
+			struct hf_quat ref, enum hf_exercise ex)
+{
+	double prev_end = lead_s, g_end = grid_t(g, g->n - 1);
+
+	for (int i = 0; i < n; i++) {
+		measure(g, &c[i], prev_end, i + 1 < n ? c[i + 1].w0_s : g_end, ref, ex, &c[i].rep);
+		prev_end = c[i].rep.end_s;
+	}
+	count_reps(c, n);
+	prev_end = lead_s;
+	for (int i = 0; i < n; i++) {
+		int next = i + 1;
+		if (!c[i].counted)
+			continue;
+		while (next < n && !c[next].counted)
+			next++;
+		measure(g, &c[i], prev_end, next < n ? c[next].w0_s : g_end, ref, ex, &c[i].rep);
+		prev_end = c[i].rep.end_s;
+	}
+}
+
+static int collect(const struct hf_sim *sim, const struct hf_sim_prog_set *ps, struct cand *c)
+{
+	int n = 0;
+
+	for (int i = ps->seg_first; i <= ps->seg_last && n < MAX_CANDS; i++) {
+		const struct hf_seg *s = &sim->segs[i];
+		if (s->move != HF_MOVE_REP && s->move != HF_MOVE_FIDGET)
+			continue;
+		memset(&c[n], 0, sizeof c[n]);
+		c[n].w0_s = s->t0_s;
+		c[n].w1_s = s->t1_s;
+		n++;
+	}
+	return n;
+}
+
+static void store(const struct hf_sim *sim, const struct hf_sim_prog_set *ps,
+		  const struct cand *c, int n, struct hf_sim_truth_set *ts)
+{
+	double t0 = sim->sensor.t0_s;
+
+	memset(ts, 0, sizeof *ts);
+	ts->exercise = ps->exercise;
+	ts->side = ps->side;
+	for (int i = 0; i < n && ts->rep_count < HF_SIM_MAX_REPS; i++) {
+		struct hf_rep *r;
+		if (!c[i].counted)
+			continue;
+		r = &ts->reps[ts->rep_count++];
+		*r = c[i].rep;
+		r->start_s += t0;
+		r->peak_s += t0;
+		r->end_s += t0;
+	}
+	if (ts->rep_count > 0) {
+		ts->start_s = ts->reps[0].start_s;
+		ts->end_s = ts->reps[ts->rep_count - 1].end_s;
+	}
+}
+
+static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps,
+		     struct hf_sim_truth_set *ts)
+{
+	struct cand c[MAX_CANDS];
+	int n = collect(sim, ps, c);
+	double b1, b0;
+	struct grid g;
+	size_t n_grid;
+	int r;
+
+	memset(ts, 0, sizeof *ts);
+	if (n == 0)
+		return HF_OK;
+	g.t0_s = ps->still_t0_s;
+	n_grid = (size_t)ceil((sim->segs[ps->seg_last].t1_s - g.t0_s) * GRID_HZ) + 1;
+	r = ensure_grid(sim, n_grid);
+	if (r != HF_OK)
+		return r;
+	g.n = n_grid;
+	g.q = sim->g_q;
+	g.e = sim->g_e;
+	g.rot = sim->g_rot;
+	for (size_t j = 0; j < g.n; j++) {
+		struct hf_sim_pose p;
+		hf_sim_pose_at(sim, grid_t(&g, j), &p);
+		sim->g_q[j] = p.q;
+	}
+	b1 = c[0].w0_s;
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		struct hf_quat ref;
+		int first = 0;
+
+		b0 = fmax(ps->still_t0_s, b1 - hf_thresholds_default.baseline_s);
+		ref = baseline(&g, b0, b1, ps->exercise, ps->side);
+		measure_all(&g, c, n, ps->still_t0_s, ref, ps->exercise);
+		while (first < n && !c[first].counted)
+			first++;
+		if (first == n || fabs(c[first].rep.start_s - b1) < 0.5 / GRID_HZ)
+			break;
+		b1 = c[first].rep.start_s;
+	}
+	store(sim, ps, c, n, ts);
+	return HF_OK;
+}
+
+int hf_sim_compute_truth(struct hf_sim *sim)
+{
+	sim->out.n_sets = 0;
+	for (int k = 0; k < sim->n_sets; k++) {
+		struct hf_sim_truth_set *ts = &sim->out.sets[sim->out.n_sets];
+		int r = set_truth(sim, &sim->sets[k], ts);
+		if (r != HF_OK)
+			return r;
+		if (ts->rep_count > 0)
+			sim->out.n_sets++;
+	}
+	return HF_OK;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The issue's accuracy targets on a small fixed suite of simulated
+ * sessions (bench_accuracy runs the full 60+ per mode): rep counts, hold,
+ * excursion and angle errors, fault precision and recall, recognition.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "accuracy.h"
+
+#define SUITE_N 9
+
+static void check_mode(enum hf_acc_mode mode, double angle_mae_max)
+{
+	struct hf_acc_score s = {0};
+
+	for (int i = 0; i < SUITE_N; i++)
+		assert_int_equal(hf_acc_run_session(i, mode, &s, stdout), 0);
+	hf_acc_print(stdout, mode == HF_ACC_GIVEN ? "exercise given" : "recognised", &s);
+	assert_true(s.truth_sets >= SUITE_N);
+	assert_true(hf_acc_count_exact_rate(&s) >= 0.99);
+	assert_true(s.count_max_abs_err <= 1);
+	assert_true(hf_acc_hold_mae(&s) <= 0.05);
+	assert_true(hf_acc_excursion_mae(&s) <= 0.3);
+	assert_true(hf_acc_angle_mae(&s) <= angle_mae_max);
+	assert_true(hf_acc_recognition_rate(&s) >= 0.99);
+	assert_int_equal(s.extra_sets, 0);
+	for (int f = 0; f < HF_FAULT_COUNT; f++) {
+		assert_true(hf_acc_precision(&s.fault[f]) >= 0.98);
+		assert_true(hf_acc_recall(&s.fault[f]) >= 0.98);
+	}
+}
+
+static void test_exercise_given_without_calibration(void **state)
+{
+	(void)state;
+	check_mode(HF_ACC_GIVEN, 1.0);
+}
+
+static void test_recognition_with_calibration(void **state)
+{
+	(void)state;
+	check_mode(HF_ACC_RECOGNISE, 0.5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exercise_given_without_calibration),
+		cmocka_unit_test(test_recognition_with_calibration),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

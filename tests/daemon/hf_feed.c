@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * hf_feed: a pretend WitMotion sensor on a pseudo-terminal, for the
+ * daemon's process-level tests and benchmark.
+ *
+ *   hf_feed --link PATH --rate HZ [--speed X] [--delay S] [--hold S]
+ *           [--unplug-at N --unplug-for S] FILE
+ *
+ * Opens a pty, points the symlink PATH at its slave (so the daemon can be
+ * told --device PATH), waits --delay seconds, then writes FILE's packet
+ * groups (the packets of one sample, contract section 2) one every
+ * 1/(HZ*X) seconds.  --unplug-at N closes the pty after N groups (the
+ * daemon sees a hangup), waits --unplug-for seconds and opens a new pty
+ * under the same link (a replug).  After the file it keeps the pty open
+ * --hold seconds (default 1).  Prints "ready" on stdout once the link is
+ * there and "done" when all bytes are written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+struct feed {
+	const char *link, *file;
+	double rate_hz, speed, delay_s, hold_s, unplug_for_s;
+	long unplug_at;
+	int master, slave;
+	uint8_t *buf;
+	size_t len;
+};
+
+static int open_pty(struct feed *f)
+{
+	char name[256];
+	struct termios t;
+	char tmp[512];
+
+	if (openpty(&f->master, &f->slave, name, NULL, NULL) != 0) {
+		perror("openpty");
+		return -1;
+	}
+	tcgetattr(f->slave, &t);
+	cfmakeraw(&t);
+	tcsetattr(f->slave, TCSANOW, &t);
+	snprintf(tmp, sizeof tmp, "%s.tmp", f->link);
+	unlink(tmp);
+	if (symlink(name, tmp) != 0 || rename(tmp, f->link) != 0) {
+		perror("symlink");
+		return -1;
+	}
+	return 0;
+}
+
+static void close_pty(struct feed *f)
+{
+	close(f->slave);
+	close(f->master);
+	unlink(f->link);
+}
+
+static int load(struct feed *f)
+{
+	FILE *in = fopen(f->file, "rb");
+	long n;
+
+	if (!in || fseek(in, 0, SEEK_END) != 0 || (n = ftell(in)) < 0) {
+		perror(f->file);
+		return -1;
+	}
+	rewind(in);
+	f->buf = malloc((size_t)n + 1);
+	f->len = f->buf ? fread(f->buf, 1, (size_t)n, in) : 0;
+	fclose(in);
+	return f->buf ? 0 : -1;
+}
+
+/* Length of the packet group at off: packets of rising type. */
+static size_t group_len(const struct feed *f, size_t off)
+{
+	size_t end = off;
+	int last = -1;
+
+	while (end + 11 <= f->len && f->buf[end] == 0x55 && f->buf[end + 1] > last) {
+		last = f->buf[end + 1];
+		end += 11;
+	}
+	return end > off ? end - off : (off < f->len ? 1 : 0);
+}
+
+static void sleep_until(const struct timespec *t)
+{
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
+		;
+}
+
+static void add_s(struct timespec *t, double s)
+{
+	long long ns = t->tv_nsec + (long long)(s * 1e9);
+
+	t->tv_sec += (time_t)(ns / 1000000000LL);
+	t->tv_nsec = (long)(ns % 1000000000LL);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int play(struct feed *f)
+{
+	struct timespec next;
+	double period = 1.0 / (f->rate_hz * f->speed);
+	long groups = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (size_t off = 0; off < f->len;) {
+		size_t n = group_len(f, off);
+		if (write_all(f->master, f->buf + off, n) != 0)
+			return -1;
+		off += n;
+		if (++groups == f->unplug_at) {
+			close_pty(f);
+			fprintf(stdout, "unplugged %ld\n", groups);
+			fflush(stdout);
+			usleep((useconds_t)(f->unplug_for_s * 1e6));
+			if (open_pty(f) != 0)
+				return -1;
+			fprintf(stdout, "replugged\n");
+			fflush(stdout);
+			clock_gettime(CLOCK_MONOTONIC, &next);
+		}
+		add_s(&next, period);
+		sleep_until(&next);
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct feed *f)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-') {
+			f->file = a;
+			continue;
+		}
+		if (!v)
+			return -1;
+		i++;
+		if (!strcmp(a, "--link")) f->link = v;
+		else if (!strcmp(a, "--rate")) f->rate_hz = atof(v);
+		else if (!strcmp(a, "--speed")) f->speed = atof(v);
+		else if (!strcmp(a, "--delay")) f->delay_s = atof(v);
+		else if (!strcmp(a, "--hold")) f->hold_s = atof(v);
+		else if (!strcmp(a, "--unplug-at")) f->unplug_at = atol(v);
+		else if (!strcmp(a, "--unplug-for")) f->unplug_for_s = atof(v);
+		else return -1;
+	}
+	return f->link && f->file && f->rate_hz > 0 && f->speed > 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct feed f = {.speed = 1.0, .hold_s = 1.0, .unplug_at = -1, .unplug_for_s = 1.0};
+
+	if (parse(argc, argv, &f) != 0) {
+		fprintf(stderr, "usage: hf_feed --link PATH --rate HZ [--speed X] [--delay S] "
+			"[--hold S] [--unplug-at N --unplug-for S] FILE\n");
+		return 2;
+	}
+	if (load(&f) != 0 || open_pty(&f) != 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	usleep((useconds_t)(f.delay_s * 1e6));
+	if (play(&f) != 0) {
+		perror("hf_feed: write");
+		return 1;
+	}
+	printf("done\n");
+	fflush(stdout);
+	usleep((useconds_t)(f.hold_s * 1e6));
+	close_pty(&f);
+	return 0;
+}

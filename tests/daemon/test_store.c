@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The history database: schema, a set in one transaction, reading back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../daemon/store/recording.h"
+#include "../../daemon/store/store.h"
+#include "hipform/error.h"
+#include "hipform/report.h"
+
+static const char *tmp_path(const char *name)
+{
+	static char path[512];
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
+	return path;
+}
+
+static void remove_db(const char *path)
+{
+	char p[600];
+
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static void make_set(struct hf_set_summary *s, struct hf_rep reps[2])
+{
+	memset(reps, 0, 2 * sizeof reps[0]);
+	reps[0] = (struct hf_rep){.start_s = 10, .peak_s = 11.5, .end_s = 14, .excursion_deg = 22,
+				  .hold_s = 2.5, .rise_s = 1, .lower_s = 1, .tilt_deg = -22};
+	reps[1] = (struct hf_rep){.start_s = 16, .peak_s = 17.2, .end_s = 19, .excursion_deg = 12,
+				  .hold_s = 1.2, .rise_s = 0.4, .lower_s = 1,
+				  .faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+					    HF_FAULT_BIT(HF_FAULT_SHALLOW) |
+					    HF_FAULT_BIT(HF_FAULT_RUSHED)};
+	*s = (struct hf_set_summary){.exercise = HF_EX_HIP_LIFT, .start_s = 10, .end_s = 19,
+				     .rep_count = 2, .reps = reps};
+}
+
+static void test_roundtrip(void **state)
+{
+	const char *path = tmp_path("hfd_store_test.db");
+	struct hfd_store *s;
+	struct hf_set_summary set;
+	struct hf_rep reps[2];
+	int64_t id = 0;
+	json_object *j, *sets, *hist, *row, *v;
+
+	remove_db(path);
+	assert_int_equal(hfd_store_open(&s, path), HF_OK);
+	assert_int_equal(hfd_store_latest(s), 0);
+	assert_int_equal(hfd_store_session_begin(s, 1700000000, "/dev/ttyUSB0", &id), HF_OK);
+	assert_true(id > 0);
+	assert_int_equal(hfd_store_session_recording(s, id, "/x/1.csv"), HF_OK);
+	make_set(&set, reps);
+	j = hf_json_set(&set);
+	assert_int_equal(hfd_store_set(s, id, 0, &set, j), HF_OK);
+	/* the same index again violates UNIQUE: refused, nothing half-written */
+	assert_int_not_equal(hfd_store_set(s, id, 0, &set, j), HF_OK);
+	json_object_put(j);
+	assert_int_equal(hfd_store_session_end(s, id, 1700000600), HF_OK);
+	hfd_store_close(s);
+
+	assert_int_equal(hfd_store_open(&s, path), HF_OK);
+	assert_int_equal(hfd_store_latest(s), id);
+	j = hfd_store_session_json(s, id);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "sets", &sets));
+	assert_int_equal(json_object_array_length(sets), 1);
+	assert_true(json_object_object_get_ex(j, "end", &v));
+	assert_string_equal(json_object_get_string(v), "2023-11-14T22:23:20Z");
+	json_object_put(j);
+	hist = hfd_store_history(s, 10);
+	assert_int_equal(json_object_array_length(hist), 1);
+	row = json_object_array_get_idx(hist, 0);
+	assert_true(json_object_object_get_ex(row, "reps", &v));
+	assert_int_equal(json_object_get_int(v), 2);
+	assert_true(json_object_object_get_ex(row, "faults", &v));
+	assert_int_equal(json_object_get_int(v), 3);
+	assert_true(json_object_object_get_ex(row, "recording", &v));
+	assert_string_equal(json_object_get_string(v), "/x/1.csv");
+	json_object_put(hist);
+	assert_null(hfd_store_session_json(s, id + 1));
+	hfd_store_close(s);
+	remove_db(path);
+}
+
+static void test_recording_round(void **state)
+{
+	struct hf_sample in = {.t_s = 12.345678912345, .acc_g = {1.0 / 2048.0 * 1234, -0.9999999999, 0},
+			       .gyro_dps = {2000.0 / 32768.0 * 77, 0, -1e-12}}, out;
+	char line[200];
+
+	hfd_recording_round(&in, &out);
+	/* what is analysed prints to the same text and parses back to itself */
+	snprintf(line, sizeof line, "%.9g", out.acc_g[0]);
+	assert_true(strtod(line, NULL) == out.acc_g[0]);
+	assert_true(out.t_s != in.t_s); /* it was rounded */
+	assert_true(out.t_s - in.t_s < 1e-6 && in.t_s - out.t_s < 1e-6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_recording_round),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The simulator: physical consistency (gravity per posture, gyro that
+ * integrates to the true orientation, accelerometer = gravity in a still
+ * hold and not during a rise), ground truth against hand-specified sets
+ * (hold times derived analytically from the minimum-jerk ramp), the
+ * counting rules, fidgets, sensor presets, determinism, the session rules
+ * of a random session, and the CSV / WitMotion / JSON writers.
+ */
+#include <json-c/json.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hipform/error.h"
+#include "hipform/sim.h"
+#include "sim_internal.h"
+
+/* ---- helpers ---- */
+
+static struct hf_sim_sensor ideal_sensor(double rate_hz, int identity_mount)
+{
+	struct hf_sim_sensor s;
+
+	hf_sim_sensor_preset(&s, HF_SIM_GRADE_IDEAL, rate_hz, 77);
+	if (identity_mount) {
+		s.pelvis_to_sensor = hf_quat_identity();
+		memset(s.lever_arm_m, 0, sizeof s.lever_arm_m);
+	}
+	return s;
+}
+
+static size_t index_at(const struct hf_sim_output *o, double t_s)
+{
+	double x = (t_s - o->samples[0].t_s) * o->sensor.rate_hz;
+
+	if (x < 0)
+		return 0;
+	if (x > (double)(o->n - 1))
+		return o->n - 1;
+	return (size_t)llround(x);
+}
+
+/* Gravity (world up) in the sensor frame at sample i, from the truth. */
+static void up_in_sensor(const struct hf_sim_output *o, size_t i, double up[3])
+{
+	const double z[3] = {0, 0, 1};
+	struct hf_quat q_sw = hf_quat_mul(o->q_pelvis_to_world[i],
+					  hf_quat_conj(o->sensor.pelvis_to_sensor));
+
+	hf_quat_rotate_inv(q_sw, z, up);
+}
+
+static double vec_dist(const double a[3], const double b[3])
+{
+	double d[3] = {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+
+	return hf_vec_norm(d);
+}
+
+/* Minimum jerk 10u^3-15u^4+6u^5 reaches 0.1 at u10 (bisection, here). */
+static double u10_analytic(void)
+{
+	double lo = 0, hi = 0.5;
+
+	for (int i = 0; i < 80; i++) {
+		double u = (lo + hi) / 2, s = u * u * u * (10 - 15 * u + 6 * u * u);
+		if (s < 0.1)
+			lo = u;
+		else
+			hi = u;
+	}
+	return lo;
+}
+
+/* A rep with no random extras (zeros would be drawn). */
+static struct hf_sim_rep clean_rep(double exc, double rise, double hold, double lower)
+{
+	struct hf_sim_rep r = {
+		.excursion_deg = exc, .rise_s = rise, .hold_s = hold, .lower_s = lower,
+		.rest_after_s = 2.0, .hip_drop_deg = 1e-6, .obliquity_deg = 1e-6,
+		.tremor_deg = 1e-6,
+	};
+	return r;
+}
+
+/* ---- physics ---- */
+
+static void test_gravity_in_each_posture(void **state)
+{
+	static const struct {
+		enum hf_posture p;
+		double up_pelvis[3];
+	} cases[] = {
+		{HF_POSTURE_UPRIGHT, {0, 0, 1}},    {HF_POSTURE_SUPINE, {1, 0, 0}},
+		{HF_POSTURE_PRONE, {-1, 0, 0}},     {HF_POSTURE_SIDE_RIGHT, {0, 1, 0}},
+		{HF_POSTURE_SIDE_LEFT, {0, -1, 0}},
+	};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		for (int mount = 0; mount < 2; mount++) {
+			struct hf_sim_sensor s = ideal_sensor(100, mount == 0);
+			struct hf_sim *sim = hf_sim_new(&s, 10 + (unsigned)c);
+			const struct hf_sim_output *o;
+			double expect[3], up[3];
+
+			assert_int_equal(hf_sim_stand(sim, 2.0), HF_OK);
+			if (cases[c].p != HF_POSTURE_UPRIGHT)
+				assert_int_equal(hf_sim_change_posture(sim, cases[c].p, 2.0), HF_OK);
+			assert_int_equal(hf_sim_rest(sim, 6.0), HF_OK);
+			assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+			/* the posture's pelvis axis, in the sensor frame */
+			hf_quat_rotate(s.pelvis_to_sensor, cases[c].up_pelvis, expect);
+			for (double t = o->samples[o->n - 1].t_s - 4.0; t < o->samples[o->n - 1].t_s - 1.0;
+			     t += 0.37) {
+				size_t i = index_at(o, t);
+				const double *a = o->samples[i].acc_g;
+				assert_int_equal(o->posture[i], cases[c].p);
+				assert_float_equal(hf_vec_norm(a), 1.0, 1e-3);
+				/* lying, the pelvis may rest up to 3 deg off level */
+				assert_true(hf_vec_dot(a, expect) > cos(4.0 * HF_DEG2RAD));
+				up_in_sensor(o, i, up);
+				assert_true(vec_dist(a, up) < 1e-3);
+			}
+			hf_sim_free(sim);
+		}
+	}
+}
+
+static void build_hip_set(struct hf_sim *sim, int tremor)
+{
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT, .reps = 6, .variation = 0.3,
+				 .fault_rate = 0.3};
+	struct hf_sim_rep reps[3] = {clean_rep(25, 1.4, 2.5, 1.6), clean_rep(30, 0.3, 2.5, 1.2),
+				     clean_rep(20, 1.2, 3.0, 0.35)};
+
+	assert_int_equal(hf_sim_stand(sim, 2.0), HF_OK);
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
+	if (tremor)
+		assert_int_equal(hf_sim_add_set(sim, &set), HF_OK);
+	else
+		assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 3), HF_OK);
+	assert_int_equal(hf_sim_rest(sim, 3.0), HF_OK);
+}
+
+/* Integrate the ideal gyro (rotation vector of the mean rate per step). */
+static void test_gyro_integrates_to_truth(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 3; seed++) {
+		struct hf_sim_sensor s = ideal_sensor(seed == 1 ? 100 : 200, 0);
+		struct hf_sim *sim = hf_sim_new(&s, seed);
+		const struct hf_sim_output *o;
+		struct hf_quat q, m = s.pelvis_to_sensor;
+		size_t i0, i1;
+		double worst = 0.0;
+
+		build_hip_set(sim, 1);
+		assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+		assert_int_equal(o->n_sets, 1);
+		i0 = index_at(o, o->sets[0].start_s - 1.0);
+		i1 = index_at(o, o->sets[0].end_s + 1.0);
+		q = hf_quat_mul(o->q_pelvis_to_world[i0], hf_quat_conj(m));
+		for (size_t i = i0; i < i1; i++) {
+			double rv[3];
+			struct hf_quat truth;
+			for (int k = 0; k < 3; k++)
+				rv[k] = 0.5 * (o->samples[i].gyro_dps[k] + o->samples[i + 1].gyro_dps[k]) *
+					HF_DEG2RAD / s.rate_hz;
+			q = hf_quat_normalize(hf_quat_mul(q, hf_quat_from_rotvec(rv)));
+			truth = hf_quat_mul(o->q_pelvis_to_world[i + 1], hf_quat_conj(m));
+			worst = fmax(worst, hf_quat_angle_rad(hf_quat_mul(hf_quat_conj(q), truth)) *
+						    HF_RAD2DEG);
+		}
+		printf("seed %u, %.0f Hz, %zu s: worst integrated-gyro error %.4f deg\n", seed,
+		       s.rate_hz, (i1 - i0) / (size_t)s.rate_hz, worst);
+		assert_true(worst < 0.2);
+		hf_sim_free(sim);
+	}
+}
+
+static void test_acc_is_gravity_in_still_hold_only(void **state)
+{
+	struct hf_sim_sensor s = ideal_sensor(200, 0);
+	struct hf_sim *sim = hf_sim_new(&s, 5);
+	const struct hf_sim_output *o;
+	double rise_dev = 0.0, hold_dev = 0.0, up[3];
+	const struct hf_rep *r;
+	struct hf_angles a;
+
+	(void)state;
+	build_hip_set(sim, 0);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(o->n_sets, 1);
+	r = &o->sets[0].reps[0]; /* 25 deg, rise 1.4 s, hold 2.5 s */
+	/* the plateau: well inside the measured hold (90 % to 90 %) */
+	for (size_t i = index_at(o, r->start_s + r->rise_s + 0.5);
+	     i < index_at(o, r->end_s - r->lower_s - 0.5); i++) {
+		up_in_sensor(o, i, up);
+		hold_dev = fmax(hold_dev, vec_dist(o->samples[i].acc_g, up));
+	}
+	for (size_t i = index_at(o, r->start_s); i < index_at(o, r->start_s + r->rise_s); i++) {
+		up_in_sensor(o, i, up);
+		rise_dev = fmax(rise_dev, vec_dist(o->samples[i].acc_g, up));
+	}
+	hf_angles_from_quat(hf_quat_mul(hf_quat_conj(o->q_pelvis_to_world[index_at(o, r->start_s - 1)]),
+					o->q_pelvis_to_world[index_at(o, r->start_s + r->rise_s + 1.0)]), &a);
+	printf("hold: |acc - g| <= %.2g g; rise: up to %.3f g; tilt in hold %.2f deg\n",
+	       hold_dev, rise_dev, a.tilt_deg);
+	assert_true(hold_dev < 2e-4);
+	assert_true(rise_dev > 0.02); /* the pelvis swings about the shoulders */
+	assert_float_equal(a.tilt_deg, -25.0, 0.3);
+	hf_sim_free(sim);
+}
+
+/* ---- truth ---- */
+
+static void test_truth_hand_specified_set(void **state)
+{
+	const double rise = 1.5, hold = 2.5, lower = 1.5, u10 = u10_analytic();
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT};
+	struct hf_sim_rep reps[5];
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+	struct hf_sim *sim = hf_sim_new(&s, 8);
+	const struct hf_sim_output *o;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		reps[i] = clean_rep(25.0, rise, hold, lower);
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
+	assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 5), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(o->n_sets, 1);
+	assert_int_equal(o->sets[0].exercise, HF_EX_HIP_LIFT);
+	assert_int_equal(o->sets[0].rep_count, 5);
+	printf("u10 = %.5f: expected hold %.3f s, rise %.3f s\n", u10,
+	       hold + u10 * (rise + lower), (1 - 2 * u10) * rise);
+	for (int i = 0; i < 5; i++) {
+		const struct hf_rep *r = &o->sets[0].reps[i];
+		/* 90 % of a minimum-jerk ramp is reached at 1 - u10 of it */
+		assert_float_equal(r->hold_s, hold + u10 * (rise + lower), 0.02);
+		assert_float_equal(r->rise_s, (1 - 2 * u10) * rise, 0.02);
+		assert_float_equal(r->lower_s, (1 - 2 * u10) * lower, 0.02);
+		assert_float_equal(r->excursion_deg, 25.0, 0.3);
+		assert_float_equal(r->tilt_deg, -r->excursion_deg, 1e-9);
+		/* from 10 % up to 10 % down */
+		assert_float_equal(r->end_s - r->start_s, (1 - u10) * (rise + lower) + hold, 0.03);
+		assert_true(r->max_abs_rotation_deg < 0.5);
+		assert_int_equal(r->faults, 0);
+		if (i > 0)
+			assert_true(r->start_s > o->sets[0].reps[i - 1].end_s);
+	}
+	assert_float_equal(o->sets[0].start_s, o->sets[0].reps[0].start_s, 1e-12);
+	assert_float_equal(o->sets[0].end_s, o->sets[0].reps[4].end_s, 1e-12);
+	hf_sim_free(sim);
+}
+
+static void test_truth_counting_rules(void **state)
+{
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT};
+	struct hf_sim_rep reps[7] = {
+		clean_rep(25, 1.4, 2.5, 1.4),
+		clean_rep(12, 1.4, 2.5, 1.4),    /* shallow, still a rep */
+		clean_rep(0.6, 0.8, 0.5, 0.8),   /* under 1 deg: fidget */
+		clean_rep(25, 1.4, 1.0, 1.4),    /* short hold */
+		clean_rep(3, 1.0, 0.5, 1.0),     /* 12 % of the median: fidget */
+		clean_rep(20, 0.15, 0.05, 0.15), /* 0.3 s: fidget */
+		clean_rep(24, 0.3, 2.5, 1.4),    /* rushed */
+	};
+	static const double expect[4] = {25, 12, 25, 24};
+	static const uint32_t faults[4] = {0, HF_FAULT_BIT(HF_FAULT_SHALLOW),
+					   HF_FAULT_BIT(HF_FAULT_SHORT_HOLD),
+					   HF_FAULT_BIT(HF_FAULT_RUSHED)};
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+	struct hf_sim *sim = hf_sim_new(&s, 9);
+	const struct hf_sim_output *o;
+
+	(void)state;
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
+	assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 7), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(o->n_sets, 1);
+	assert_int_equal(o->sets[0].rep_count, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_float_equal(o->sets[0].reps[i].excursion_deg, expect[i], 0.3);
+		assert_int_equal(o->sets[0].reps[i].faults, faults[i]);
+	}
+	hf_sim_free(sim);
+}
+
+/* The movements of program set k that are fidgets (white box). */
+static int fidget_windows(const struct hf_sim *sim, double w[][2], int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < sim->n_segs && n < max; i++)
+		if (sim->segs[i].move == HF_MOVE_FIDGET) {
+			w[n][0] = sim->segs[i].t0_s + sim->sensor.t0_s;
+			w[n][1] = sim->segs[i].t1_s + sim->sensor.t0_s;
+			n++;
+		}
+	return n;
+}
+
+/* e(t) of a clam shell (left) from the true orientation vs a reference. */
+static double e_at(const struct hf_sim_output *o, size_t i, struct hf_quat ref)
+{
+	struct hf_angles a;
+
+	hf_angles_from_quat(hf_quat_mul(hf_quat_conj(ref), o->q_pelvis_to_world[i]), &a);
+	return a.rotation_deg;
+}
+
+static void test_fidgets_are_not_reps(void **state)
+{
+	int seen = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 8; seed++) {
+		struct hf_sim_set set = {.exercise = HF_EX_CLAM_SHELL, .side = HF_SIDE_LEFT,
+					 .reps = 8, .variation = 0.2, .fidgets = 3};
+		struct hf_sim_sensor s = ideal_sensor(200, 0);
+		struct hf_sim *sim = hf_sim_new(&s, seed);
+		const struct hf_sim_output *o;
+		double w[8][2], median;
+		struct hf_quat ref;
+		int nf;
+
+		assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 3.0), HF_OK);
+		assert_int_equal(hf_sim_add_set(sim, &set), HF_OK);
+		assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+		assert_int_equal(o->n_sets, 1);
+		assert_int_equal(o->sets[0].rep_count, 8);
+		nf = fidget_windows(sim, w, 8);
+		assert_int_equal(nf, 3);
+		ref = o->q_pelvis_to_world[index_at(o, o->sets[0].start_s - 1.0)];
+		median = o->sets[0].reps[3].excursion_deg; /* about: no faults here */
+		for (int f = 0; f < nf; f++) {
+			size_t a = index_at(o, w[f][0]), b = index_at(o, w[f][1]), p = a;
+			double peak, t_in = 0.0;
+			for (size_t i = a; i <= b; i++)
+				if (e_at(o, i, ref) > e_at(o, p, ref))
+					p = i;
+			peak = e_at(o, p, ref);
+			for (size_t i = a; i <= b; i++)
+				if (e_at(o, i, ref) > 0.1 * peak)
+					t_in += 1.0 / s.rate_hz;
+			printf("seed %u fidget %d: peak %.2f deg (median rep %.1f), %.2f s above 10 %%\n",
+			       seed, f, peak, median, t_in);
+			assert_true(peak > 0.2); /* it is there */
+			assert_true(peak < 1.0 || peak < 0.2 * median || t_in < 0.5);
+			for (int k = 0; k < o->sets[0].rep_count; k++) {
+				const struct hf_rep *r = &o->sets[0].reps[k];
+				assert_false(r->peak_s >= w[f][0] && r->peak_s <= w[f][1]);
+			}
+			seen++;
+		}
+		hf_sim_free(sim);
+	}
+	assert_int_equal(seen, 24);
+}
+
+/* ---- sensor ---- */
+
+static void test_presets(void **state)
+{
+	double sum_w = 0.0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 200; seed++) {
+		struct hf_sim_sensor m, g, i;
+		hf_sim_sensor_preset(&m, HF_SIM_GRADE_MEMS, 100, seed);
+		hf_sim_sensor_preset(&g, HF_SIM_GRADE_GOOD, 100, seed);
+		hf_sim_sensor_preset(&i, HF_SIM_GRADE_IDEAL, 100, seed);
+		for (int k = 0; k < 3; k++) {
+			assert_in_range((long)(fabs(m.gyro_bias_dps[k]) * 1000), 2000, 5000);
+			assert_true(fabs(m.acc_bias_g[k]) <= 0.02);
+			assert_true(fabs(m.gyro_scale_err[k]) <= 0.01 && fabs(m.acc_scale_err[k]) <= 0.01);
+			assert_true(fabs(g.gyro_bias_dps[k]) <= 0.3);
+			assert_true(i.gyro_bias_dps[k] == 0.0 && i.acc_bias_g[k] == 0.0);
+		}
+		assert_true(m.gyro_noise_dps >= 0.05 && m.gyro_noise_dps <= 0.1);
+		assert_true(m.acc_noise_g >= 0.002 && m.acc_noise_g <= 0.004);
+		assert_float_equal(m.gyro_lsb_dps, 2000.0 / 32768.0, 1e-12);
+		assert_float_equal(m.acc_lsb_g, 16.0 / 32768.0, 1e-12);
+		assert_true(i.gyro_noise_dps == 0.0 && i.acc_lsb_g == 0.0);
+		assert_true(hf_vec_norm(m.lever_arm_m) <= 0.15);
+		assert_float_equal(hf_quat_angle_rad(hf_quat_mul(hf_quat_conj(m.pelvis_to_sensor),
+								 m.pelvis_to_sensor)), 0.0, 1e-9);
+		sum_w += fabs(m.pelvis_to_sensor.w);
+	}
+	/* uniform rotations: w has density 2/pi sqrt(1 - w^2), so E|w| = 4 / (3 pi)
+	 * = 0.42 (all-identity would give 1) */
+	assert_float_equal(sum_w / 200.0, 4.0 / (3.0 * HF_PI), 0.06);
+}
+
+static void test_mems_bias_shows_in_still_gyro(void **state)
+{
+	struct hf_sim_sensor s;
+	struct hf_sim *sim;
+	const struct hf_sim_output *o;
+	double mean[3] = {0, 0, 0};
+
+	(void)state;
+	hf_sim_sensor_preset(&s, HF_SIM_GRADE_MEMS, 100, 21);
+	s.gyro_bias_walk_dps = 0.0;
+	sim = hf_sim_new(&s, 21);
+	assert_int_equal(hf_sim_stand(sim, 20.0), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	for (size_t i = 0; i < o->n; i++)
+		for (int k = 0; k < 3; k++)
+			mean[k] += o->samples[i].gyro_dps[k] / (double)o->n;
+	for (int k = 0; k < 3; k++)
+		assert_float_equal(mean[k], s.gyro_bias_dps[k], 0.05 + 0.01 * fabs(s.gyro_bias_dps[k]));
+	hf_sim_free(sim);
+}
+
+static int render_random(unsigned seed, enum hf_sim_grade grade, struct hf_sim **sim,
+			 const struct hf_sim_output **o)
+{
+	struct hf_sim_sensor s;
+
+	hf_sim_sensor_preset(&s, grade, 100, seed);
+	*sim = hf_sim_new(&s, seed);
+	if (!*sim || hf_sim_random_session(*sim, 1) != HF_OK)
+		return -1;
+	return hf_sim_render(*sim, o);
+}
+
+static void test_deterministic_per_seed(void **state)
+{
+	struct hf_sim *a, *b, *c;
+	const struct hf_sim_output *oa, *ob, *oc;
+
+	(void)state;
+	assert_int_equal(render_random(42, HF_SIM_GRADE_MEMS, &a, &oa), 0);
+	assert_int_equal(render_random(42, HF_SIM_GRADE_MEMS, &b, &ob), 0);
+	assert_int_equal(render_random(43, HF_SIM_GRADE_MEMS, &c, &oc), 0);
+	assert_int_equal(oa->n, ob->n);
+	assert_memory_equal(oa->samples, ob->samples, oa->n * sizeof *oa->samples);
+	assert_int_equal(oa->n_sets, ob->n_sets);
+	assert_memory_equal(oa->sets, ob->sets, (size_t)oa->n_sets * sizeof oa->sets[0]);
+	assert_true(oa->n != oc->n ||
+		    memcmp(oa->samples, oc->samples, oa->n * sizeof *oa->samples) != 0);
+	/* rendering again gives the same samples */
+	assert_int_equal(hf_sim_render(a, &oa), 0);
+	assert_memory_equal(oa->samples, ob->samples, oa->n * sizeof *oa->samples);
+	hf_sim_free(a);
+	hf_sim_free(b);
+	hf_sim_free(c);
+}
+
+/* Sets of a random session: 1-4, 6-12 reps, >= 8 s apart, >= 2.5 s still
+ * before each (the ideal gyro is quiet there), ~30 % of reps faulty. */
+static void test_random_session_rules(void **state)
+{
+	int reps = 0, faulty = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 12; seed++) {
+		struct hf_sim *sim;
+		const struct hf_sim_output *o;
+
+		assert_int_equal(render_random(seed, HF_SIM_GRADE_IDEAL, &sim, &o), 0);
+		assert_in_range(o->n_sets, 1, 4);
+		assert_int_equal(o->posture[0], HF_POSTURE_UPRIGHT);
+		assert_int_equal(o->posture[o->n - 1], HF_POSTURE_UPRIGHT);
+		for (int k = 0; k < o->n_sets; k++) {
+			const struct hf_sim_truth_set *ts = &o->sets[k];
+			const struct hf_exercise_info *e = hf_exercise_info(ts->exercise);
+			size_t first_move = index_at(o, ts->start_s);
+			enum hf_posture want = ts->side == HF_SIDE_RIGHT ? e->posture_right : e->posture_left;
+			assert_in_range(ts->rep_count, 6, 12);
+			if (k > 0)
+				assert_true(ts->start_s - o->sets[k - 1].end_s >= 8.0);
+			/* back from the 10 % start to where the movement begins */
+			while (first_move > 0 && hf_vec_norm(o->samples[first_move].gyro_dps) > 1.0)
+				first_move--;
+			for (size_t i = index_at(o, o->samples[first_move].t_s - 2.5); i < first_move; i++) {
+				assert_true(hf_vec_norm(o->samples[i].gyro_dps) < 2.0);
+				assert_int_equal(o->posture[i], want);
+			}
+			for (int i = 0; i < ts->rep_count; i++) {
+				reps++;
+				faulty += ts->reps[i].faults != 0;
+			}
+		}
+		hf_sim_free(sim);
+	}
+	printf("%d reps, %d with faults\n", reps, faulty);
+	assert_true(faulty > reps / 6 && faulty < reps / 2);
+}
+
+static void test_calibration_hinges(void **state)
+{
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+	struct hf_sim *sim = hf_sim_new(&s, 3);
+	const struct hf_sim_output *o;
+	int hinges = 0;
+	bool down = false;
+	double still_s = 0.0;
+
+	(void)state;
+	assert_int_equal(hf_sim_calibration_procedure(sim), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(o->n_sets, 0);
+	for (size_t i = 0; i < o->n; i++) {
+		struct hf_angles a;
+		hf_angles_from_quat(hf_quat_mul(hf_quat_conj(o->q_pelvis_to_world[0]),
+						o->q_pelvis_to_world[i]), &a);
+		if (!down && a.tilt_deg > 20.0) {
+			down = true;
+			hinges++;
+		} else if (down && a.tilt_deg < 2.0) {
+			down = false;
+		}
+		assert_true(a.tilt_deg < 45.0);
+		if (hinges == 0 && hf_vec_norm(o->samples[i].gyro_dps) < 1.0)
+			still_s = (double)(i + 1) / s.rate_hz;
+	}
+	assert_int_equal(hinges, 3);
+	assert_true(still_s >= 3.0);
+}
+
+/* ---- writers ---- */
+
+static void render_small(struct hf_sim **sim, const struct hf_sim_output **o)
+{
+	struct hf_sim_sensor s;
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT, .reps = 3};
+
+	hf_sim_sensor_preset(&s, HF_SIM_GRADE_MEMS, 50, 4);
+	s.t0_s = 100.0;
+	*sim = hf_sim_new(&s, 4);
+	assert_int_equal(hf_sim_change_posture(*sim, HF_POSTURE_SUPINE, 2.0), HF_OK);
+	assert_int_equal(hf_sim_add_set(*sim, &set), HF_OK);
+	assert_int_equal(hf_sim_render(*sim, o), HF_OK);
+}
+
+static void test_csv_writer(void **state)
+{
+	struct hf_sim *sim;
+	const struct hf_sim_output *o;
+	char *buf = NULL, *line, *save;
+	size_t len = 0, rows = 0;
+	FILE *f;
+
+	(void)state;
+	render_small(&sim, &o);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(hf_sim_write_csv(o, f), HF_OK);
+	fclose(f);
+	line = strtok_r(buf, "\n", &save);
+	assert_true(line[0] == '#');
+	line = strtok_r(NULL, "\n", &save);
+	assert_string_equal(line, "t_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps");
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		double v[7];
+		const struct hf_sample *s = &o->samples[rows];
+		assert_int_equal(sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2],
+					&v[3], &v[4], &v[5], &v[6]), 7);
+		assert_float_equal(v[0], s->t_s, 1e-6);
+		for (int k = 0; k < 3; k++) {
+			assert_float_equal(v[1 + k], s->acc_g[k], 1e-6 * fabs(s->acc_g[k]) + 1e-12);
+			assert_float_equal(v[4 + k], s->gyro_dps[k], 1e-6 * fabs(s->gyro_dps[k]) + 1e-12);
+		}
+		rows++;
+	}
+	assert_int_equal(rows, o->n);
+	assert_float_equal(o->samples[0].t_s, 100.0, 1e-12);
+	free(buf);
+	hf_sim_free(sim);
+}
+
+static int16_t le16(const uint8_t *p)
+{
+	return (int16_t)(uint16_t)(p[0] | (p[1] << 8));
+}
+
+static void test_witmotion_writer(void **state)
+{
+	struct hf_sim *sim;
+	const struct hf_sim_output *o;
+	struct hf_sim_output sat;
+	struct hf_sample big = {0.0, {20.0, -20.0, 0.5}, {2500.0, -1.0, 0.0}};
+	struct hf_quat q = hf_quat_identity();
+	enum hf_posture p = HF_POSTURE_UPRIGHT;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	render_small(&sim, &o);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(hf_sim_write_witmotion(o, f), HF_OK);
+	fclose(f);
+	assert_int_equal(len, 33 * o->n);
+	for (size_t i = 0; i < o->n; i += 37) {
+		const uint8_t *pk = (const uint8_t *)buf + 33 * i;
+		for (int k = 0; k < 3; k++) {
+			unsigned sum = 0;
+			assert_int_equal(pk[11 * k], 0x55);
+			assert_int_equal(pk[11 * k + 1], 0x51 + k);
+			for (int j = 0; j < 10; j++)
+				sum += pk[11 * k + j];
+			assert_int_equal(pk[11 * k + 10], sum & 0xff);
+		}
+		for (int k = 0; k < 3; k++) {
+			assert_float_equal(le16(pk + 2 + 2 * k) / 32768.0 * 16.0, o->samples[i].acc_g[k],
+					   0.51 * 16.0 / 32768.0);
+			assert_float_equal(le16(pk + 13 + 2 * k) / 32768.0 * 2000.0,
+					   o->samples[i].gyro_dps[k], 0.51 * 2000.0 / 32768.0);
+		}
+	}
+	free(buf);
+	/* saturation at the int16 limits */
+	memset(&sat, 0, sizeof sat);
+	sat.n = 1;
+	sat.samples = &big;
+	sat.q_pelvis_to_world = &q;
+	sat.posture = &p;
+	sat.sensor.pelvis_to_sensor = hf_quat_identity();
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(hf_sim_write_witmotion(&sat, f), HF_OK);
+	fclose(f);
+	assert_int_equal(len, 33);
+	assert_int_equal(le16((uint8_t *)buf + 2), 32767);
+	assert_int_equal(le16((uint8_t *)buf + 4), -32768);
+	assert_int_equal(le16((uint8_t *)buf + 6), 1024);  /* 0.5 g */
+	assert_int_equal(le16((uint8_t *)buf + 13), 32767);
+	assert_int_equal(le16((uint8_t *)buf + 15), -16);  /* -1 dps */
+	free(buf);
+	hf_sim_free(sim);
+}
+
+static void test_truth_json(void **state)
+{
+	struct hf_sim *sim;
+	const struct hf_sim_output *o;
+	json_object *doc, *v, *sets, *set, *reps, *rep, *truth;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	render_small(&sim, &o);
+	assert_int_equal(o->n_sets, 1);
+	for (int fmt = 0; fmt < 2; fmt++) {
+		f = open_memstream(&buf, &len);
+		assert_int_equal(hf_sim_write_truth_json_format(o, fmt ? "witmotion" : "csv", f), HF_OK);
+		fclose(f);
+		doc = json_tokener_parse(buf);
+		assert_non_null(doc);
+		assert_true(json_object_object_get_ex(doc, "contract", &v));
+		assert_int_equal(json_object_get_int(v), 1);
+		assert_true(json_object_object_get_ex(doc, "input", &v));
+		assert_true(json_object_object_get_ex(v, "samples", &v));
+		assert_int_equal(json_object_get_int64(v), (int64_t)o->n);
+		assert_true(json_object_object_get_ex(doc, "calibrated", &v));
+		assert_false(json_object_get_boolean(v));
+		assert_true(json_object_object_get_ex(doc, "sets", &sets));
+		assert_int_equal(json_object_array_length(sets), 1);
+		set = json_object_array_get_idx(sets, 0);
+		assert_true(json_object_object_get_ex(set, "rep_count", &v));
+		assert_int_equal(json_object_get_int(v), o->sets[0].rep_count);
+		assert_true(json_object_object_get_ex(set, "reps", &reps));
+		rep = json_object_array_get_idx(reps, 0);
+		assert_true(json_object_object_get_ex(rep, "peak_s", &v));
+		/* witmotion times are sample index / rate: t0_s (100 s) taken off */
+		assert_float_equal(json_object_get_double(v),
+				   o->sets[0].reps[0].peak_s - (fmt ? 100.0 : 0.0), 0.002);
+		assert_true(json_object_object_get_ex(doc, "truth", &truth));
+		assert_true(json_object_object_get_ex(truth, "pelvis_to_sensor", &v));
+		assert_true(json_object_object_get_ex(v, "w", &v));
+		assert_float_equal(json_object_get_double(v), o->sensor.pelvis_to_sensor.w, 1e-12);
+		json_object_put(doc);
+		free(buf);
+		buf = NULL;
+	}
+	hf_sim_free(sim);
+}
+
+static void test_bad_programs_refused(void **state)
+{
+	struct hf_sim_sensor s = ideal_sensor(100, 1);
+	struct hf_sim *sim = hf_sim_new(&s, 1);
+	struct hf_sim_set hip = {.exercise = HF_EX_HIP_LIFT, .reps = 5};
+	struct hf_sim_set clam = {.exercise = HF_EX_CLAM_SHELL, .side = HF_SIDE_NONE, .reps = 5};
+	const struct hf_sim_output *o;
+
+	(void)state;
+	assert_int_equal(hf_sim_render(sim, &o), HF_ERR_ARG);    /* empty program */
+	assert_int_equal(hf_sim_add_set(sim, &hip), HF_ERR_ARG);  /* standing */
+	assert_int_equal(hf_sim_stand(sim, -1.0), HF_ERR_ARG);
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 2.0), HF_OK);
+	assert_int_equal(hf_sim_add_set(sim, &clam), HF_ERR_ARG); /* no side */
+	clam.side = HF_SIDE_RIGHT;
+	assert_int_equal(hf_sim_add_set(sim, &clam), HF_ERR_ARG); /* wrong side down */
+	clam.side = HF_SIDE_LEFT;
+	clam.reps = HF_SIM_MAX_REPS + 1;
+	assert_int_equal(hf_sim_add_set(sim, &clam), HF_ERR_ARG);
+	assert_int_equal(hf_sim_walk(sim, 5.0, 100.0), HF_ERR_ARG); /* lying */
+	assert_null(hf_sim_new(NULL, 1));
+	hf_sim_free(sim);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gravity_in_each_posture),
+		cmocka_unit_test(test_gyro_integrates_to_truth),
+		cmocka_unit_test(test_acc_is_gravity_in_still_hold_only),
+		cmocka_unit_test(test_truth_hand_specified_set),
+		cmocka_unit_test(test_truth_counting_rules),
+		cmocka_unit_test(test_fidgets_are_not_reps),
+		cmocka_unit_test(test_presets),
+		cmocka_unit_test(test_mems_bias_shows_in_still_gyro),
+		cmocka_unit_test(test_deterministic_per_seed),
+		cmocka_unit_test(test_random_session_rules),
+		cmocka_unit_test(test_calibration_hinges),
+		cmocka_unit_test(test_csv_writer),
+		cmocka_unit_test(test_witmotion_writer),
+		cmocka_unit_test(test_truth_json),
+		cmocka_unit_test(test_bad_programs_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
