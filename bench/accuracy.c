@@ -3,8 +3,9 @@
  * Accuracy scoring (accuracy.h).  Each suite session is simulated with a
  * sensor of varied grade, rate and mounting, encoded as contract CSV or
  * WitMotion bytes, decoded by the real decoder, analysed by the real
- * analyser, and compared with the simulator's ground truth: sets matched
- * by time overlap, reps by peak time, faults counted per code while
+ * analyser, and compared with the simulator's ground truth: sets and reps
+ * matched by the overlap of their [start, end] (a held rep's peak is
+ * anywhere on its plateau, so peak times are no key), faults counted per code while
  * ignoring reps whose true value lies within a small margin of the
  * threshold (a rep at 1.99 s hold is a coin toss for any instrument).
  */
@@ -19,9 +20,14 @@
 #include "hipform/report.h"
 #include "hipform/sim.h"
 
-#define MATCH_PEAK_S 1.0
 
 static const double rates_hz[] = {50, 60, 100, 120, 150, 200};
+static const char *dump_dir; /* hf_acc_set_dump_dir() */
+
+void hf_acc_set_dump_dir(const char *dir)
+{
+	dump_dir = dir;
+}
 
 struct detected {
 	struct hf_report report;
@@ -136,6 +142,35 @@ static int analyse(const struct hf_sim_output *o, bool csv,
 	return 0;
 }
 
+/*
+ * Write session idx as DIR/sM-I.csv (or .bin), its truth as .json and, in
+ * the recognition mode, the calibration used as .cal, so that a failing
+ * session can be replayed with `hipform analyze`.
+ */
+static void dump_session(const struct hf_sim_output *o, bool csv, enum hf_acc_mode mode,
+			 int idx, const struct hf_calib *cal)
+{
+	char path[512], text[1024];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/s%d-%d.%s", dump_dir, (int)mode + 1, idx, csv ? "csv" : "bin");
+	if ((f = fopen(path, "w"))) {
+		(void)(csv ? hf_sim_write_csv(o, f) : hf_sim_write_witmotion(o, f));
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "%s/s%d-%d.json", dump_dir, (int)mode + 1, idx);
+	if ((f = fopen(path, "w"))) {
+		hf_sim_write_truth_json_format(o, csv ? "csv" : "witmotion", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "%s/s%d-%d.cal", dump_dir, (int)mode + 1, idx);
+	if (mode == HF_ACC_RECOGNISE && hf_calib_format(cal, text, sizeof text) >= 0 &&
+	    (f = fopen(path, "w"))) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 /* ---- scoring ---- */
 
 static double overlap(double a0, double a1, double b0, double b1)
@@ -183,11 +218,12 @@ static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts
 	for (int i = 0; i < ts->rep_count; i++) {
 		const struct hf_rep *t = &ts->reps[i];
 		int best = -1;
-		double best_d = MATCH_PEAK_S;
+		double best_ov = 0.0;
 		for (int j = 0; got && j < got->rep_count && j < 512; j++) {
-			double d = fabs(got->reps[j].peak_s + t_off - t->peak_s);
-			if (!used[j] && d < best_d) {
-				best_d = d;
+			const struct hf_rep *g = &got->reps[j];
+			double ov = overlap(t->start_s, t->end_s, g->start_s + t_off, g->end_s + t_off);
+			if (!used[j] && ov > best_ov) {
+				best_ov = ov;
 				best = j;
 			}
 		}
@@ -291,6 +327,8 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 		cfg.exercise = o->sets[0].exercise;
 		cfg.side = o->sets[0].side;
 	}
+	if (dump_dir)
+		dump_session(o, (i / 2) % 2 == 0, mode, i, &cfg.calib);
 	if (analyse(o, (i / 2) % 2 == 0, &cfg, &det, &t_off, score) != 0)
 		goto out;
 	score_session(score, o, &det.report, t_off, verbose, i);

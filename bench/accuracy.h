@@ -37,6 +37,10 @@ struct hf_acc_score {
 int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 		       FILE *verbose);
 
+/* Also write each session run from now on (recording, truth, calibration)
+ * into dir; NULL stops it. */
+void hf_acc_set_dump_dir(const char *dir);
+
 void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s);
 
 /* Derived figures. */

@@ -4,7 +4,9 @@
  * subjects, mountings, sensor grades (cheap MEMS with several deg/s of
  * gyro bias in two thirds), rates 50-200 Hz, CSV and WitMotion, faults and
  * fidgets; prints the figures per mode.
- *   bench_accuracy [N] [-v]
+ *   bench_accuracy [N] [-v] [--dump DIR]
+ * --dump writes every session (recording, truth JSON, calibration) to DIR
+ * for replay with `hipform analyze`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +26,13 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0)
 			verbose = stdout;
+		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+			hf_acc_set_dump_dir(argv[++i]);
 		else
 			n = atoi(argv[i]);
 	}
 	if (n < 1) {
-		fprintf(stderr, "usage: bench_accuracy [SESSIONS] [-v]\n");
+		fprintf(stderr, "usage: bench_accuracy [SESSIONS] [-v] [--dump DIR]\n");
 		return 2;
 	}
 	for (int m = 0; m < HF_ACC_MODES; m++) {

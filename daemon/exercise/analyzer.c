@@ -41,6 +41,7 @@
 #define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
+#define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
 #define TREMOR_MA_S 0.2        /* moving average removed before the FFT */    /* non-still records tolerated before a start */
@@ -385,6 +386,15 @@ static void record_10hz(struct hf_analyzer *a, double t_s, double e)
 		a->next_10hz_s = t_s + 1.0 / HF_PERIOD_RATE_HZ;
 }
 
+/* How far world up (sensor frame) has moved from up_ref. */
+static double posture_dev_deg(const struct record *r, const double up_ref[3])
+{
+	double up[3];
+
+	world_up_in_sensor(r->q, up);
+	return angle_between_deg(up, up_ref);
+}
+
 /* One record through the open set's segmenter. */
 static void set_feed(struct hf_analyzer *a, const struct record *r)
 {
@@ -394,6 +404,7 @@ static void set_feed(struct hf_analyzer *a, const struct record *r)
 
 	pelvic_angles(a, r->q, &ang);
 	p.t_s = r->t_s;
+	p.posture_dev_deg = posture_dev_deg(r, a->up_base);
 	p.e_deg = excursion(a->axis, a->sign, &ang);
 	p.tilt_deg = ang.tilt_deg;
 	p.obliquity_deg = ang.obliquity_deg;
@@ -467,6 +478,18 @@ static bool set_posture_lost(struct hf_analyzer *a, const struct record *r)
 	return r->t_s - a->off_posture_since_s >= POSTURE_HOLD_S;
 }
 
+/*
+ * A candidate that is too small to be a rep while the body is still is the
+ * slow drift of the orientation estimate, not a movement.  Left open it
+ * would never close (drift does not come back to 10 % of its own peak),
+ * hiding the end of the set and stopping the bias learning.
+ */
+static bool drifting(const struct hf_reps *reps, const struct record *r)
+{
+	return hf_reps_active(reps) && r->still &&
+	       reps->peak_e < hf_reps_qualifying_deg(reps);
+}
+
 static void set_step(struct hf_analyzer *a, const struct record *r)
 {
 	set_feed(a, r);
@@ -474,6 +497,8 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 		close_set(a);
 		return;
 	}
+	if (drifting(&a->reps, r))
+		hf_reps_drop_candidate(&a->reps);
 	if (!hf_reps_active(&a->reps) &&
 	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s)
 		close_set(a);
@@ -484,8 +509,8 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 /*
  * Baseline: mean orientation over the still records in the baseline_s
  * before start_s (the still period there, if shorter).  Returns the index
- * of the first record at or after start_s, or UINT64_MAX if there is too
- * little stillness.
+ * of the first record to replay (REPLAY_LEAD_S before start_s), or
+ * UINT64_MAX if there is too little stillness.
  */
 static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
 				 struct hf_quat *q_base)
@@ -515,6 +540,10 @@ static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
 	if (still_s < MIN_BASELINE_S || m.n <= 0.0)
 		return UINT64_MAX;
 	*q_base = hf_quat_mean_get(&m);
+	/* the replay starts a little before start_s, so the segmenter sees e
+	 * rise from rest and finds the start crossing itself */
+	while (first_after > lo && rec(a, first_after - 1)->t_s >= start_s - REPLAY_LEAD_S)
+		first_after--;
 	return first_after;
 }
 
@@ -632,6 +661,7 @@ static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep)
 		a->mount = a->cfg.calib.pelvis_to_sensor;
 	else if (!infer_frame(a, probe_rep, from))
 		return;
+	a->reps.cfg.exercise = a->ex; /* the replay below measures its faults */
 	a->set_posture = a->posture;
 	a->state = IN_SET;
 	a->off_posture = false;
@@ -707,6 +737,8 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 	struct hf_reps_point p = {.t_s = r->t_s};
 	struct hf_reps_step st;
 
+	if (drifting(&a->probe, r))
+		hf_reps_drop_candidate(&a->probe);
 	if (!hf_reps_active(&a->probe))
 		update_provisional(a, r);
 	if (!a->prov_valid || !probe_exercise(a)) {
@@ -718,6 +750,7 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 		update_provisional(a, r);
 		return;
 	}
+	p.posture_dev_deg = posture_dev_deg(r, a->up_prov);
 	p.e_deg = probe_signal(a, r);
 	a->live.excursion_deg = p.e_deg;
 	hf_reps_push(&a->probe, &p, &st);
@@ -758,6 +791,7 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 		.th = cfg->thresholds,
 		.history = a->ring_cap,
 		.max_reps = MAX_REPS_PER_SET,
+		.max_posture_dev_deg = POSTURE_CHANGE_DEG,
 	};
 	if (!a->ring || !a->spec || hf_reps_init(&a->reps, &rc) != 0) {
 		hf_analyzer_free(a);

@@ -103,18 +103,26 @@ static uint64_t search_floor(const struct hf_reps *r)
 	return r->floor > o ? r->floor : o;
 }
 
-/* Start instant: last crossing of `level` before the peak. */
-static double find_start(const struct hf_reps *r, double level, uint64_t *after)
+/*
+ * Start instant: last crossing of `level` before the peak.  *found is false
+ * when e stays above level all the way back to the search floor: then the
+ * candidate is the falling tail of the previous rep (or of a movement
+ * before the set), which never rose from rest, and it is no rep.
+ */
+static double find_start(const struct hf_reps *r, double level, uint64_t *after,
+			 bool *found)
 {
 	uint64_t lo = search_floor(r);
 
 	for (uint64_t j = r->peak; j > lo; j--) {
 		if (pt(r, j - 1)->e_deg <= level) {
 			*after = j;
+			*found = true;
 			return cross_time(r, j, level);
 		}
 	}
 	*after = lo;
+	*found = false;
 	return pt(r, lo)->t_s;
 }
 
@@ -144,8 +152,24 @@ static double max_abs_rotation(const struct hf_reps *r, uint64_t from, uint64_t 
 	return m;
 }
 
+static double max_posture_dev(const struct hf_reps *r, uint64_t from, uint64_t end)
+{
+	double m = 0.0;
+
+	for (uint64_t k = from; k <= end && k < r->n; k++)
+		m = fmax(m, pt(r, k)->posture_dev_deg);
+	return m;
+}
+
+/* What measure() finds besides the rep. */
+struct candidate_shape {
+	bool rose_from_rest;    /* a start instant exists */
+	double max_posture_dev_deg;
+};
+
 /* Measure the candidate that closed at point `end` into *rep. */
-static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep)
+static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep,
+		    struct candidate_shape *shape)
 {
 	const struct hf_thresholds *th = &r->cfg.th;
 	const struct hf_reps_point *p = pt(r, r->peak);
@@ -160,7 +184,7 @@ static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep)
 	rep->tilt_deg = p->tilt_deg;
 	rep->obliquity_deg = p->obliquity_deg;
 	rep->rotation_deg = p->rotation_deg;
-	rep->start_s = find_start(r, lo_level, &after);
+	rep->start_s = find_start(r, lo_level, &after, &shape->rose_from_rest);
 	rep->end_s = cross_time(r, end, lo_level);
 	measure_hold(r, after, end, hi_level, &h1, &h2);
 	rep->hold_s = h2 - h1;
@@ -168,14 +192,21 @@ static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep)
 	rep->lower_s = rep->end_s - h2;
 	rep->max_abs_rotation_deg = max_abs_rotation(r, after > 0 ? after - 1 : 0, end);
 	rep->faults = hf_rep_faults(rep, r->cfg.exercise, th);
+	shape->max_posture_dev_deg = max_posture_dev(r, after > 0 ? after - 1 : 0, end);
 }
 
-static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep)
+static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep,
+		   const struct candidate_shape *shape)
 {
 	const struct hf_thresholds *th = &r->cfg.th;
 	bool rollback = rep->faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
 	double med = median_peak(r->reps, r->n_reps, rollback ? 0.0 : rep->excursion_deg);
 
+	if (!shape->rose_from_rest)
+		return false;
+	if (r->cfg.max_posture_dev_deg > 0.0 &&
+	    shape->max_posture_dev_deg > r->cfg.max_posture_dev_deg)
+		return false;
 	if (rep->excursion_deg < th->rep_min_deg)
 		return false;
 	if (rep->end_s - rep->start_s < th->rep_min_duration_s)
@@ -186,10 +217,11 @@ static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep)
 static void close_candidate(struct hf_reps *r, uint64_t end, struct hf_reps_step *st)
 {
 	struct hf_rep rep;
+	struct candidate_shape shape;
 
 	r->active = false;
-	measure(r, end, &rep);
-	if (!is_rep(r, &rep) || r->n_reps >= r->cfg.max_reps) {
+	measure(r, end, &rep, &shape);
+	if (!is_rep(r, &rep, &shape) || r->n_reps >= r->cfg.max_reps) {
 		st->rejected = true;
 		return;
 	}
@@ -290,6 +322,19 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 		return;
 	}
 	live_checks(r, p, st);
+}
+
+void hf_reps_drop_candidate(struct hf_reps *r)
+{
+	r->active = false;
+}
+
+double hf_reps_qualifying_deg(const struct hf_reps *r)
+{
+	const struct hf_thresholds *th = &r->cfg.th;
+
+	return fmax(th->rep_min_deg,
+		    th->rep_min_fraction * median_peak(r->reps, r->n_reps, 0.0));
 }
 
 double hf_reps_hold_s(const struct hf_reps *r)

@@ -13,7 +13,8 @@
  *   rise   start to the first 90 % instant; lower: last 90 % instant to end.
  * A candidate is a rep when its peak is at least rep_min_deg and at least
  * rep_min_fraction of the median peak of the reps so far without
- * pelvis_rollback (itself included), and it lasts rep_min_duration_s.
+ * pelvis_rollback (itself included), and it lasts rep_min_duration_s;
+ * and while it lasts the body stays in the set's posture.
  * hf_reps_finalize() applies the median rule again over the whole set.
  *
  * Storage is allocated once by hf_reps_init(): a ring of `history` points
@@ -32,6 +33,7 @@ struct hf_reps_point {
 	double t_s;
 	double e_deg;
 	double tilt_deg, obliquity_deg, rotation_deg;
+	double posture_dev_deg; /* how far world up has moved from the set's */
 };
 
 struct hf_reps_config {
@@ -40,6 +42,9 @@ struct hf_reps_config {
 	size_t history;     /* points kept for the search back */
 	int max_reps;       /* per set */
 	double detect_deg;  /* a candidate opens above this (0: default) */
+	double max_posture_dev_deg; /* a candidate whose posture_dev_deg goes
+				     * above this is a change of posture (getting
+				     * up), not a rep; 0: no limit */
 };
 
 /* What one push produced. */
@@ -80,6 +85,16 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 		  struct hf_reps_step *step);
 /* Is a candidate movement in progress? */
 static inline bool hf_reps_active(const struct hf_reps *r) { return r->active; }
+/*
+ * Forget the candidate in progress without judging it: the caller knows it
+ * is no movement (the body is still and the candidate is too small to be a
+ * rep, i.e. the slow drift of the orientation estimate).  The history is
+ * kept, so a rep that grows out of it later still finds its true start.
+ */
+void hf_reps_drop_candidate(struct hf_reps *r);
+/* The smallest peak a rep can have now: rep_min_deg, and rep_min_fraction
+ * of the median peak of the reps so far. */
+double hf_reps_qualifying_deg(const struct hf_reps *r);
 /* Current hold time (s) of the candidate, 0 when not at >= 90 %. */
 double hf_reps_hold_s(const struct hf_reps *r);
 /* Apply the set-level median rule; returns the number of reps kept. */
