@@ -41,6 +41,7 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 #define NOISE_MARGIN 2.5    /* still: RMS deviation under this x floor */
 #define CHUNK_S 0.25        /* bias averaging chunk */
 #define BIAS_PENDING HF_AHRS_BIAS_PENDING
+#define ACC_WORLD_TAU_S 0.2 /* world-frame accelerometer average */
 
 void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s)
 {
@@ -64,6 +65,7 @@ static void attitude_from_gravity(struct hf_ahrs *a, const double acc_g[3])
 	if (hf_vec_normalize(up) <= 0.0)
 		return;
 	a->q = hf_quat_between(up, z);
+	hf_quat_rotate(a->q, acc_g, a->acc_world_lp_g);
 	a->initialised = true;
 }
 
@@ -179,16 +181,36 @@ static double correction_gain(const struct hf_ahrs *a, double t_s)
 	return a->still ? STILL_GAIN : a->set.gain;
 }
 
+/*
+ * The gravity error, sensor frame: the measured up, low-passed in the world
+ * frame, against world up.  Low-passing in the world frame removes tremor
+ * and the tangential acceleration of a lever arm (zero-mean, but not when
+ * each sample is judged alone: gating single samples on |a| keeps the ones
+ * that lean one way and so pulls the attitude off) without the lag a
+ * sensor-frame average has while the body turns.
+ */
+static void gravity_error(struct hf_ahrs *a, const struct hf_sample *s, double dt,
+			  double err[3])
+{
+	const double z[3] = {0.0, 0.0, 1.0};
+	double acc_w[3], up_w[3], err_w[3], norm;
+
+	hf_quat_rotate(a->q, s->acc_g, acc_w);
+	lowpass3(a->acc_world_lp_g, acc_w, dt / (ACC_WORLD_TAU_S + dt));
+	memcpy(up_w, a->acc_world_lp_g, sizeof up_w);
+	norm = hf_vec_normalize(up_w);
+	memset(err, 0, 3 * sizeof *err);
+	if (!(norm > 0.0 && fabs(norm - 1.0) < a->set.acc_reject_g))
+		return;
+	hf_vec_cross(up_w, z, err_w);
+	hf_quat_rotate_inv(a->q, err_w, err);
+}
+
 static void integrate(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 {
-	double up_meas[3] = {s->acc_g[0], s->acc_g[1], s->acc_g[2]};
-	const double z[3] = {0.0, 0.0, 1.0};
-	double up_est[3], err[3] = {0.0, 0.0, 0.0}, w[3];
-	double norm = hf_vec_normalize(up_meas);
+	double err[3], w[3];
 
-	hf_quat_rotate_inv(a->q, z, up_est);
-	if (norm > 0.0 && fabs(norm - 1.0) < a->set.acc_reject_g)
-		hf_vec_cross(up_meas, up_est, err);
+	gravity_error(a, s, dt, err);
 	for (int i = 0; i < 3; i++)
 		w[i] = (s->gyro_dps[i] - a->bias_dps[i]) * HF_DEG2RAD +
 		       correction_gain(a, s->t_s) * err[i];

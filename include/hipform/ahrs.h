@@ -44,6 +44,7 @@ struct hf_ahrs {
 	double bias_weight_s;     /* still time averaged into the bias */
 	double gyro_lp_dps[3];    /* short-term means for stillness */
 	double acc_lp_g[3];
+	double acc_world_lp_g[3]; /* accelerometer, world frame, averaged */
 	double gyro_var_lp;       /* mean square deviation from gyro_lp */
 	double acc_var_lp;
 	double gyro_floor_dps;    /* noise floor of the RMS deviations */
