@@ -70,11 +70,24 @@ static int fail(struct parse_ctx *ctx, const char *fmt, const char *a, const cha
 	return 0;
 }
 
+static bool sensor_key_known(const char *name)
+{
+	static const char *const keys[] = {"gyro_bias_dps", "acc_offset_g", "acc_scale"};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(name, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The key is checked before its value: an unknown key is named as such. */
 static int parse_sensor_key(struct parse_ctx *ctx, const char *name, const char *value)
 {
 	struct hf_calib *c = ctx->c;
 	double v[3];
 
+	if (!sensor_key_known(name))
+		return fail(ctx, "unknown key '%s' in [sensor]%s", name, "");
 	if (parse_vec(value, v, 3) < 0)
 		return fail(ctx, "%s needs three numbers, got '%s'", name, value);
 	if (strcmp(name, "gyro_bias_dps") == 0) {
@@ -92,8 +105,6 @@ static int parse_sensor_key(struct parse_ctx *ctx, const char *name, const char 
 			if (!(v[i] > 0.5 && v[i] < 2.0))
 				return fail(ctx, "%s out of range (0.5..2): '%s'", name, value);
 		memcpy(c->acc_scale, v, sizeof v);
-	} else {
-		return fail(ctx, "unknown key '%s' in [sensor]%s", name, "");
 	}
 	c->has_sensor = true;
 	return 1;

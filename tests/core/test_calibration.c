@@ -58,7 +58,7 @@ static void test_bad_files_name_the_line(void **state)
 	expect_error("[sensor]\ngyro_bias_dps = 1 2 3\n[mounting]\npelvis_to_sensor = 1 1 0 0\n",
 		     "line 4: pelvis_to_sensor is not a unit quaternion");
 	expect_error("[sensor]\nacc_scale = 1 0 1\n", "out of range");
-	expect_error("[sensor]\ncolour = blue\n", "unknown key 'colour'");
+	expect_error("[sensor]\ncolour = blue\n", "line 2: unknown key 'colour' in [sensor]");
 	expect_error("[mounting]\npelvis_to_sensor = 1 0 0 0\n[extra]\nx = 1\n", "line 4: unknown section [extra]");
 	expect_error("# nothing here\n", "no [sensor] or [mounting]");
 	expect_error("[sensor\n", "line 1");

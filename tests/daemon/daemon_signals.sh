@@ -21,7 +21,7 @@ mid_set term.out || fail "no set with 2 reps in progress"
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "hipformd exited $? after SIGTERM"
 wait "$WATCH" || fail "the watcher got no SESSION"
-grep '"class":"SET"' term.out | tail -1 | grep -q '"rep_count":[2-9]' \
+grep '"class":"SET"' term.out | tail -1 | grep -Eq '"rep_count":([2-9]|[1-9][0-9])' \
 	|| fail "SIGTERM did not close the open set (with its reps)"
 grep '"class":"SESSION"' term.out | grep -q '"end":"' || fail "SESSION has no end"
 "$DBCHECK" term/history.db --sessions-ended 1 --min-sets 1 || fail "database after SIGTERM"

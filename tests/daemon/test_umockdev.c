@@ -376,7 +376,7 @@ int main(int argc, char **argv)
 	spin(0.5); /* let the daemon read what was written */
 	unplug(&t);
 	long before = t.groups_written;
-	wait_for(&t, "\"class\":\"SET\".*\"set\":0.*\"rep_count\":[2-9]", 10);
+	wait_for(&t, "\"class\":\"SET\".*\"set\":0,.*\"rep_count\":([2-9]|[1-9][0-9])", 10);
 	wait_for(&t, "\"class\":\"DEVICE\".*\"state\":\"disconnected\"", 10);
 	printf("ok: unplugged after %ld samples: set 0 closed, device disconnected\n", before);
 	spin(1.5);
