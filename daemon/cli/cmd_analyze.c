@@ -215,11 +215,10 @@ static void on_sample(const struct hf_sample *s, void *user)
 		return;
 	if (!run->an && run->n_stash < STASH_N) {
 		run->stash[run->n_stash++] = *s;
-		if (run->n_stash < STASH_N)
-			return;
+		if (run->n_stash == STASH_N)
+			start_analyzer(run); /* replays the stash, s included */
+		return;
 	}
-	if (!run->an)
-		start_analyzer(run);
 	if (run->an)
 		hf_analyzer_update(run->an, s);
 }

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <glib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -311,6 +312,20 @@ static int run(struct t *t, char **argv, const char *out)
 	return wait_exit(t, spawn(t, argv, out), 60);
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* A state directory left by an earlier run would number this session 2, 3,
+ * ... and leave an old recordings/1.csv to be checked: start afresh. */
+static void remove_tree(const char *path)
+{
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT)
+		fprintf(stderr, "warning: cannot remove %s: %s\n", path, strerror(errno));
+}
+
 static long recorded_samples(struct t *t, const char *path)
 {
 	char *s = NULL, **lines;
@@ -358,6 +373,7 @@ int main(int argc, char **argv)
 
 	sock = g_build_filename(t.work, "s.sock", NULL);
 	state = g_build_filename(t.work, "st", NULL);
+	remove_tree(state);
 	char *dargv[] = {(char *)t.hipformd, "--foreground", "--config", "/dev/null", "--device",
 			 "auto", "--socket", sock, "--state-dir", state, "--format", "witmotion",
 			 "--rate", rate, "--exercise", "hip_lift", "--log-level", "info", NULL};
