@@ -1136,23 +1136,41 @@ static json_object *session_id_json(const char *arg)
 	return json_object_new_string(arg);
 }
 
+/*
+ * One request and its reply: connect, read VERSION, send {class, key: val}
+ * (val is consumed), wait for a message of class reply.  Returns the reply
+ * (the caller puts it) or NULL, having said why; the connection is closed
+ * either way.
+ */
+static json_object *ask_daemon(const char *socket_opt, const char *req, const char *key,
+			       json_object *val, const char *reply)
+{
+	struct hf_conn c;
+	json_object *ver = NULL, *answer = NULL;
+
+	if (open_session(&c, socket_opt, &ver) != HF_EXIT_OK) {
+		json_object_put(val);
+		return NULL;
+	}
+	json_object_put(ver);
+	if (request(&c, req, key, val) >= 0)
+		answer = hf_conn_expect(&c, reply, HF_REPLY_TIMEOUT_MS);
+	hf_conn_close(&c);
+	return answer;
+}
+
 int hf_cmd_summary(int argc, char **argv)
 {
 	struct client_opts o;
-	struct hf_conn c;
 	struct hf_view v;
-	json_object *ver = NULL, *ses;
+	json_object *ses;
 	int rc = parse_client_opts(argc, argv, "jp", summary_usage, &o);
 
 	if (rc >= 0)
 		return rc;
-	if ((rc = open_session(&c, o.socket, &ver)) != HF_EXIT_OK)
-		return rc;
-	json_object_put(ver);
-	rc = HF_EXIT_INPUT;
-	if (request(&c, "SUMMARY", "session", session_id_json(o.session)) < 0 ||
-	    !(ses = hf_conn_expect(&c, "SESSION", HF_REPLY_TIMEOUT_MS)))
-		goto out;
+	ses = ask_daemon(o.socket, "SUMMARY", "session", session_id_json(o.session), "SESSION");
+	if (!ses)
+		return HF_EXIT_INPUT;
 	if (o.json) {
 		printf("%s\n", json_object_to_json_string_ext(ses, HF_JSON_FLAGS));
 	} else {
@@ -1160,10 +1178,7 @@ int hf_cmd_summary(int argc, char **argv)
 		hf_view_session(&v, ses);
 	}
 	json_object_put(ses);
-	rc = HF_EXIT_OK;
-out:
-	hf_conn_close(&c);
-	return rc;
+	return HF_EXIT_OK;
 }
 
 /* -- history -- */
@@ -1242,26 +1257,18 @@ static void print_history_text(json_object *hist)
 int hf_cmd_history(int argc, char **argv)
 {
 	struct client_opts o;
-	struct hf_conn c;
-	json_object *ver = NULL, *hist;
+	json_object *hist;
 	int rc = parse_client_opts(argc, argv, "jl", history_usage, &o);
 
 	if (rc >= 0)
 		return rc;
-	if ((rc = open_session(&c, o.socket, &ver)) != HF_EXIT_OK)
-		return rc;
-	json_object_put(ver);
-	rc = HF_EXIT_INPUT;
-	if (request(&c, "HISTORY", "limit", json_object_new_int64(o.limit)) < 0 ||
-	    !(hist = hf_conn_expect(&c, "HISTORY", HF_REPLY_TIMEOUT_MS)))
-		goto out;
+	hist = ask_daemon(o.socket, "HISTORY", "limit", json_object_new_int64(o.limit), "HISTORY");
+	if (!hist)
+		return HF_EXIT_INPUT;
 	if (o.json)
 		printf("%s\n", json_object_to_json_string_ext(hist, HF_JSON_FLAGS));
 	else
 		print_history_text(hist);
 	json_object_put(hist);
-	rc = HF_EXIT_OK;
-out:
-	hf_conn_close(&c);
-	return rc;
+	return HF_EXIT_OK;
 }
