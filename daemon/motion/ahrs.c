@@ -17,11 +17,13 @@
  * left 0.5 deg, enough to keep a 3 deg clam shell from ever ending),
  * while the accelerations of a rep, averaged in the world frame, pull
  * little at this gain (bench_accuracy: rep counts exact from 0.3 to 1.0).
- * The gyro bias is the running mean of the gyro over still periods: a
- * period counts as still when gyro and accelerometer have both stayed near
- * their own short-term means for still_min_s, and the accelerometer reads
- * about 1 g.  Heading (rotation about world up) is unobservable without a
- * magnetometer; only relative orientation is used downstream.
+ * The gyro bias is the running mean of the gyro over rests, found in
+ * tenth-of-a-second chunks (see update_bias()), so that the pauses between
+ * reps keep it current: the angle about world vertical (obliquity lying
+ * on the back, tilt on the side) is unobservable without a magnetometer,
+ * and its drift is the bias error integrated over the set.  The `still`
+ * flag (still_min_s of quiet gyro and accelerometer) is a separate, slower
+ * test that sets the correction gain and the analyser's baselines.
  */
 #include <math.h>
 #include <string.h>
@@ -34,7 +36,7 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 	.still_gyro_dps = 1.0,
 	.still_acc_g = 0.02,
 	.still_min_s = 0.4,
-	.bias_tau_s = 20.0,
+	.bias_tau_s = 3.0,
 	.init_s = 1.0,
 };
 
@@ -44,8 +46,6 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 #define MAX_GAP_S 1.0       /* longer steps are not integrated */
 #define FLOOR_TAU_S 100.0   /* noise floor rise time */
 #define NOISE_MARGIN 2.5    /* still: RMS deviation under this x floor */
-#define CHUNK_S 0.25        /* bias averaging chunk */
-#define BIAS_PENDING HF_AHRS_BIAS_PENDING
 #define ACC_WORLD_TAU_S 0.2 /* world-frame accelerometer average */
 
 void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s)
@@ -59,7 +59,7 @@ void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s)
 void hf_ahrs_set_bias(struct hf_ahrs *a, const double bias_dps[3])
 {
 	memcpy(a->bias_dps, bias_dps, sizeof a->bias_dps);
-	a->bias_weight_s = a->set.bias_tau_s / 2.0;
+	a->bias_weight_s = a->set.bias_tau_s; /* a calibration is a long rest */
 }
 
 static void attitude_from_gravity(struct hf_ahrs *a, const double acc_g[3])
@@ -137,46 +137,139 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
 }
 
 /*
- * The bias is the mean gyro over still periods, taken in chunks of CHUNK_S.
- * A chunk is committed only once BIAS_PENDING newer chunks of the same
- * still period have followed it, so the slow start of a movement, which
- * the stillness test cannot see yet, never reaches the bias.
+ * The bias is the mean gyro over rests, averaged with a weight that
+ * saturates at bias_tau_s of rest (an exponential memory, so that the
+ * estimate follows a bias that walks).
+ *
+ * Time is cut into chunks of CHUNK_S.  A chunk is steady when the gyro
+ * stayed near its own chunk mean (no angular acceleration beyond noise)
+ * and the accelerometer read about 1 g.  A steady chunk is a rest when,
+ * besides, its mean is within BIAS_STEP_DPS of the bias: a slow, smooth
+ * start of a movement (a clam shell opening at a few deg/s) is steady
+ * too, and only its rate tells it apart.  Of each run of rest chunks the
+ * first and the last are edges (the end of one movement, the start of the
+ * next) and never reach the bias: a chunk is committed only once a rest
+ * chunk has followed it.  This takes the bias from pauses of well under
+ * a second, such as those between reps.
+ *
+ * A bias that really moved (a stale calibration, a sensor warming up)
+ * shows as a long steady run that disagrees with it: RELEARN_S of steady
+ * chunks whose means agree within RUN_SPREAD_DPS while gravity, seen by
+ * the sensor, stays put within RUN_TILT_DEG (no turn about a horizontal
+ * axis).  The bias is then forgotten and learned afresh from the rests
+ * that follow.
  */
-static void commit_chunk(struct hf_ahrs *a, const double sum[3], double dur)
+#define CHUNK_S 0.1          /* bias chunk */
+#define BIAS_STEP_DPS 1.0    /* a rest's mean is this near a known bias */
+#define BIAS_KNOWN_S 1.0     /* rest seconds behind a known bias */
+#define RELEARN_S 2.0        /* steady run that overrules the bias */
+#define RUN_SPREAD_DPS 0.5   /* chunk means of one steady run agree within */
+#define RUN_TILT_DEG 0.5     /* gravity direction of a steady run stays within */
+
+static void chunk_mean(const struct hf_ahrs_chunk *c, double mean_dps[3])
+{
+	for (int i = 0; i < 3; i++)
+		mean_dps[i] = c->gyro_sum_dps_s[i] / c->dur_s;
+}
+
+static bool chunk_is_steady(const struct hf_ahrs *a, const struct hf_ahrs_chunk *c)
+{
+	double mean[3], var, limit;
+
+	chunk_mean(c, mean);
+	var = c->gyro_sq_sum / c->dur_s - hf_vec_dot(mean, mean);
+	limit = fmax(a->set.still_gyro_dps, NOISE_MARGIN * a->gyro_floor_dps);
+	return var < limit * limit &&
+	       fabs(c->acc_norm_sum_s / c->dur_s) < a->set.still_acc_g + 0.05;
+}
+
+static bool bias_known(const struct hf_ahrs *a)
+{
+	return a->bias_weight_s >= BIAS_KNOWN_S;
+}
+
+static void commit_chunk(struct hf_ahrs *a, const struct hf_ahrs_chunk *c)
 {
 	double w = a->bias_weight_s;
 
 	for (int i = 0; i < 3; i++)
-		a->bias_dps[i] = (a->bias_dps[i] * w + sum[i]) / (w + dur);
-	a->bias_weight_s = fmin(w + dur, a->set.bias_tau_s);
+		a->bias_dps[i] = (a->bias_dps[i] * w + c->gyro_sum_dps_s[i]) / (w + c->dur_s);
+	a->bias_weight_s = fmin(w + c->dur_s, a->set.bias_tau_s);
+}
+
+static double angle_between_deg(const double u[3], const double v[3])
+{
+	double c[3];
+
+	hf_vec_cross(u, v, c);
+	return atan2(hf_vec_norm(c), hf_vec_dot(u, v)) * HF_RAD2DEG;
+}
+
+/* The steady run: start it at c, or extend it with c. */
+static void track_steady_run(struct hf_ahrs *a, const struct hf_ahrs_chunk *c)
+{
+	struct hf_ahrs_run *r = &a->steady;
+	double mean[3];
+
+	chunk_mean(c, mean);
+	if (r->dur_s > 0.0 && (dist3(mean, r->mean_dps) >= RUN_SPREAD_DPS ||
+			       angle_between_deg(c->acc_sum_g_s, r->acc0_g_s) >= RUN_TILT_DEG))
+		r->dur_s = 0.0;
+	if (r->dur_s == 0.0)
+		memcpy(r->acc0_g_s, c->acc_sum_g_s, sizeof r->acc0_g_s);
+	for (int i = 0; i < 3; i++)
+		r->mean_dps[i] = (r->mean_dps[i] * r->dur_s + c->gyro_sum_dps_s[i]) /
+				 (r->dur_s + c->dur_s);
+	r->dur_s += c->dur_s;
+	if (r->dur_s >= RELEARN_S && bias_known(a) &&
+	    dist3(r->mean_dps, a->bias_dps) >= BIAS_STEP_DPS)
+		a->bias_weight_s = 0.0;
+}
+
+/* A finished chunk: extend the rest, or end it. */
+static void close_chunk(struct hf_ahrs *a)
+{
+	const struct hf_ahrs_chunk *c = &a->chunk;
+	double mean[3];
+
+	if (!chunk_is_steady(a, c)) {
+		a->steady.dur_s = 0.0;
+		a->rest_chunks = 0;
+		return;
+	}
+	track_steady_run(a, c);
+	chunk_mean(c, mean);
+	if (bias_known(a) && dist3(mean, a->bias_dps) >= BIAS_STEP_DPS) {
+		a->rest_chunks = 0;
+		return;
+	}
+	if (a->rest_chunks >= 2)
+		commit_chunk(a, &a->pending);
+	a->pending = *c;
+	a->rest_chunks++;
 }
 
 static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 {
-	if (!a->still || !a->learn_bias) {
-		a->chunk_dur_s = 0.0;
-		a->n_pending = 0;
-		memset(a->chunk_sum, 0, sizeof a->chunk_sum);
+	struct hf_ahrs_chunk *c = &a->chunk;
+
+	if (!a->learn_bias) {
+		a->steady.dur_s = 0.0;
+		a->rest_chunks = 0;
+		memset(c, 0, sizeof *c);
 		return;
 	}
-	for (int i = 0; i < 3; i++)
-		a->chunk_sum[i] += s->gyro_dps[i] * dt;
-	a->chunk_dur_s += dt;
-	if (a->chunk_dur_s < CHUNK_S)
-		return;
-	if (a->n_pending == BIAS_PENDING) {
-		commit_chunk(a, a->pending_sum[0], a->pending_dur_s[0]);
-		memmove(a->pending_sum[0], a->pending_sum[1],
-			(BIAS_PENDING - 1) * sizeof a->pending_sum[0]);
-		memmove(&a->pending_dur_s[0], &a->pending_dur_s[1],
-			(BIAS_PENDING - 1) * sizeof a->pending_dur_s[0]);
-		a->n_pending--;
+	for (int i = 0; i < 3; i++) {
+		c->gyro_sum_dps_s[i] += s->gyro_dps[i] * dt;
+		c->acc_sum_g_s[i] += s->acc_g[i] * dt;
 	}
-	memcpy(a->pending_sum[a->n_pending], a->chunk_sum, sizeof a->chunk_sum);
-	a->pending_dur_s[a->n_pending] = a->chunk_dur_s;
-	a->n_pending++;
-	a->chunk_dur_s = 0.0;
-	memset(a->chunk_sum, 0, sizeof a->chunk_sum);
+	c->gyro_sq_sum += hf_vec_dot(s->gyro_dps, s->gyro_dps) * dt;
+	c->acc_norm_sum_s += (hf_vec_norm(s->acc_g) - 1.0) * dt;
+	c->dur_s += dt;
+	if (c->dur_s < CHUNK_S - 1e-9)
+		return;
+	close_chunk(a);
+	memset(c, 0, sizeof *c);
 }
 
 static double correction_gain(const struct hf_ahrs *a, double t_s)

@@ -4,7 +4,7 @@
  * the accelerometer reads about 1 g, and tracks the gyro bias while still.
  * A complementary filter in the manner of Mahony et al., "Nonlinear
  * complementary filters on the special orthogonal group", IEEE TAC 2008,
- * with stillness-gated bias averaging.
+ * with the gyro bias averaged over rests.
  *
  * The output is q_sensor_to_world with world z up; heading is arbitrary
  * (no magnetometer) and only relative orientation is used downstream.
@@ -23,13 +23,27 @@ struct hf_ahrs_settings {
 	double still_gyro_dps;    /* still when |gyro - bias| stays under */
 	double still_acc_g;       /* ... and | |a| - 1 | stays under */
 	double still_min_s;       /* for at least this long */
-	double bias_tau_s;        /* time constant of the bias average */
+	double bias_tau_s;        /* memory of the bias average, seconds of rest */
 	double init_s;            /* averaging time at start-up */
 };
 
 extern const struct hf_ahrs_settings hf_ahrs_default_settings;
 
-#define HF_AHRS_BIAS_PENDING 2
+/* Sums over one bias chunk (a fraction of a second of samples). */
+struct hf_ahrs_chunk {
+	double gyro_sum_dps_s[3];  /* integral of the gyro */
+	double gyro_sq_sum;        /* integral of |gyro|^2 */
+	double acc_sum_g_s[3];     /* integral of the accelerometer */
+	double acc_norm_sum_s;     /* integral of |acc| - 1 */
+	double dur_s;
+};
+
+/* A run of steady chunks (see ahrs.c). */
+struct hf_ahrs_run {
+	double mean_dps[3];
+	double acc0_g_s[3];        /* accelerometer sum of its first chunk */
+	double dur_s;
+};
 
 struct hf_ahrs {
 	struct hf_ahrs_settings set;
@@ -49,11 +63,10 @@ struct hf_ahrs {
 	double acc_var_lp;
 	double gyro_floor_dps;    /* noise floor of the RMS deviations */
 	double acc_floor_g;
-	double chunk_sum[3];      /* gyro integral over the current chunk */
-	double chunk_dur_s;
-	double pending_sum[HF_AHRS_BIAS_PENDING][3]; /* chunks not yet trusted */
-	double pending_dur_s[HF_AHRS_BIAS_PENDING];
-	int n_pending;
+	struct hf_ahrs_chunk chunk;   /* being summed */
+	struct hf_ahrs_chunk pending; /* a rest chunk waiting for a successor */
+	int rest_chunks;          /* rest chunks in the current run */
+	struct hf_ahrs_run steady; /* the current steady run */
 	bool learn_bias;          /* false: keep the bias (e.g. during a rep) */
 };
 

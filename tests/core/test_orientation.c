@@ -9,14 +9,18 @@
  *
  * Two of the three angles of each posture are observable from gravity (in
  * a hip lift, lying on the back: tilt and rotation; in a clam shell, on the
- * side: obliquity and rotation); they carry e(t) and hip_drop and must stay
- * within 1.5 deg RMS.  The third turns about world vertical (obliquity on
- * the back, tilt on the side): without a magnetometer only the gyro sees it,
- * and a MEMS bias random walk (0.01 deg/s per sqrt(s) in the simulator)
- * makes it drift over a one-minute set (a 0.05 deg/s bias error and the
- * walk give about 2 + 3 deg RMS over 70 s): it is held to 5 deg RMS, the
- * figures are printed, and the gap to 1.5 deg is a known limitation (the
- * bias is learned only in still rests, which a set hardly has).
+ * side: obliquity and rotation); they carry e(t) and hip_drop.  The third
+ * turns about world vertical (obliquity on the back, tilt on the side):
+ * without a magnetometer only the gyro sees it, and the simulator's MEMS
+ * bias random walk (0.01 deg/s per sqrt(s)) makes it drift unless the bias
+ * is learned again in the pauses between reps.
+ *
+ * Asserted over 24 sets (12 sessions): the RMS error of the observable
+ * angles and, separately, of the angle about vertical, over all samples of
+ * all sets, is under 1.5 deg (the foundation issue's figure); no single
+ * set exceeds 1.5 deg on the observable angles or 3 deg about vertical
+ * (a one-minute set whose pauses all fall on a breath can drift that far).
+ * HF_ORIENT_SESSIONS=N runs N sessions instead of 12, for a wider look.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -103,9 +107,13 @@ static int set_rms_deg(const struct hf_sim_output *o, const struct hf_quat *est,
 static void test_angles_track_truth(void **state)
 {
 	static const double rates[] = {50, 100, 200};
+	const char *env = getenv("HF_ORIENT_SESSIONS");
+	unsigned sessions = env && atoi(env) > 0 ? (unsigned)atoi(env) : 12;
+	double sq_seen = 0.0, sq_vert = 0.0;
+	int n_sets = 0;
 
 	(void)state;
-	for (unsigned seed = 1; seed <= 6; seed++) {
+	for (unsigned seed = 1; seed <= sessions; seed++) {
 		struct hf_sim_sensor sensor;
 		const struct hf_sim_output *o;
 		struct hf_ahrs a;
@@ -118,6 +126,7 @@ static void test_angles_track_truth(void **state)
 		assert_int_equal(hf_sim_render(sim, &o), 0);
 		assert_true(o->n_sets == 2);
 		est = calloc(o->n, sizeof *est);
+		assert_non_null(est);
 		hf_ahrs_init(&a, NULL);
 		for (size_t i = 0; i < o->n; i++) {
 			hf_ahrs_update(&a, &o->samples[i]);
@@ -128,19 +137,28 @@ static void test_angles_track_truth(void **state)
 			int v = set_rms_deg(o, est, &o->sets[k], rms);
 			for (int j = 0; j < 3; j++)
 				seen += j == v ? 0.0 : rms[j] * rms[j] / 2.0;
+			sq_seen += seen;
+			sq_vert += rms[v] * rms[v];
+			n_sets++;
 			seen = sqrt(seen);
-			printf("seed %u %.0f Hz |bias| %.1f deg/s, set %d (%s): RMS tilt %.2f, "
+			printf("seed %2u %3.0f Hz |bias| %.1f deg/s, set %d (%-10s): RMS tilt %.2f, "
 			       "obliquity %.2f, rotation %.2f deg; gravity-observable %.2f, "
 			       "about vertical %.2f\n",
 			       seed, sensor.rate_hz, hf_vec_norm(sensor.gyro_bias_dps), k,
 			       hf_exercise_info(o->sets[k].exercise)->name, rms[0], rms[1],
 			       rms[2], seen, rms[v]);
 			assert_true(seen < 1.5);
-			assert_true(rms[v] < 5.0);
+			assert_true(rms[v] < 3.0);
 		}
 		free(est);
 		hf_sim_free(sim);
 	}
+	/* sets are of similar length: the mean of the per-set mean squares is
+	 * the RMS over all their samples to within a few percent */
+	printf("all %d sets: RMS gravity-observable %.2f deg, about vertical %.2f deg\n",
+	       n_sets, sqrt(sq_seen / n_sets), sqrt(sq_vert / n_sets));
+	assert_true(sqrt(sq_seen / n_sets) < 1.5);
+	assert_true(sqrt(sq_vert / n_sets) < 1.5);
 }
 
 int main(void)
