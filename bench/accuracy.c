@@ -192,8 +192,21 @@ static bool near_threshold(enum hf_fault f, const struct hf_rep *t)
 	}
 }
 
+static void report_fault_miss(FILE *verbose, enum hf_fault f, const struct hf_rep *truth,
+			      const struct hf_rep *got)
+{
+	const struct hf_rep *r = truth ? truth : got;
+
+	fprintf(verbose, "  rep at %.2f s: %s %s (truth hold %.2f s exc %.2f rot %.2f; "
+		"got hold %.2f s exc %.2f rot %.2f)\n", r->start_s, hf_fault_name(f),
+		truth && (truth->faults & HF_FAULT_BIT(f)) ? "missed" : "false alarm",
+		truth ? truth->hold_s : NAN, truth ? truth->excursion_deg : NAN,
+		truth ? truth->max_abs_rotation_deg : NAN, got ? got->hold_s : NAN,
+		got ? got->excursion_deg : NAN, got ? got->max_abs_rotation_deg : NAN);
+}
+
 static void score_faults(struct hf_acc_score *s, const struct hf_rep *truth,
-			 const struct hf_rep *got)
+			 const struct hf_rep *got, FILE *verbose)
 {
 	for (int f = 0; f < HF_FAULT_COUNT; f++) {
 		bool t = truth && (truth->faults & HF_FAULT_BIT(f));
@@ -207,11 +220,13 @@ static void score_faults(struct hf_acc_score *s, const struct hf_rep *truth,
 		c->tp += t && g;
 		c->fp += !t && g;
 		c->fn += t && !g;
+		if (verbose && t != g)
+			report_fault_miss(verbose, (enum hf_fault)f, truth, got);
 	}
 }
 
 static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts,
-		       const struct hf_set_summary *got, double t_off)
+		       const struct hf_set_summary *got, double t_off, FILE *verbose)
 {
 	bool used[512] = {false};
 
@@ -228,7 +243,7 @@ static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts
 			}
 		}
 		if (best < 0) {
-			score_faults(s, t, NULL);
+			score_faults(s, t, NULL, verbose);
 			continue;
 		}
 		used[best] = true;
@@ -238,11 +253,11 @@ static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts
 		s->angle_abs_sum += fabs(got->reps[best].tilt_deg - t->tilt_deg) +
 				    fabs(got->reps[best].obliquity_deg - t->obliquity_deg) +
 				    fabs(got->reps[best].rotation_deg - t->rotation_deg);
-		score_faults(s, t, &got->reps[best]);
+		score_faults(s, t, &got->reps[best], verbose);
 	}
 	for (int j = 0; got && j < got->rep_count && j < 512; j++)
 		if (!used[j])
-			score_faults(s, NULL, &got->reps[j]);
+			score_faults(s, NULL, &got->reps[j], verbose);
 }
 
 static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
@@ -281,7 +296,7 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 			fprintf(verbose, "session %d set %d: %s truth %d reps, got %d%s\n", idx, i,
 				hf_exercise_info(ts->exercise)->name, ts->rep_count,
 				got ? got->rep_count : 0, got ? "" : " (set missed)");
-		score_reps(s, ts, got, t_off);
+		score_reps(s, ts, got, t_off, verbose);
 	}
 	for (int j = 0; j < rep->n_sets && j < 64; j++)
 		if (!used[j]) {
@@ -290,7 +305,7 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 				fprintf(verbose, "session %d: extra set at %.1f s (%d reps)\n", idx,
 					rep->sets[j].sum.start_s + t_off, rep->sets[j].sum.rep_count);
 			for (int k = 0; k < rep->sets[j].sum.rep_count; k++)
-				score_faults(s, NULL, &rep->sets[j].sum.reps[k]);
+				score_faults(s, NULL, &rep->sets[j].sum.reps[k], verbose);
 		}
 }
 

@@ -601,36 +601,69 @@ static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *rep, uint64_
 	return true;
 }
 
+static int compare_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The median direction of the reps' axes.  The axes are horizontal (see
+ * rise_axis()), so each is an angle in the horizontal plane, measured
+ * from the first; axes more than 90 deg from it belong to reps the wrong
+ * way round and have no vote.  A median, not a mean: a hip drop turns the
+ * pelvis about a second horizontal axis during the rise, so a bridge with
+ * a 7 deg drop has its axis 20 deg off, and three drops to the same side
+ * in a set of twelve would pull a mean 5 deg off, enough to read 2 deg of
+ * rotation at the top of every rep.
+ */
+static bool median_rep_axis(struct hf_analyzer *a, double axis[3])
+{
+	const struct hf_reps *r = &a->reps;
+	double angle_rad[MAX_REPS_PER_SET], u[3], w[3], phi;
+	int n = 0;
+
+	for (int i = 0; i < r->n_reps && i < MAX_REPS_PER_SET; i++) {
+		double ax[3];
+		if (!rise_axis(a, &r->reps[i], a->set_from, ax))
+			continue;
+		if (n == 0) {
+			memcpy(u, ax, sizeof u);
+			hf_vec_cross(a->up_base, u, w);
+		}
+		if (hf_vec_dot(ax, u) <= 0.0)
+			continue;
+		angle_rad[n++] = atan2(hf_vec_dot(ax, w), hf_vec_dot(ax, u));
+	}
+	if (n == 0)
+		return false;
+	qsort(angle_rad, (size_t)n, sizeof angle_rad[0], compare_double);
+	phi = n % 2 ? angle_rad[n / 2] : 0.5 * (angle_rad[n / 2 - 1] + angle_rad[n / 2]);
+	for (int k = 0; k < 3; k++)
+		axis[k] = cos(phi) * u[k] + sin(phi) * w[k];
+	return hf_vec_normalize(axis) > 0.0;
+}
+
 /*
  * Uncalibrated: at the end of a set, the rep axis is re-estimated from all
- * its reps (each rep one vote) rather than the first alone, and the set is
- * measured again, silently, from its baseline on.  Reps that start after
- * the last rep of the live pass (the movements that ended the set) are not
- * kept.
+ * its reps (each rep one vote, see median_rep_axis()) rather than the
+ * first alone, and the set is measured again, silently, from its baseline
+ * on.  Reps that start after the last rep of the live pass (the movements
+ * that ended the set) are not kept.
  */
 static void refine_frame(struct hf_analyzer *a)
 {
 	const struct hf_reps *r = &a->reps;
-	double sum[3] = {0, 0, 0}, last_end_s, first[3] = {0, 0, 0};
+	double axis[3], last_end_s;
 	int k;
 
 	if (a->have_frame || r->n_reps < 2 || a->set_from < ring_oldest(a))
 		return;
-	for (int i = 0; i < r->n_reps; i++) {
-		double ax[3];
-		if (!rise_axis(a, &r->reps[i], a->set_from, ax))
-			continue;
-		if (i == 0)
-			memcpy(first, ax, sizeof first);
-		if (hf_vec_dot(ax, first) < 0.0)
-			continue; /* a rep the wrong way round: no vote */
-		for (int j = 0; j < 3; j++)
-			sum[j] += ax[j];
-	}
-	if (hf_vec_normalize(sum) <= 0.0)
+	if (!median_rep_axis(a, axis))
 		return;
 	last_end_s = r->reps[r->n_reps - 1].end_s;
-	frame_from_rep_axis(a, sum);
+	frame_from_rep_axis(a, axis);
 	a->silent = true;
 	hf_reps_reset(&a->reps, a->set_origin_s);
 	hf_spectrum_tremor_reset(a->spec);
