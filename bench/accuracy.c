@@ -10,6 +10,7 @@
  * threshold (a rep at 1.99 s hold is a coin toss for any instrument).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,77 @@ static void add_given_session(struct hf_sim *sim, int i)
 	hf_sim_add_set(sim, &set);
 	hf_sim_rest(sim, 4.0);
 	hf_sim_change_posture(sim, HF_POSTURE_UPRIGHT, 3.0);
+	hf_sim_stand(sim, 3.0);
+}
+
+/*
+ * The wide suite: the exercise-given sessions again, but every rep drawn
+ * from ranges wider than the simulator's templates and than any of the
+ * suite's tuning (rises and lowers of 0.3-2.2 s, holds of 0.3-6 s, rests
+ * between reps of 0.3-6 s, no tremor to 0.8 deg, hip drops to 10 deg,
+ * clam shells from 2.5 deg), at odd sample rates: sessions the analyser
+ * was not shaped on.  Values are kept off the contract's thresholds by
+ * the scoring margins only.
+ */
+static double wide_uniform(uint64_t *state, double lo, double hi)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return lo + (hi - lo) * (double)(*state >> 11) / 9007199254740992.0;
+}
+
+static void wide_rep(uint64_t *g, enum hf_exercise ex, double typical_deg,
+		     struct hf_sim_rep *r)
+{
+	double u = wide_uniform(g, 0.0, 1.0);
+
+	memset(r, 0, sizeof *r);
+	/* a rep is at least 40 % of the set's typical one, well clear of
+	 * the 25 %-of-median rule */
+	r->excursion_deg = typical_deg * (u < 0.15 ? wide_uniform(g, 0.4, 0.6)
+						   : wide_uniform(g, 0.8, 1.25));
+	r->rise_s = wide_uniform(g, 0.3, 2.2);
+	r->lower_s = wide_uniform(g, 0.3, 2.2);
+	r->hold_s = wide_uniform(g, 0.3, 6.0);
+	r->rest_after_s = wide_uniform(g, 0.3, 6.0);
+	r->tremor_deg = wide_uniform(g, 0.0, 1.0) < 0.3 ? 1e-6 : wide_uniform(g, 0.05, 0.8);
+	r->obliquity_deg = wide_uniform(g, -2.5, 2.5);
+	if (ex == HF_EX_HIP_LIFT)
+		r->hip_drop_deg = wide_uniform(g, 0.0, 1.0) < 0.3 ? wide_uniform(g, 3.0, 10.0)
+								   : wide_uniform(g, 0.05, 2.5);
+}
+
+static void add_wide_set(struct hf_sim *sim, uint64_t *g, enum hf_exercise ex,
+			 enum hf_side side, int n)
+{
+	struct hf_sim_rep reps[HF_SIM_MAX_REPS];
+	struct hf_sim_set set = {.exercise = ex, .side = side,
+				 .fidgets = (int)wide_uniform(g, 0.0, 3.99)};
+	double typical = ex == HF_EX_HIP_LIFT ? wide_uniform(g, 14.0, 38.0)
+					      : wide_uniform(g, 2.5, 14.0);
+
+	for (int i = 0; i < n; i++)
+		wide_rep(g, ex, typical, &reps[i]);
+	hf_sim_add_set_reps(sim, &set, reps, n);
+}
+
+static void add_wide_session(struct hf_sim *sim, int i)
+{
+	static const struct { enum hf_exercise ex; enum hf_side side; enum hf_posture p; } kinds[] = {
+		{HF_EX_HIP_LIFT, HF_SIDE_NONE, HF_POSTURE_SUPINE},
+		{HF_EX_CLAM_SHELL, HF_SIDE_LEFT, HF_POSTURE_SIDE_RIGHT},
+		{HF_EX_CLAM_SHELL, HF_SIDE_RIGHT, HF_POSTURE_SIDE_LEFT},
+	};
+	const int k = i % 3;
+	uint64_t g = 0x77696465ULL + (uint64_t)i * 7919;
+
+	hf_sim_stand(sim, wide_uniform(&g, 2.0, 6.0));
+	hf_sim_change_posture(sim, kinds[k].p, wide_uniform(&g, 2.0, 5.0));
+	hf_sim_rest(sim, wide_uniform(&g, 3.0, 8.0));
+	add_wide_set(sim, &g, kinds[k].ex, kinds[k].side, 4 + (int)wide_uniform(&g, 0.0, 12.0));
+	hf_sim_rest(sim, wide_uniform(&g, 10.0, 40.0));
+	add_wide_set(sim, &g, kinds[k].ex, kinds[k].side, 4 + (int)wide_uniform(&g, 0.0, 12.0));
+	hf_sim_rest(sim, wide_uniform(&g, 3.0, 6.0));
+	hf_sim_change_posture(sim, HF_POSTURE_UPRIGHT, wide_uniform(&g, 2.0, 5.0));
 	hf_sim_stand(sim, 3.0);
 }
 
@@ -312,7 +384,9 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 		       FILE *verbose)
 {
-	unsigned seed = (unsigned)(mode == HF_ACC_GIVEN ? 1000 + i : 5000 + i);
+	static const double wide_rates_hz[] = {50, 73, 100, 137, 200, 250};
+	unsigned seed = (unsigned)(mode == HF_ACC_GIVEN ? 1000 + i :
+				   mode == HF_ACC_RECOGNISE ? 5000 + i : 9000 + i);
 	enum hf_sim_grade grade = i % 3 == 0 ? HF_SIM_GRADE_GOOD : HF_SIM_GRADE_MEMS;
 	struct hf_sim_sensor sensor;
 	struct hf_analyzer_config cfg;
@@ -322,7 +396,8 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 	double t_off = 0.0;
 	int r = -1;
 
-	hf_sim_sensor_preset(&sensor, grade, rates_hz[i % 6], seed);
+	hf_sim_sensor_preset(&sensor, grade,
+			     mode == HF_ACC_WIDE ? wide_rates_hz[i % 6] : rates_hz[i % 6], seed);
 	hf_analyzer_config_default(&cfg);
 	cfg.rate_hz = sensor.rate_hz;
 	hf_report_init(&det.report);
@@ -333,12 +408,14 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 		if (calibrate_from_procedure(&sensor, seed + 77, &cfg.calib) != 0)
 			goto out;
 		hf_sim_random_session(sim, 0);
+	} else if (mode == HF_ACC_WIDE) {
+		add_wide_session(sim, i);
 	} else {
 		add_given_session(sim, i);
 	}
 	if (hf_sim_render(sim, &o) != 0)
 		goto out;
-	if (mode == HF_ACC_GIVEN && o->n_sets > 0) {
+	if (mode != HF_ACC_RECOGNISE && o->n_sets > 0) {
 		cfg.exercise = o->sets[0].exercise;
 		cfg.side = o->sets[0].side;
 	}

@@ -21,6 +21,7 @@ int main(int argc, char **argv)
 	const char *titles[HF_ACC_MODES] = {
 		"Mode 1: exercise given, no calibration",
 		"Mode 2: calibration procedure, exercise and side recognised",
+		"Mode 3: exercise given, reps drawn from wide ranges (robustness)",
 	};
 
 	for (int i = 1; i < argc; i++) {

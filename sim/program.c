@@ -397,7 +397,10 @@ static void give_fault(struct hf_sim *sim, enum hf_exercise ex, struct hf_sim_re
 		set_measured_hold(r, hf_rng_uniform(g, 0.8, 1.6));
 		break;
 	case HF_FAULT_SHALLOW:
-		r->excursion_deg = hf_rng_uniform(g, 7.0, 13.0);
+		/* shallow, yet clear of the 25 %-of-median rep rule: a 7 deg
+		 * bridge among 30 deg ones would be a coin toss between rep
+		 * and fidget (and so between one set and two) */
+		r->excursion_deg = hf_rng_uniform(g, fmax(7.0, 0.4 * r->excursion_deg), 13.0);
 		break;
 	case HF_FAULT_HIP_DROP:
 		r->hip_drop_deg = hf_rng_uniform(g, 6.0, 10.0);

@@ -15,7 +15,9 @@
  * the reps without pelvis_rollback).  The baseline is the mean orientation
  * over the last 2.0 s before the first rep's start (or the still lead-in,
  * if shorter); since that start depends on the baseline, the two are
- * iterated to a fixed point (two or three rounds).
+ * iterated to a fixed point (two or three rounds).  A rest of 8 s or more
+ * between two reps of a programmed set splits it into two truth sets
+ * (section 4), each measured on its own.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -257,17 +259,61 @@ static void store(const struct hf_sim *sim, const struct hf_sim_prog_set *ps,
 	}
 }
 
-static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps,
-		     struct hf_sim_truth_set *ts)
+/* The baseline and the reps of candidates c[0..n), which follow a still
+ * lead-in from lead_s; the baseline depends on the first rep's start and
+ * the other way round, so the two are iterated to a fixed point. */
+static void truth_rounds(struct grid *g, struct cand *c, int n, double lead_s,
+			 enum hf_exercise ex, enum hf_side side)
+{
+	double b1 = c[0].w0_s, b0;
+
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		struct hf_quat ref;
+		int first = 0;
+
+		b0 = fmax(lead_s, b1 - hf_thresholds_default.baseline_s);
+		ref = baseline(g, b0, b1, ex, side);
+		measure_all(g, c, n, lead_s, ref, ex);
+		while (first < n && !c[first].counted)
+			first++;
+		if (first == n || fabs(c[first].rep.start_s - b1) < 0.5 / GRID_HZ)
+			break;
+		b1 = c[first].rep.start_s;
+	}
+}
+
+/* Section 4: a rest of set_gap_s from one rep's end to the next rep's
+ * start ends a set.  Returns the index of the first candidate after the
+ * first such gap (the fidgets in the gap go with what follows), or n. */
+static int split_at_gap(const struct cand *c, int n)
+{
+	int prev = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (!c[i].counted)
+			continue;
+		if (prev >= 0 && c[i].rep.start_s - c[prev].rep.end_s >=
+				 hf_thresholds_default.set_gap_s)
+			return prev + 1;
+		prev = i;
+	}
+	return n;
+}
+
+/*
+ * The truth sets of one programmed set: usually one, more when the
+ * program rests 8 s or more between two reps.  Each part is measured on
+ * its own (its own baseline before its first rep, its own median).
+ */
+static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps)
 {
 	struct cand c[MAX_CANDS];
-	int n = collect(sim, ps, c);
-	double b1, b0;
+	int n = collect(sim, ps, c), lo = 0;
+	double lead_s = ps->still_t0_s;
 	struct grid g;
 	size_t n_grid;
 	int r;
 
-	memset(ts, 0, sizeof *ts);
 	if (n == 0)
 		return HF_OK;
 	g.t0_s = ps->still_t0_s;
@@ -284,21 +330,20 @@ static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps,
 		hf_sim_pose_at(sim, grid_t(&g, j), &p);
 		sim->g_q[j] = p.q;
 	}
-	b1 = c[0].w0_s;
-	for (int round = 0; round < MAX_ROUNDS; round++) {
-		struct hf_quat ref;
-		int first = 0;
+	while (lo < n && sim->out.n_sets < HF_SIM_MAX_SETS) {
+		struct hf_sim_truth_set *ts = &sim->out.sets[sim->out.n_sets];
+		int k;
 
-		b0 = fmax(ps->still_t0_s, b1 - hf_thresholds_default.baseline_s);
-		ref = baseline(&g, b0, b1, ps->exercise, ps->side);
-		measure_all(&g, c, n, ps->still_t0_s, ref, ps->exercise);
-		while (first < n && !c[first].counted)
-			first++;
-		if (first == n || fabs(c[first].rep.start_s - b1) < 0.5 / GRID_HZ)
-			break;
-		b1 = c[first].rep.start_s;
+		truth_rounds(&g, c + lo, n - lo, lead_s, ps->exercise, ps->side);
+		k = split_at_gap(c + lo, n - lo);
+		if (k < n - lo) /* measure the part before the gap alone */
+			truth_rounds(&g, c + lo, k, lead_s, ps->exercise, ps->side);
+		store(sim, ps, c + lo, k, ts);
+		if (ts->rep_count > 0)
+			sim->out.n_sets++;
+		lead_s = c[lo + k - 1].w1_s;
+		lo += k;
 	}
-	store(sim, ps, c, n, ts);
 	return HF_OK;
 }
 
@@ -306,12 +351,9 @@ int hf_sim_compute_truth(struct hf_sim *sim)
 {
 	sim->out.n_sets = 0;
 	for (int k = 0; k < sim->n_sets; k++) {
-		struct hf_sim_truth_set *ts = &sim->out.sets[sim->out.n_sets];
-		int r = set_truth(sim, &sim->sets[k], ts);
+		int r = set_truth(sim, &sim->sets[k]);
 		if (r != HF_OK)
 			return r;
-		if (ts->rep_count > 0)
-			sim->out.n_sets++;
 	}
 	return HF_OK;
 }

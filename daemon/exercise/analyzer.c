@@ -96,6 +96,8 @@ struct hf_analyzer {
 	uint64_t set_from;      /* first record of the set's replay */
 	double set_origin_s;
 	bool silent;            /* replaying: no events */
+	bool split_pending;     /* split_rep starts a new set (gap rule) */
+	struct hf_rep split_rep;
 	double off_posture_since_s;
 	bool off_posture;
 
@@ -395,12 +397,31 @@ static double posture_dev_deg(const struct record *r, const double up_ref[3])
 	return angle_between_deg(up, up_ref);
 }
 
+/*
+ * A rep that starts set_gap_s or more after the previous rep's end begins
+ * a new set (contract section 4), even though the set was kept open by a
+ * movement in between (a fidget that ran into the rep).  It is taken back
+ * out of this set; hf_analyzer_update() then closes the set and opens the
+ * next one from this rep, measured against its own baseline.  Its
+ * REP_START (and any early fault) went out under the old set.
+ */
+static void gap_before_rep(struct hf_analyzer *a, const struct hf_rep *rep, int prev_n,
+			   double prev_end_s)
+{
+	a->reps.n_reps = prev_n;
+	a->reps.last_end_s = prev_end_s;
+	a->split_rep = *rep;
+	a->split_pending = true;
+}
+
 /* One record through the open set's segmenter. */
 static void set_feed(struct hf_analyzer *a, const struct record *r)
 {
 	struct hf_reps_point p;
 	struct hf_reps_step st;
 	struct hf_angles ang;
+	double prev_end_s;
+	int prev_n;
 
 	pelvic_angles(a, r->q, &ang);
 	p.t_s = r->t_s;
@@ -409,7 +430,14 @@ static void set_feed(struct hf_analyzer *a, const struct record *r)
 	p.tilt_deg = ang.tilt_deg;
 	p.obliquity_deg = ang.obliquity_deg;
 	p.rotation_deg = ang.rotation_deg;
+	prev_end_s = a->reps.last_end_s;
+	prev_n = a->reps.n_reps;
 	hf_reps_push(&a->reps, &p, &st);
+	if (st.done && !a->silent && prev_n > 0 &&
+	    st.rep->start_s - prev_end_s >= a->cfg.thresholds.set_gap_s) {
+		gap_before_rep(a, st.rep, prev_n, prev_end_s);
+		return;
+	}
 	handle_step(a, &st, a->n ? rec(a, a->n - 1)->t_s : r->t_s);
 	record_10hz(a, r->t_s, p.e_deg);
 	a->live.angles = ang;
@@ -493,6 +521,8 @@ static bool drifting(const struct hf_reps *reps, const struct record *r)
 static void set_step(struct hf_analyzer *a, const struct record *r)
 {
 	set_feed(a, r);
+	if (a->split_pending)
+		return;
 	if (set_posture_lost(a, r)) {
 		close_set(a);
 		return;
@@ -506,14 +536,36 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 
 /* ---- opening a set ---- */
 
+/* Mean orientation over all records in the baseline_s before start_s. */
+static bool plain_baseline(struct hf_analyzer *a, double start_s, struct hf_quat *q_base)
+{
+	struct hf_quat_mean m;
+	uint64_t lo = ring_oldest(a);
+
+	hf_quat_mean_reset(&m);
+	for (uint64_t i = a->n; i > lo; i--) {
+		const struct record *r = rec(a, i - 1);
+		if (r->t_s < start_s - a->cfg.thresholds.baseline_s)
+			break;
+		if (r->t_s < start_s)
+			hf_quat_mean_add(&m, r->q, 1.0);
+	}
+	if (m.n <= 0.0)
+		return false;
+	*q_base = hf_quat_mean_get(&m);
+	return true;
+}
+
 /*
  * Baseline: mean orientation over the still records in the baseline_s
  * before start_s (the still period there, if shorter).  Returns the index
  * of the first record to replay (REPLAY_LEAD_S before start_s), or
- * UINT64_MAX if there is too little stillness.
+ * UINT64_MAX if there is too little stillness.  With need_still false
+ * (a set that follows another, split from it by the gap rule: an exercise
+ * set for certain), too little stillness takes the plain mean instead.
  */
 static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
-				 struct hf_quat *q_base)
+				 struct hf_quat *q_base, bool need_still)
 {
 	struct hf_quat_mean m;
 	uint64_t lo = ring_oldest(a), i = a->n, first_after;
@@ -537,9 +589,10 @@ static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
 		if (r->still)
 			still_s = start_s - r->t_s;
 	}
-	if (still_s < MIN_BASELINE_S || m.n <= 0.0)
+	if (still_s >= MIN_BASELINE_S && m.n > 0.0)
+		*q_base = hf_quat_mean_get(&m);
+	else if (need_still || !plain_baseline(a, start_s, q_base))
 		return UINT64_MAX;
-	*q_base = hf_quat_mean_get(&m);
 	/* the replay starts a little before start_s, so the segmenter sees e
 	 * rise from rest and finds the start crossing itself */
 	while (first_after > lo && rec(a, first_after - 1)->t_s >= start_s - REPLAY_LEAD_S)
@@ -677,10 +730,10 @@ static void refine_frame(struct hf_analyzer *a)
 	a->reps.n_reps = k;
 }
 
-static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep)
+static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep, bool need_still)
 {
 	const struct hf_exercise_info *e;
-	uint64_t from = compute_baseline(a, probe_rep->start_s, &a->q_base);
+	uint64_t from = compute_baseline(a, probe_rep->start_s, &a->q_base, need_still);
 
 	if (from == UINT64_MAX)
 		return; /* no still baseline: not an exercise set */
@@ -705,8 +758,20 @@ static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep)
 	a->n_10hz = 0;
 	a->next_10hz_s = probe_rep->start_s;
 	emit_simple(a, HF_EVENT_SET_START, rec(a, a->n - 1)->t_s, -1);
-	for (uint64_t i = from; i < a->n && a->state == IN_SET; i++)
+	for (uint64_t i = from; i < a->n && a->state == IN_SET && !a->split_pending; i++)
 		set_step(a, rec(a, i));
+}
+
+/* The gap rule found a rep that begins a new set (gap_before_rep()). */
+static void split_set(struct hf_analyzer *a)
+{
+	for (int guard = 0; a->split_pending && guard < 4; guard++) {
+		struct hf_rep rep = a->split_rep;
+		a->split_pending = false;
+		close_set(a);
+		open_set(a, &rep, false);
+	}
+	a->split_pending = false;
 }
 
 /* ---- idle: provisional baseline and probe ---- */
@@ -788,7 +853,7 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 	a->live.excursion_deg = p.e_deg;
 	hf_reps_push(&a->probe, &p, &st);
 	if (st.done)
-		open_set(a, st.rep);
+		open_set(a, st.rep, true);
 	if (a->state == IDLE && st.done)
 		reset_provisional(a);
 }
@@ -891,6 +956,7 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	update_posture(a, r);
 	if (a->state == IN_SET) {
 		set_step(a, r);
+		split_set(a);
 	} else {
 		set_exercise_of_segmenters(a);
 		idle_step(a, r);

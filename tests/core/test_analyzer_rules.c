@@ -18,6 +18,11 @@
 
 #define RATE_HZ 100.0
 
+static double ramp(double u)
+{
+	return u <= 0 ? 0 : u >= 1 ? 1 : 0.5 * (1 - cos(HF_PI * u));
+}
+
 /* Raised-cosine reps: rise 1 s, hold, lower 1 s, then rest. */
 struct program {
 	double first_s;        /* first rep starts rising here */
@@ -27,11 +32,18 @@ struct program {
 	double rest_s[16];     /* rest after rep i */
 	double rot_peak_deg;   /* rotation during the hold (hip drop) */
 	int clam;              /* 1: clam shell left, e = +rotation */
+	double bump_deg;       /* a fidget: e += bump_deg from bump_t0_s ... */
+	double bump_t0_s, bump_t1_s; /* ... fading out over 1 s from bump_t1_s */
 };
 
-static double ramp(double u)
+/* The fidget of a program: rises over 0.5 s, fades over 1 s. */
+static double bump(const struct program *p, double t)
 {
-	return u <= 0 ? 0 : u >= 1 ? 1 : 0.5 * (1 - cos(HF_PI * u));
+	if (p->bump_deg == 0.0)
+		return 0.0;
+	/* restless: a 3 Hz wobble keeps the body from reading still */
+	return p->bump_deg * (1.0 + 0.3 * sin(2.0 * HF_PI * 3.0 * t)) *
+	       ramp((t - p->bump_t0_s) / 0.5) * (1.0 - ramp(t - p->bump_t1_s));
 }
 
 static double profile(const struct program *p, double t, double *rot)
@@ -56,7 +68,7 @@ static double profile(const struct program *p, double t, double *rot)
 static void program_angles(double t, void *user, struct hf_angles *a)
 {
 	const struct program *p = user;
-	double rot, e = profile(p, t, &rot);
+	double rot, e = profile(p, t, &rot) + bump(p, t);
 
 	memset(a, 0, sizeof *a);
 	if (p->clam) {
@@ -154,6 +166,38 @@ static void test_rest_of_8s_splits_the_set(void **state)
 	assert_true(c.reps[1][0].start_s - c.reps[0][1].end_s >= 8.0);
 }
 
+/*
+ * The same 8.3 s rest, but a restless fidget (1.5 deg, under 10 % of the
+ * next rep's peak) rises 6 s into it and runs into the next rep: the set
+ * is still open when that rep ends, and the rep, which starts 8 s or more
+ * after the previous rep's end, begins a new set.
+ */
+static void test_rest_of_8s_with_a_fidget_splits_the_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 8.3, 2.0}, .bump_deg = 1.5};
+	struct collected c;
+
+	(void)state;
+	/* rep 1 (0-based) ends lowering at 5 + 2 * 4.5 + 2.0 = 16.0 s */
+	p.bump_t0_s = 16.0 + 6.0;
+	p.bump_t1_s = 16.0 + 8.3;
+	run_program(&p, 60.0, &c);
+	assert_int_equal(c.sets, 2);
+	assert_int_equal(c.rep_count[0], 2);
+	assert_int_equal(c.rep_count[1], 2);
+	assert_true(c.reps[1][0].start_s - c.reps[0][1].end_s >= 8.0);
+	/* the new set's baseline is the 2 s before its first rep, when the
+	 * fidget had the pelvis 1.5 deg up: e is measured from there */
+	{
+		double t1 = c.reps[1][0].start_s, sum = 0.0;
+		int n = 0;
+		for (double t = t1 - 2.0; t < t1; t += 0.01, n++)
+			sum += bump(&p, t);
+		assert_float_equal(c.reps[1][0].excursion_deg, 25.0 - sum / n, 0.3);
+	}
+}
+
 static void test_hip_lift_measures_and_events(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 3, .peak_deg = 25, .hold_s = 2.5,
@@ -204,6 +248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rest_below_8s_keeps_the_set),
 		cmocka_unit_test(test_rest_of_8s_splits_the_set),
+		cmocka_unit_test(test_rest_of_8s_with_a_fidget_splits_the_set),
 		cmocka_unit_test(test_hip_lift_measures_and_events),
 		cmocka_unit_test(test_clam_shell_small_excursion),
 	};

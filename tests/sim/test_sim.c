@@ -270,7 +270,7 @@ static void test_truth_counting_rules(void **state)
 		clean_rep(12, 1.4, 2.5, 1.4),    /* shallow, still a rep */
 		clean_rep(0.6, 0.8, 0.5, 0.8),   /* under 1 deg: fidget */
 		clean_rep(25, 1.4, 1.0, 1.4),    /* short hold */
-		clean_rep(3, 1.0, 0.5, 1.0),     /* 12 % of the median: fidget */
+		clean_rep(3, 0.6, 0.3, 0.6),     /* 12 % of the median: fidget */
 		clean_rep(20, 0.15, 0.05, 0.15), /* 0.3 s: fidget */
 		clean_rep(24, 0.3, 2.5, 1.4),    /* rushed */
 	};
@@ -283,6 +283,9 @@ static void test_truth_counting_rules(void **state)
 	const struct hf_sim_output *o;
 
 	(void)state;
+	/* the fidgets between the short hold and the rushed rep rest briefly:
+	 * 8 s from one rep to the next would end the set (next test) */
+	reps[4].rest_after_s = reps[5].rest_after_s = 0.5;
 	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
 	assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 7), HF_OK);
 	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
@@ -293,6 +296,49 @@ static void test_truth_counting_rules(void **state)
 		assert_int_equal(o->sets[0].reps[i].faults, faults[i]);
 	}
 	hf_sim_free(sim);
+}
+
+/* Section 4: 8 s or more from one rep's end to the next rep's start ends
+ * a set, even inside one programmed set and with a fidget in the gap. */
+static void test_truth_gap_ends_set(void **state)
+{
+	static const double rests_s[] = {5.0, 9.0};
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT};
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct hf_sim_rep reps[5] = {
+			clean_rep(25, 1.4, 2.5, 1.4), clean_rep(26, 1.4, 2.5, 1.4),
+			clean_rep(0.6, 0.8, 0.5, 0.8), /* a fidget in the gap */
+			clean_rep(24, 1.4, 2.5, 1.4), clean_rep(25, 1.4, 2.5, 1.4),
+		};
+		struct hf_sim *sim = hf_sim_new(&s, 11);
+		const struct hf_sim_output *o;
+		double gap_s;
+
+		reps[1].rest_after_s = rests_s[k] / 2.0;
+		reps[2].rest_after_s = rests_s[k] / 2.0;
+		assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
+		assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 5), HF_OK);
+		assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+		if (k == 0) {
+			assert_int_equal(o->n_sets, 1);
+			assert_int_equal(o->sets[0].rep_count, 4);
+			gap_s = o->sets[0].reps[2].start_s - o->sets[0].reps[1].end_s;
+			assert_true(gap_s < 8.0);
+		} else {
+			assert_int_equal(o->n_sets, 2);
+			assert_int_equal(o->sets[0].rep_count, 2);
+			assert_int_equal(o->sets[1].rep_count, 2);
+			gap_s = o->sets[1].reps[0].start_s - o->sets[0].reps[1].end_s;
+			assert_true(gap_s >= 8.0);
+			/* the second set has its own baseline: its reps read as
+			 * the first set's do */
+			assert_float_equal(o->sets[1].reps[0].excursion_deg, 24.0, 0.3);
+		}
+		hf_sim_free(sim);
+	}
 }
 
 /* The movements of program set k that are fidgets (white box). */
@@ -720,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_acc_is_gravity_in_still_hold_only),
 		cmocka_unit_test(test_truth_hand_specified_set),
 		cmocka_unit_test(test_truth_counting_rules),
+		cmocka_unit_test(test_truth_gap_ends_set),
 		cmocka_unit_test(test_fidgets_are_not_reps),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_mems_bias_shows_in_still_gyro),
