@@ -78,7 +78,7 @@ static void add_given_session(struct hf_sim *sim, int i)
  * from ranges wider than the simulator's templates and than any of the
  * suite's tuning (rises and lowers of 0.3-2.2 s, holds of 0.3-6 s, rests
  * between reps of 0.3-6 s, no tremor to 0.8 deg, hip drops to 10 deg,
- * clam shells from 2.5 deg), at odd sample rates: sessions the analyser
+ * clam shells from 1.5 deg), at odd sample rates: sessions the analyser
  * was not shaped on.  Values are kept off the contract's thresholds by
  * the scoring margins only.
  */
@@ -94,16 +94,18 @@ static void wide_rep(uint64_t *g, enum hf_exercise ex, double typical_deg,
 	double u = wide_uniform(g, 0.0, 1.0);
 
 	memset(r, 0, sizeof *r);
-	/* a rep is at least 40 % of the set's typical one, well clear of
+	/* a rep is at least 50 % of the set's typical one, well clear of
 	 * the 25 %-of-median rule */
-	r->excursion_deg = typical_deg * (u < 0.15 ? wide_uniform(g, 0.4, 0.6)
+	r->excursion_deg = typical_deg * (u < 0.15 ? wide_uniform(g, 0.5, 0.6)
 						   : wide_uniform(g, 0.8, 1.25));
 	r->rise_s = wide_uniform(g, 0.3, 2.2);
 	r->lower_s = wide_uniform(g, 0.3, 2.2);
 	r->hold_s = wide_uniform(g, 0.3, 6.0);
 	r->rest_after_s = wide_uniform(g, 0.3, 6.0);
 	r->tremor_deg = wide_uniform(g, 0.0, 1.0) < 0.3 ? 1e-6 : wide_uniform(g, 0.05, 0.8);
-	r->obliquity_deg = wide_uniform(g, -2.5, 2.5);
+	/* off-axis wobble up to 30 % of the movement (2.5 deg at most): more
+	 * and the movement has no axis to speak of */
+	r->obliquity_deg = wide_uniform(g, -1.0, 1.0) * fmin(2.5, 0.3 * typical_deg);
 	if (ex == HF_EX_HIP_LIFT)
 		r->hip_drop_deg = wide_uniform(g, 0.0, 1.0) < 0.3 ? wide_uniform(g, 3.0, 10.0)
 								   : wide_uniform(g, 0.05, 2.5);
@@ -116,7 +118,7 @@ static void add_wide_set(struct hf_sim *sim, uint64_t *g, enum hf_exercise ex,
 	struct hf_sim_set set = {.exercise = ex, .side = side,
 				 .fidgets = (int)wide_uniform(g, 0.0, 3.99)};
 	double typical = ex == HF_EX_HIP_LIFT ? wide_uniform(g, 14.0, 38.0)
-					      : wide_uniform(g, 2.5, 14.0);
+					      : wide_uniform(g, 3.0, 14.0);
 
 	for (int i = 0; i < n; i++)
 		wide_rep(g, ex, typical, &reps[i]);

@@ -41,6 +41,7 @@
 #define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
+#define PROBE_MAX_REP_S 20.0   /* no hip lift or clam shell lasts longer */
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
@@ -74,6 +75,7 @@ struct hf_analyzer {
 	struct hf_quat_mean prov_mean;
 	uint64_t prov_tail;     /* oldest record in prov_mean */
 	bool prov_valid;
+	double probe_open_s;    /* when the probe's candidate opened */
 	struct hf_quat q_prov;
 	double up_prov[3];
 	enum hf_exercise probe_ex;
@@ -452,6 +454,31 @@ static void reset_provisional(struct hf_analyzer *a)
 	hf_reps_reset(&a->probe, 0.0);
 }
 
+/*
+ * After a set closes with the body at rest, the provisional baseline
+ * starts from the still records just before: the next set's first rep
+ * may be rising already (it starts 8 s after the last rep's end, the very
+ * moment the set closed), and a baseline built only from the records that
+ * follow would be taken on its hold.
+ */
+static void seed_provisional(struct hf_analyzer *a)
+{
+	uint64_t lo = ring_oldest(a), i = a->n;
+	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0;
+
+	while (i > lo && rec(a, i - 1)->still &&
+	       rec(a, i - 1)->t_s >= t_now - a->cfg.thresholds.baseline_s)
+		i--;
+	if (i == a->n)
+		return;
+	a->prov_tail = i;
+	for (; i < a->n; i++)
+		hf_quat_mean_add(&a->prov_mean, rec(a, i)->q, 1.0);
+	a->q_prov = hf_quat_mean_get(&a->prov_mean);
+	world_up_in_sensor(a->q_prov, a->up_prov);
+	a->prov_valid = true;
+}
+
 static void close_set(struct hf_analyzer *a)
 {
 	struct hf_set_summary sum;
@@ -482,6 +509,7 @@ static void close_set(struct hf_analyzer *a)
 	a->ex = HF_EX_NONE;
 	a->side = HF_SIDE_NONE;
 	reset_provisional(a);
+	seed_provisional(a);
 }
 
 static bool set_posture_lost(struct hf_analyzer *a, const struct record *r)
@@ -837,6 +865,13 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 
 	if (drifting(&a->probe, r))
 		hf_reps_drop_candidate(&a->probe);
+	if (hf_reps_active(&a->probe) && r->t_s - a->probe_open_s > PROBE_MAX_REP_S) {
+		/* a "rep" this long was measured from a wrong baseline (a
+		 * hold taken for rest): start again from here */
+		reset_provisional(a);
+		update_provisional(a, r);
+		return;
+	}
 	if (!hf_reps_active(&a->probe))
 		update_provisional(a, r);
 	if (!a->prov_valid || !probe_exercise(a)) {
@@ -851,6 +886,8 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 	p.posture_dev_deg = posture_dev_deg(r, a->up_prov);
 	p.e_deg = probe_signal(a, r);
 	a->live.excursion_deg = p.e_deg;
+	if (!hf_reps_active(&a->probe))
+		a->probe_open_s = r->t_s;
 	hf_reps_push(&a->probe, &p, &st);
 	if (st.done)
 		open_set(a, st.rep, true);

@@ -35,14 +35,14 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 	.acc_reject_g = 0.15,
 	.still_gyro_dps = 1.0,
 	.still_acc_g = 0.02,
-	.still_min_s = 0.4,
+	.still_min_s = 0.3,
 	.bias_tau_s = 3.0,
 	.init_s = 1.0,
 };
 
 #define START_GAIN 5.0      /* 1/s during init_s */
 #define STILL_GAIN 1.0      /* 1/s while still */
-#define LP_TAU_S 0.25       /* short-term means for the stillness test */
+#define LP_TAU_S 0.1       /* short-term means for the stillness test */
 #define MAX_GAP_S 1.0       /* longer steps are not integrated */
 #define FLOOR_TAU_S 100.0   /* noise floor rise time */
 #define NOISE_MARGIN 2.5    /* still: RMS deviation under this x floor */

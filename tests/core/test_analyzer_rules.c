@@ -34,6 +34,7 @@ struct program {
 	int clam;              /* 1: clam shell left, e = +rotation */
 	double bump_deg;       /* a fidget: e += bump_deg from bump_t0_s ... */
 	double bump_t0_s, bump_t1_s; /* ... fading out over 1 s from bump_t1_s */
+	int bump_restless;     /* with a 3 Hz wobble */
 };
 
 /* The fidget of a program: rises over 0.5 s, fades over 1 s. */
@@ -42,7 +43,9 @@ static double bump(const struct program *p, double t)
 	if (p->bump_deg == 0.0)
 		return 0.0;
 	/* restless: a 3 Hz wobble keeps the body from reading still */
-	return p->bump_deg * (1.0 + 0.3 * sin(2.0 * HF_PI * 3.0 * t)) *
+	double wobble = p->bump_restless ? 0.3 * sin(2.0 * HF_PI * 3.0 * t) : 0.0;
+
+	return p->bump_deg * (1.0 + wobble) *
 	       ramp((t - p->bump_t0_s) / 0.5) * (1.0 - ramp(t - p->bump_t1_s));
 }
 
@@ -175,7 +178,7 @@ static void test_rest_of_8s_splits_the_set(void **state)
 static void test_rest_of_8s_with_a_fidget_splits_the_set(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
-			    .rest_s = {2.0, 8.3, 2.0}, .bump_deg = 1.5};
+			    .rest_s = {2.0, 8.3, 2.0}, .bump_deg = 1.5, .bump_restless = 1};
 	struct collected c;
 
 	(void)state;
@@ -196,6 +199,28 @@ static void test_rest_of_8s_with_a_fidget_splits_the_set(void **state)
 			sum += bump(&p, t);
 		assert_float_equal(c.reps[1][0].excursion_deg, 25.0 - sum / n, 0.3);
 	}
+}
+
+/*
+ * The recording begins in the middle of a rep: the pelvis is held up, as
+ * still as at rest, for 4 s, then lowered, and a set follows.  The first
+ * still orientation the analyser sees is that hold; measured from it, the
+ * lowering is a "rep" that never returns to 10 %.  Such a candidate is
+ * given up after 20 s (no hip lift lasts that long) and the set that
+ * follows is found.
+ */
+static void test_start_mid_hold_recovers(void **state)
+{
+	struct program p = {.first_s = 30.0, .reps = 5, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 2.0, 2.0, 2.0, 2.0},
+			    .bump_deg = 20.0, .bump_t0_s = -10.0, .bump_t1_s = 4.0};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 70.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 5);
+	assert_float_equal(c.reps[0][0].excursion_deg, 25.0, 0.5);
 }
 
 static void test_hip_lift_measures_and_events(void **state)
@@ -249,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_rest_below_8s_keeps_the_set),
 		cmocka_unit_test(test_rest_of_8s_splits_the_set),
 		cmocka_unit_test(test_rest_of_8s_with_a_fidget_splits_the_set),
+		cmocka_unit_test(test_start_mid_hold_recovers),
 		cmocka_unit_test(test_hip_lift_measures_and_events),
 		cmocka_unit_test(test_clam_shell_small_excursion),
 	};
