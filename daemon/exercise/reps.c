@@ -329,10 +329,23 @@ void hf_reps_drop_candidate(struct hf_reps *r)
 	r->active = false;
 }
 
+/*
+ * The median that judges a small candidate is that of the reps without
+ * pelvis_rollback (a small candidate has none); with no such rep yet, the
+ * candidate is its own median (as in is_rep()), so only rep_min_deg
+ * applies: a set that opens with a rolled-back clam shell (14 deg) must
+ * not make its 3 deg reps fidgets.
+ */
 double hf_reps_qualifying_deg(const struct hf_reps *r)
 {
 	const struct hf_thresholds *th = &r->cfg.th;
+	const uint32_t rb = HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+	bool any_clean = false;
 
+	for (int i = 0; i < r->n_reps && !any_clean; i++)
+		any_clean = !(r->reps[i].faults & rb);
+	if (!any_clean)
+		return th->rep_min_deg;
 	return fmax(th->rep_min_deg,
 		    th->rep_min_fraction * median_peak(r->reps, r->n_reps, 0.0));
 }

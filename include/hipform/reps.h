@@ -93,7 +93,8 @@ static inline bool hf_reps_active(const struct hf_reps *r) { return r->active; }
  */
 void hf_reps_drop_candidate(struct hf_reps *r);
 /* The smallest peak a rep can have now: rep_min_deg, and rep_min_fraction
- * of the median peak of the reps so far. */
+ * of the median peak of the reps so far without pelvis_rollback (none
+ * when every rep so far has one). */
 double hf_reps_qualifying_deg(const struct hf_reps *r);
 /* Current hold time (s) of the candidate, 0 when not at >= 90 %. */
 double hf_reps_hold_s(const struct hf_reps *r);

@@ -196,6 +196,31 @@ static void test_rollback_reps_leave_the_median(void **state)
 	hf_reps_free(&run.r);
 }
 
+/* hf_reps_qualifying_deg() (by which the analyser drops still, too-small
+ * candidates) follows the same median: after a rolled-back rep alone only
+ * the 1 deg rule applies, so the 3 deg clam shells after it are reps. */
+static void test_qualifying_after_rollbacks_only(void **state)
+{
+	struct trap tr[2] = {
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 14},
+		{.t0 = 7.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 8},
+	};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 1, 6.0);
+	assert_int_equal(run.done, 1);
+	assert_float_equal(hf_reps_qualifying_deg(&run.r), 1.0, 1e-9);
+	hf_reps_free(&run.r);
+	/* with a clean 8 deg rep as well, a quarter of its median */
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 2, 12.0);
+	assert_int_equal(run.done, 2);
+	assert_float_equal(hf_reps_qualifying_deg(&run.r), 2.0, 1e-9);
+	hf_reps_free(&run.r);
+}
+
 static void test_start_search_stops_at_previous_end(void **state)
 {
 	/* second rep starts right where the first fell to 10 %: its start
@@ -242,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_min_duration_rule),
 		cmocka_unit_test(test_quarter_of_median_rule),
 		cmocka_unit_test(test_rollback_reps_leave_the_median),
+		cmocka_unit_test(test_qualifying_after_rollbacks_only),
 		cmocka_unit_test(test_start_search_stops_at_previous_end),
 		cmocka_unit_test(test_hold_counts_dips_between_first_and_last),
 	};
