@@ -76,6 +76,8 @@ struct hf_analyzer {
 	uint64_t prov_tail;     /* oldest record in prov_mean */
 	bool prov_valid;
 	double probe_open_s;    /* when the probe's candidate opened */
+	struct hf_quat q_last_still; /* orientation at the latest still record */
+	bool have_last_still;
 	struct hf_quat q_prov;
 	double up_prov[3];
 	enum hf_exercise probe_ex;
@@ -975,6 +977,28 @@ static bool movement_in_progress(const struct hf_analyzer *a)
 	return hf_reps_active(&a->probe) && a->ahrs.bias_weight_s >= TRUSTED_BIAS_S;
 }
 
+/*
+ * Outside a set the live angles are against the latest still orientation
+ * (hf_live), so standing up after a set does not show the angles against
+ * that set's baseline.  Without a calibration there is no pelvis frame to
+ * split them in: they are zero, and only e(t) of the probe is shown.
+ */
+static void idle_live_angles(struct hf_analyzer *a, const struct record *r)
+{
+	struct hf_quat base_p, now_p;
+
+	if (r->still) {
+		a->q_last_still = r->q;
+		a->have_last_still = true;
+	}
+	memset(&a->live.angles, 0, sizeof a->live.angles);
+	if (!a->have_frame || !a->have_last_still)
+		return;
+	base_p = hf_quat_mul(a->q_last_still, a->cfg.calib.pelvis_to_sensor);
+	now_p = hf_quat_mul(r->q, a->cfg.calib.pelvis_to_sensor);
+	hf_angles_from_quat(hf_quat_mul(hf_quat_conj(base_p), now_p), &a->live.angles);
+}
+
 void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 {
 	struct hf_sample s;
@@ -998,6 +1022,8 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 		set_exercise_of_segmenters(a);
 		idle_step(a, r);
 		set_exercise_of_segmenters(a);
+		if (a->state == IDLE)
+			idle_live_angles(a, r);
 	}
 	a->live.t_s = r->t_s;
 	a->live.still = r->still;

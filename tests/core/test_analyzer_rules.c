@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "hipform/analyzer.h"
+#include "hipform/calib.h"
 #include "synth.h"
 
 #define RATE_HZ 100.0
@@ -35,6 +36,7 @@ struct program {
 	double bump_deg;       /* a fidget: e += bump_deg from bump_t0_s ... */
 	double bump_t0_s, bump_t1_s; /* ... fading out over 1 s from bump_t1_s */
 	int bump_restless;     /* with a 3 Hz wobble */
+	double sit_up_t_s;     /* 0, or: tilt +90 deg over 2 s from here */
 };
 
 /* The fidget of a program: rises over 0.5 s, fades over 1 s. */
@@ -80,6 +82,8 @@ static void program_angles(double t, void *user, struct hf_angles *a)
 		a->tilt_deg = -e;
 		a->rotation_deg = rot;
 	}
+	if (p->sit_up_t_s > 0.0)
+		a->tilt_deg += 90.0 * ramp((t - p->sit_up_t_s) / 2.0);
 }
 
 struct collected {
@@ -223,6 +227,47 @@ static void test_start_mid_hold_recovers(void **state)
 	assert_float_equal(c.reps[0][0].excursion_deg, 25.0, 0.5);
 }
 
+/*
+ * With a calibration, the live angles outside a set are against the
+ * latest still orientation: sitting up after a set and staying still
+ * reads about zero, not the 90 deg against the set's baseline.
+ */
+static void test_live_angles_after_a_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 3, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 2.0, 2.0}, .sit_up_t_s = 25.0};
+	size_t n = (size_t)(40.0 * RATE_HZ);
+	struct hf_sample *s = calloc(n, sizeof *s);
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+	struct hf_live live;
+	struct collected c;
+
+	(void)state;
+	assert_non_null(s);
+	synth_render(synth_supine(), odd_mounting(), program_angles, &p, RATE_HZ, n, s);
+	hf_analyzer_config_default(&cfg);
+	cfg.exercise = HF_EX_NONE; /* recognised: nothing to probe upright */
+	cfg.rate_hz = RATE_HZ;
+	hf_calib_identity(&cfg.calib);
+	cfg.calib.pelvis_to_sensor = odd_mounting();
+	cfg.calib.has_mounting = true;
+	memset(&c, 0, sizeof c);
+	a = hf_analyzer_new(&cfg, on_event, &c);
+	assert_non_null(a);
+	for (size_t i = 0; i < n; i++)
+		hf_analyzer_update(a, &s[i]);
+	hf_analyzer_live(a, &live);
+	assert_int_equal(c.sets, 1);
+	assert_false(live.in_set);
+	assert_true(live.still);
+	assert_int_equal(live.posture, HF_POSTURE_UPRIGHT);
+	assert_true(fabs(live.angles.tilt_deg) < 2.0);
+	assert_true(fabs(live.angles.obliquity_deg) < 2.0);
+	hf_analyzer_free(a);
+	free(s);
+}
+
 static void test_hip_lift_measures_and_events(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 3, .peak_deg = 25, .hold_s = 2.5,
@@ -275,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_rest_of_8s_splits_the_set),
 		cmocka_unit_test(test_rest_of_8s_with_a_fidget_splits_the_set),
 		cmocka_unit_test(test_start_mid_hold_recovers),
+		cmocka_unit_test(test_live_angles_after_a_set),
 		cmocka_unit_test(test_hip_lift_measures_and_events),
 		cmocka_unit_test(test_clam_shell_small_excursion),
 	};
