@@ -64,6 +64,16 @@ static void add_t(json_object *o, const char *key, double t_s)
 	json_object_object_add(o, key, json_object_new_double_s(t_s, buf));
 }
 
+/* As the contract's numbers: seconds to 3 decimals, degrees to 2. */
+static void add_fault_value(json_object *o, enum hf_fault f, double v)
+{
+	bool seconds = f == HF_FAULT_SHORT_HOLD || f == HF_FAULT_RUSHED;
+	char buf[40];
+
+	snprintf(buf, sizeof buf, "%.*f", seconds ? 3 : 2, v);
+	json_object_object_add(o, "value", json_object_new_double_s(v, buf));
+}
+
 static json_object *fault_msg(struct hfd *d, const struct hf_event *ev)
 {
 	json_object *o = event_msg(d, "FAULT", ev);
@@ -77,7 +87,7 @@ static json_object *fault_msg(struct hfd *d, const struct hf_event *ev)
 	hf_fault_advice(msg, sizeof msg, ev->fault, &r, ev->rep_index + 1);
 	add_t(o, "t_s", ev->t_s);
 	json_object_object_add(o, "code", json_object_new_string(hf_fault_name(ev->fault)));
-	json_object_object_add(o, "value", json_object_new_double(ev->value));
+	add_fault_value(o, ev->fault, ev->value);
 	json_object_object_add(o, "message", json_object_new_string(msg));
 	return o;
 }
