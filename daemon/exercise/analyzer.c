@@ -18,9 +18,10 @@
  * records from the baseline on are replayed through the real rep
  * segmenter (include/hipform/reps.h).  From then on each sample goes
  * straight through it, and events go out as soon as they are certain.
- * A set closes after set_gap_s without a rep, on a posture change, on an
- * interruption or at the end of the input; the SET event is then final
- * (the set-level 25 % median rule is applied there).
+ * A set closes GAP_GRACE_S after set_gap_s without a rep (a rep starting
+ * just inside the gap is seen only once it has risen a little), on a
+ * posture change, on an interruption or at the end of the input; the SET
+ * event is then final (the set-level 25 % median rule is applied there).
  *
  * Memory: a ring of recent records (orientation, stillness) and the rep
  * segmenter's ring are allocated once, sized from the nominal rate.
@@ -42,6 +43,11 @@
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
 #define PROBE_MAX_REP_S 20.0   /* no hip lift or clam shell lasts longer */
+/* A rep's start (10 % of its peak) lies before the segmenter sees it rise
+ * (detect_deg): a set is kept open this long past the 8 s gap, so that a
+ * rep starting at 7.9 s is still found in it.  One that starts after the
+ * gap begins a new set anyway (gap_before_rep()). */
+#define GAP_GRACE_S 1.0
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
@@ -560,7 +566,7 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 	if (drifting(&a->reps, r))
 		hf_reps_drop_candidate(&a->reps);
 	if (!hf_reps_active(&a->reps) &&
-	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s)
+	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s + GAP_GRACE_S)
 		close_set(a);
 }
 

@@ -313,6 +313,27 @@ static void test_clam_shell_small_excursion(void **state)
 	}
 }
 
+/*
+ * A small rep that starts (10 % of its 1.5 deg peak) 7.9 s after the
+ * previous rep's end is seen rising (0.5 deg) only 0.2 s later, past the
+ * 8 s gap: the set must still be open then.
+ */
+static void test_rep_starting_just_inside_the_gap(void **state)
+{
+	/* 10 % lies 0.205 s into a 1 s raised-cosine ramp, so from one rep's
+	 * end to the next one's start is rest + 0.41 s */
+	struct program p = {.first_s = 4.0, .reps = 4, .peak_deg = 1.5, .hold_s = 2.2,
+			    .rest_s = {2.0, 7.9 - 0.41, 2.0}, .clam = 1};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 50.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 4);
+	assert_true(c.reps[0][2].start_s - c.reps[0][1].end_s < 8.0);
+	assert_true(c.reps[0][2].start_s - c.reps[0][1].end_s > 7.8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_live_angles_after_a_set),
 		cmocka_unit_test(test_hip_lift_measures_and_events),
 		cmocka_unit_test(test_clam_shell_small_excursion),
+		cmocka_unit_test(test_rep_starting_just_inside_the_gap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
