@@ -471,18 +471,34 @@ static void reset_provisional(struct hf_analyzer *a)
  */
 static void seed_provisional(struct hf_analyzer *a)
 {
-	uint64_t lo = ring_oldest(a), i = a->n;
-	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0;
+	uint64_t lo = ring_oldest(a), i = a->n, end;
+	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0, t_end;
 
-	while (i > lo && rec(a, i - 1)->still &&
-	       rec(a, i - 1)->t_s >= t_now - a->cfg.thresholds.baseline_s)
+	/* the rep may have begun: skip its first instants */
+	while (i > lo && !rec(a, i - 1)->still && rec(a, i - 1)->t_s >= t_now - STILL_GAP_TOL_S)
 		i--;
-	if (i == a->n)
+	end = i;
+	t_end = i > lo ? rec(a, i - 1)->t_s : t_now;
+	while (i > lo && rec(a, i - 1)->still &&
+	       rec(a, i - 1)->t_s >= t_end - a->cfg.thresholds.baseline_s)
+		i--;
+	if (i == end)
 		return;
-	a->prov_tail = i;
-	for (; i < a->n; i++)
-		hf_quat_mean_add(&a->prov_mean, rec(a, i)->q, 1.0);
-	a->q_prov = hf_quat_mean_get(&a->prov_mean);
+	if (end < a->n) {
+		/* moving now: the rest gives q_prov, the running mean starts
+		 * afresh at the next still record */
+		struct hf_quat_mean m;
+		hf_quat_mean_reset(&m);
+		for (; i < end; i++)
+			hf_quat_mean_add(&m, rec(a, i)->q, 1.0);
+		a->q_prov = hf_quat_mean_get(&m);
+		a->prov_tail = a->n;
+	} else {
+		a->prov_tail = i;
+		for (; i < end; i++)
+			hf_quat_mean_add(&a->prov_mean, rec(a, i)->q, 1.0);
+		a->q_prov = hf_quat_mean_get(&a->prov_mean);
+	}
 	world_up_in_sensor(a->q_prov, a->up_prov);
 	a->prov_valid = true;
 }

@@ -334,6 +334,25 @@ static void test_rep_starting_just_inside_the_gap(void **state)
 	assert_true(c.reps[0][2].start_s - c.reps[0][1].end_s > 7.8);
 }
 
+/*
+ * The next set's first rep starts 9 s after the last rep's end, as the
+ * set is about to close: two sets, the second measured from the rest
+ * before its first rep.
+ */
+static void test_rep_rising_as_the_set_closes(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
+			    .rest_s = {2.0, 9.0 - 0.41, 2.0}};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 60.0, &c);
+	assert_int_equal(c.sets, 2);
+	assert_int_equal(c.rep_count[0], 2);
+	assert_int_equal(c.rep_count[1], 2);
+	assert_float_equal(c.reps[1][0].excursion_deg, 25.0, 0.5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_hip_lift_measures_and_events),
 		cmocka_unit_test(test_clam_shell_small_excursion),
 		cmocka_unit_test(test_rep_starting_just_inside_the_gap),
+		cmocka_unit_test(test_rep_rising_as_the_set_closes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
