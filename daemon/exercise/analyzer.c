@@ -42,7 +42,7 @@
 #define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
-#define PROBE_MAX_REP_S 20.0   /* no hip lift or clam shell lasts longer */
+#define MAX_REP_S 20.0         /* no hip lift or clam shell lasts longer */
 /* A rep's start (10 % of its peak) lies before the segmenter sees it rise
  * (detect_deg): a set is kept open this long past the 8 s gap, so that a
  * rep starting at 7.9 s is still found in it.  One that starts after the
@@ -82,6 +82,7 @@ struct hf_analyzer {
 	uint64_t prov_tail;     /* oldest record in prov_mean */
 	bool prov_valid;
 	double probe_open_s;    /* when the probe's candidate opened */
+	double cand_open_s;     /* when the set's candidate opened */
 	struct hf_quat q_last_still; /* orientation at the latest still record */
 	bool have_last_still;
 	struct hf_quat q_prov;
@@ -374,7 +375,13 @@ static void handle_step(struct hf_analyzer *a, const struct hf_reps_step *st,
 			double t_s)
 {
 	int next = a->reps.n_reps;
+	/* a candidate seen only after the 8 s gap will, as a rep, begin the
+	 * next set (gap_before_rep()): its live events wait for that set */
+	bool after_gap = next > 0 && !st->done &&
+			 t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s;
 
+	if (after_gap)
+		return;
 	if (st->started)
 		emit_simple(a, HF_EVENT_REP_START, t_s, next);
 	if (st->hold_reached)
@@ -418,8 +425,7 @@ static double posture_dev_deg(const struct record *r, const double up_ref[3])
 static void gap_before_rep(struct hf_analyzer *a, const struct hf_rep *rep, int prev_n,
 			   double prev_end_s)
 {
-	a->reps.n_reps = prev_n;
-	a->reps.last_end_s = prev_end_s;
+	hf_reps_truncate(&a->reps, prev_n, prev_end_s);
 	a->split_rep = *rep;
 	a->split_pending = true;
 }
@@ -442,6 +448,8 @@ static void set_feed(struct hf_analyzer *a, const struct record *r)
 	p.rotation_deg = ang.rotation_deg;
 	prev_end_s = a->reps.last_end_s;
 	prev_n = a->reps.n_reps;
+	if (!hf_reps_active(&a->reps))
+		a->cand_open_s = r->t_s;
 	hf_reps_push(&a->reps, &p, &st);
 	if (st.done && !a->silent && prev_n > 0 &&
 	    st.rep->start_s - prev_end_s >= a->cfg.thresholds.set_gap_s) {
@@ -512,6 +520,7 @@ static void close_set(struct hf_analyzer *a)
 	if (a->state != IN_SET)
 		return;
 	a->state = IDLE;
+	a->split_pending = false;
 	refine_frame(a);
 	hf_reps_finalize(&a->reps);
 	if (a->reps.n_reps > 0) {
@@ -581,6 +590,13 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 	}
 	if (drifting(&a->reps, r))
 		hf_reps_drop_candidate(&a->reps);
+	if (hf_reps_active(&a->reps) && r->t_s - a->cand_open_s > MAX_REP_S) {
+		/* measured from a baseline that is no rest: end the set, the
+		 * idle probe starts again from the rest that follows */
+		hf_reps_drop_candidate(&a->reps);
+		close_set(a);
+		return;
+	}
 	if (!hf_reps_active(&a->reps) &&
 	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s + GAP_GRACE_S)
 		close_set(a);
@@ -588,33 +604,16 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 
 /* ---- opening a set ---- */
 
-/* Mean orientation over all records in the baseline_s before start_s. */
-static bool plain_baseline(struct hf_analyzer *a, double start_s, struct hf_quat *q_base)
-{
-	struct hf_quat_mean m;
-	uint64_t lo = ring_oldest(a);
-
-	hf_quat_mean_reset(&m);
-	for (uint64_t i = a->n; i > lo; i--) {
-		const struct record *r = rec(a, i - 1);
-		if (r->t_s < start_s - a->cfg.thresholds.baseline_s)
-			break;
-		if (r->t_s < start_s)
-			hf_quat_mean_add(&m, r->q, 1.0);
-	}
-	if (m.n <= 0.0)
-		return false;
-	*q_base = hf_quat_mean_get(&m);
-	return true;
-}
-
 /*
  * Baseline: mean orientation over the still records in the baseline_s
  * before start_s (the still period there, if shorter).  Returns the index
  * of the first record to replay (REPLAY_LEAD_S before start_s), or
  * UINT64_MAX if there is too little stillness.  With need_still false
  * (a set that follows another, split from it by the gap rule: an exercise
- * set for certain), too little stillness takes the plain mean instead.
+ * set for certain), too little stillness keeps *q_base as it is: the rest
+ * the previous set was measured from.  The contract's baseline there
+ * would be the plain mean of a restless 2 s, and e(t) at rest would then
+ * never fall back to 10 % of a peak.
  */
 static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
 				 struct hf_quat *q_base, bool need_still)
@@ -643,7 +642,7 @@ static uint64_t compute_baseline(struct hf_analyzer *a, double start_s,
 	}
 	if (still_s >= MIN_BASELINE_S && m.n > 0.0)
 		*q_base = hf_quat_mean_get(&m);
-	else if (need_still || !plain_baseline(a, start_s, q_base))
+	else if (need_still)
 		return UINT64_MAX;
 	/* the replay starts a little before start_s, so the segmenter sees e
 	 * rise from rest and finds the start crossing itself */
@@ -779,7 +778,7 @@ static void refine_frame(struct hf_analyzer *a)
 	a->silent = false;
 	for (k = a->reps.n_reps; k > 0 && a->reps.reps[k - 1].start_s > last_end_s; k--)
 		;
-	a->reps.n_reps = k;
+	hf_reps_truncate(&a->reps, k, k > 0 ? a->reps.reps[k - 1].end_s : a->set_origin_s);
 }
 
 static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep, bool need_still)
@@ -869,7 +868,6 @@ static double probe_signal(struct hf_analyzer *a, const struct record *r)
 	a->q_base = a->q_prov;
 	a->mount = a->cfg.calib.pelvis_to_sensor;
 	pelvic_angles(a, r->q, &ang);
-	a->live.angles = ang;
 	return excursion(hf_exercise_info(a->probe_ex)->axis,
 			 hf_exercise_sign(a->probe_ex, a->probe_side), &ang);
 }
@@ -889,7 +887,7 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 
 	if (drifting(&a->probe, r))
 		hf_reps_drop_candidate(&a->probe);
-	if (hf_reps_active(&a->probe) && r->t_s - a->probe_open_s > PROBE_MAX_REP_S) {
+	if (hf_reps_active(&a->probe) && r->t_s - a->probe_open_s > MAX_REP_S) {
 		/* a "rep" this long was measured from a wrong baseline (a
 		 * hold taken for rest): start again from here */
 		reset_provisional(a);
@@ -1009,10 +1007,6 @@ static void idle_live_angles(struct hf_analyzer *a, const struct record *r)
 {
 	struct hf_quat base_p, now_p;
 
-	if (r->still) {
-		a->q_last_still = r->q;
-		a->have_last_still = true;
-	}
 	memset(&a->live.angles, 0, sizeof a->live.angles);
 	if (!a->have_frame || !a->have_last_still)
 		return;
@@ -1037,16 +1031,20 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	r->still = hf_ahrs_is_still(&a->ahrs);
 	a->n++;
 	update_posture(a, r);
+	if (r->still) {
+		a->q_last_still = r->q;
+		a->have_last_still = true;
+	}
 	if (a->state == IN_SET) {
 		set_step(a, r);
-		split_set(a);
 	} else {
 		set_exercise_of_segmenters(a);
 		idle_step(a, r);
 		set_exercise_of_segmenters(a);
-		if (a->state == IDLE)
-			idle_live_angles(a, r);
 	}
+	split_set(a);
+	if (a->state == IDLE)
+		idle_live_angles(a, r);
 	a->live.t_s = r->t_s;
 	a->live.still = r->still;
 }

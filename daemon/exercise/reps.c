@@ -37,6 +37,8 @@ void hf_reps_free(struct hf_reps *r)
 	r->reps = NULL;
 }
 
+static void reps_changed(struct hf_reps *r);
+
 void hf_reps_reset(struct hf_reps *r, double t_s)
 {
 	r->n = 0;
@@ -44,6 +46,7 @@ void hf_reps_reset(struct hf_reps *r, double t_s)
 	r->active = false;
 	r->n_reps = 0;
 	r->last_end_s = t_s;
+	reps_changed(r);
 }
 
 static const struct hf_reps_point *pt(const struct hf_reps *r, uint64_t i)
@@ -238,6 +241,7 @@ static void close_candidate(struct hf_reps *r, uint64_t end, struct hf_reps_step
 	r->n_reps++;
 	r->floor = end;
 	r->last_end_s = rep.end_s;
+	reps_changed(r);
 }
 
 static void open_candidate(struct hf_reps *r, uint64_t i)
@@ -336,7 +340,7 @@ void hf_reps_drop_candidate(struct hf_reps *r)
  * applies: a set that opens with a rolled-back clam shell (14 deg) must
  * not make its 3 deg reps fidgets.
  */
-double hf_reps_qualifying_deg(const struct hf_reps *r)
+static double compute_qualifying_deg(const struct hf_reps *r)
 {
 	const struct hf_thresholds *th = &r->cfg.th;
 	const uint32_t rb = HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
@@ -348,6 +352,26 @@ double hf_reps_qualifying_deg(const struct hf_reps *r)
 		return th->rep_min_deg;
 	return fmax(th->rep_min_deg,
 		    th->rep_min_fraction * median_peak(r->reps, r->n_reps, 0.0));
+}
+
+/* Kept with the rep list: the analyser asks on every still sample. */
+static void reps_changed(struct hf_reps *r)
+{
+	r->qualifying_deg = compute_qualifying_deg(r);
+}
+
+double hf_reps_qualifying_deg(const struct hf_reps *r)
+{
+	return r->qualifying_deg;
+}
+
+void hf_reps_truncate(struct hf_reps *r, int n_reps, double last_end_s)
+{
+	if (n_reps < 0 || n_reps > r->n_reps)
+		return;
+	r->n_reps = n_reps;
+	r->last_end_s = last_end_s;
+	reps_changed(r);
 }
 
 double hf_reps_hold_s(const struct hf_reps *r)
@@ -371,5 +395,6 @@ int hf_reps_finalize(struct hf_reps *r)
 		if (r->reps[i].excursion_deg >= r->cfg.th.rep_min_fraction * med)
 			r->reps[k++] = r->reps[i];
 	r->n_reps = k;
+	reps_changed(r);
 	return k;
 }

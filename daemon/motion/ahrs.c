@@ -180,7 +180,7 @@ static bool chunk_is_steady(const struct hf_ahrs *a, const struct hf_ahrs_chunk 
 	var = c->gyro_sq_sum / c->dur_s - hf_vec_dot(mean, mean);
 	limit = fmax(a->set.still_gyro_dps, NOISE_MARGIN * a->gyro_floor_dps);
 	return var < limit * limit &&
-	       fabs(c->acc_norm_sum_s / c->dur_s) < a->set.still_acc_g + 0.05;
+	       c->acc_dev_sum_s / c->dur_s < a->set.still_acc_g + 0.05;
 }
 
 static bool bias_known(const struct hf_ahrs *a)
@@ -264,7 +264,7 @@ static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 		c->acc_sum_g_s[i] += s->acc_g[i] * dt;
 	}
 	c->gyro_sq_sum += hf_vec_dot(s->gyro_dps, s->gyro_dps) * dt;
-	c->acc_norm_sum_s += (hf_vec_norm(s->acc_g) - 1.0) * dt;
+	c->acc_dev_sum_s += fabs(hf_vec_norm(s->acc_g) - 1.0) * dt;
 	c->dur_s += dt;
 	if (c->dur_s < CHUNK_S - 1e-9)
 		return;

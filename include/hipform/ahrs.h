@@ -34,7 +34,7 @@ struct hf_ahrs_chunk {
 	double gyro_sum_dps_s[3];  /* integral of the gyro */
 	double gyro_sq_sum;        /* integral of |gyro|^2 */
 	double acc_sum_g_s[3];     /* integral of the accelerometer */
-	double acc_norm_sum_s;     /* integral of |acc| - 1 */
+	double acc_dev_sum_s;      /* integral of | |acc| - 1 | */
 	double dur_s;
 };
 

@@ -74,6 +74,7 @@ struct hf_reps {
 	struct hf_rep *reps;
 	int n_reps;
 	double last_end_s;     /* end of the last rep, or set origin */
+	double qualifying_deg; /* hf_reps_qualifying_deg(), kept current */
 };
 
 int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg);
@@ -96,6 +97,8 @@ void hf_reps_drop_candidate(struct hf_reps *r);
  * of the median peak of the reps so far without pelvis_rollback (none
  * when every rep so far has one). */
 double hf_reps_qualifying_deg(const struct hf_reps *r);
+/* Keep the first n_reps reps only; the last rep now ends at last_end_s. */
+void hf_reps_truncate(struct hf_reps *r, int n_reps, double last_end_s);
 /* Current hold time (s) of the candidate, 0 when not at >= 90 %. */
 double hf_reps_hold_s(const struct hf_reps *r);
 /* Apply the set-level median rule; returns the number of reps kept. */

@@ -37,6 +37,7 @@ struct program {
 	double bump_t0_s, bump_t1_s; /* ... fading out over 1 s from bump_t1_s */
 	int bump_restless;     /* with a 3 Hz wobble */
 	double sit_up_t_s;     /* 0, or: tilt +90 deg over 2 s from here */
+	double lean_t_s;       /* 0, or: then tilt -10 deg over 1 s from here */
 };
 
 /* The fidget of a program: rises over 0.5 s, fades over 1 s. */
@@ -84,6 +85,8 @@ static void program_angles(double t, void *user, struct hf_angles *a)
 	}
 	if (p->sit_up_t_s > 0.0)
 		a->tilt_deg += 90.0 * ramp((t - p->sit_up_t_s) / 2.0);
+	if (p->lean_t_s > 0.0)
+		a->tilt_deg -= 10.0 * ramp(t - p->lean_t_s);
 }
 
 struct collected {
@@ -174,12 +177,14 @@ static void test_rest_of_8s_splits_the_set(void **state)
 }
 
 /*
- * The same 8.3 s rest, but a restless fidget (1.5 deg, under 10 % of the
- * next rep's peak) rises 6 s into it and runs into the next rep: the set
- * is still open when that rep ends, and the rep, which starts 8 s or more
- * after the previous rep's end, begins a new set.
+ * The same 8.3 s rest (8.7 s from one rep's end to the next one's start),
+ * with a restless fidget (1.5 deg, 3 Hz wobble) in its last 2.3 s, right
+ * up to the next rep.  The set is still open when that rep ends (1 s of
+ * grace past the gap); the rep begins a new set all the same.  With no
+ * still moment before it, its baseline is the rest the first set was
+ * measured from, so it reads its full 25 deg.
  */
-static void test_rest_of_8s_with_a_fidget_splits_the_set(void **state)
+static void test_rep_after_the_gap_splits_the_set(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
 			    .rest_s = {2.0, 8.3, 2.0}, .bump_deg = 1.5, .bump_restless = 1};
@@ -194,15 +199,32 @@ static void test_rest_of_8s_with_a_fidget_splits_the_set(void **state)
 	assert_int_equal(c.rep_count[0], 2);
 	assert_int_equal(c.rep_count[1], 2);
 	assert_true(c.reps[1][0].start_s - c.reps[0][1].end_s >= 8.0);
-	/* the new set's baseline is the 2 s before its first rep, when the
-	 * fidget had the pelvis 1.5 deg up: e is measured from there */
-	{
-		double t1 = c.reps[1][0].start_s, sum = 0.0;
-		int n = 0;
-		for (double t = t1 - 2.0; t < t1; t += 0.01, n++)
-			sum += bump(&p, t);
-		assert_float_equal(c.reps[1][0].excursion_deg, 25.0 - sum / n, 0.3);
-	}
+	assert_float_equal(c.reps[1][0].excursion_deg, 25.0, 0.5);
+}
+
+/*
+ * A restless sway the other way (-1 deg) before a set split off by the
+ * gap rule: measured from the plain mean of that sway, e(t) at rest would
+ * stay above 10 % of a 6 deg clam shell, the rep would never end, and the
+ * set would swallow every rep after it.
+ */
+static void test_sway_before_a_split_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 11, .peak_deg = 6, .hold_s = 2.5,
+			    .rest_s = {2.0, 8.3, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 12.0, 2.0},
+			    .clam = 1, .bump_deg = -1.0, .bump_restless = 1};
+	struct collected c;
+
+	(void)state;
+	p.bump_t0_s = 16.0 + 6.0;
+	p.bump_t1_s = 16.0 + 8.3;
+	run_program(&p, 120.0, &c);
+	assert_int_equal(c.sets, 3);
+	assert_int_equal(c.rep_count[0], 2);
+	assert_int_equal(c.rep_count[1], 7);
+	assert_int_equal(c.rep_count[2], 2);
+	for (int i = 0; i < 7; i++)
+		assert_float_equal(c.reps[1][i].excursion_deg, 6.0, 0.3);
 }
 
 /*
@@ -229,14 +251,15 @@ static void test_start_mid_hold_recovers(void **state)
 
 /*
  * With a calibration, the live angles outside a set are against the
- * latest still orientation: sitting up after a set and staying still
- * reads about zero, not the 90 deg against the set's baseline.
+ * latest still orientation: sitting up after a set, staying still, then
+ * leaning 10 deg reads the lean (before the body is still again), not
+ * the 80 deg against the set's baseline.
  */
 static void test_live_angles_after_a_set(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 3, .peak_deg = 25, .hold_s = 2.5,
-			    .rest_s = {2.0, 2.0, 2.0}, .sit_up_t_s = 25.0};
-	size_t n = (size_t)(40.0 * RATE_HZ);
+			    .rest_s = {2.0, 2.0, 2.0}, .sit_up_t_s = 25.0, .lean_t_s = 33.0};
+	size_t n = (size_t)(40.0 * RATE_HZ), at = (size_t)(34.2 * RATE_HZ);
 	struct hf_sample *s = calloc(n, sizeof *s);
 	struct hf_analyzer_config cfg;
 	struct hf_analyzer *a;
@@ -255,15 +278,14 @@ static void test_live_angles_after_a_set(void **state)
 	memset(&c, 0, sizeof c);
 	a = hf_analyzer_new(&cfg, on_event, &c);
 	assert_non_null(a);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i <= at; i++)
 		hf_analyzer_update(a, &s[i]);
 	hf_analyzer_live(a, &live);
 	assert_int_equal(c.sets, 1);
 	assert_false(live.in_set);
-	assert_true(live.still);
 	assert_int_equal(live.posture, HF_POSTURE_UPRIGHT);
-	assert_true(fabs(live.angles.tilt_deg) < 2.0);
-	assert_true(fabs(live.angles.obliquity_deg) < 2.0);
+	assert_float_equal(live.angles.tilt_deg, -10.0, 1.0);
+	assert_true(fabs(live.angles.obliquity_deg) < 1.0);
 	hf_analyzer_free(a);
 	free(s);
 }
@@ -358,7 +380,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rest_below_8s_keeps_the_set),
 		cmocka_unit_test(test_rest_of_8s_splits_the_set),
-		cmocka_unit_test(test_rest_of_8s_with_a_fidget_splits_the_set),
+		cmocka_unit_test(test_rep_after_the_gap_splits_the_set),
+		cmocka_unit_test(test_sway_before_a_split_set),
 		cmocka_unit_test(test_start_mid_hold_recovers),
 		cmocka_unit_test(test_live_angles_after_a_set),
 		cmocka_unit_test(test_hip_lift_measures_and_events),
