@@ -199,6 +199,7 @@ int hf_calib_format(const struct hf_calib *c, char *buf, size_t len)
 #define STILL_ACC_G 0.03
 #define MIN_STAND_S 1.5
 #define HINGE_MIN_DEG 10.0
+#define MAX_STAND_TILT_DEG 15.0 /* the two standings agree within */
 
 /* still[i]: the window of STILL_WINDOW_S centred on i is quiet. */
 static void mark_still(const struct hf_sample *s, size_t n, double rate_hz, bool *still)
@@ -230,28 +231,21 @@ static void mark_still(const struct hf_sample *s, size_t n, double rate_hz, bool
 	}
 }
 
-/* First (from_start) or last still run of at least MIN_STAND_S. */
-static bool find_stand(const bool *still, size_t n, double rate_hz, bool from_start,
+/* The first still run of at least MIN_STAND_S that starts at or after
+ * index from, extended to its full length. */
+static bool find_stand(const bool *still, size_t n, double rate_hz, size_t from,
 		       size_t *lo, size_t *hi)
 {
 	size_t need = (size_t)(MIN_STAND_S * rate_hz);
 	size_t run = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		size_t i = from_start ? k : n - 1 - k;
+	for (size_t i = from; i < n; i++) {
 		run = still[i] ? run + 1 : 0;
 		if (run < need)
 			continue;
-		/* extend the run to its full length */
-		if (from_start) {
-			*lo = i + 1 - run;
-			for (*hi = i; *hi + 1 < n && still[*hi + 1]; (*hi)++)
-				;
-		} else {
-			*hi = i + run - 1;
-			for (*lo = i; *lo > 0 && still[*lo - 1]; (*lo)--)
-				;
-		}
+		*lo = i + 1 - run;
+		for (*hi = i; *hi + 1 < n && still[*hi + 1]; (*hi)++)
+			;
 		return true;
 	}
 	return false;
@@ -383,16 +377,14 @@ int hf_calib_estimate(struct hf_calib *c, const struct hf_sample *s, size_t n,
 	if (!still)
 		return HF_ERR_NOMEM;
 	mark_still(s, n, rate_hz, still);
-	if (!find_stand(still, n, rate_hz, true, &a_lo, &a_hi) ||
-	    !find_stand(still, n, rate_hz, false, &b_lo, &b_hi)) {
+	if (!find_stand(still, n, rate_hz, 0, &a_lo, &a_hi) ||
+	    !find_stand(still, n, rate_hz, a_hi + 1, &b_lo, &b_hi)) {
 		snprintf(err, errlen, "no still standing of %.1f s before and after the hip hinges",
 			 MIN_STAND_S);
 		goto out;
 	}
-	if (b_lo <= a_hi + 1) {
-		snprintf(err, errlen, "no hip hinge: the recording is one still period");
-		goto out;
-	}
+	/* the procedure is the first standing, the hinges, and the next
+	 * standing; what follows it (a session recorded on) is not used */
 	mean_range(s, a_lo, a_hi, acc_a, gyro_a);
 	mean_range(s, b_lo, b_hi, acc_b, gyro_b);
 	rep->still_s = (double)(a_hi - a_lo + b_hi - b_lo + 2) / rate_hz;
@@ -406,6 +398,12 @@ int hf_calib_estimate(struct hf_calib *c, const struct hf_sample *s, size_t n,
 	hf_vec_normalize(z_p);
 	hf_vec_normalize(z_b);
 	rep->up_tilt_deg = acos(fmax(-1.0, fmin(1.0, hf_vec_dot(z_p, z_b)))) * HF_RAD2DEG;
+	if (rep->up_tilt_deg > MAX_STAND_TILT_DEG) {
+		snprintf(err, errlen, "the still periods at %.1f s and %.1f s differ by %.0f deg: "
+			 "not standing, hinges, standing (contract section 6)",
+			 s[a_lo].t_s, s[b_lo].t_s, rep->up_tilt_deg);
+		goto out;
+	}
 	for (int k = 0; k < 3; k++)
 		z_p[k] += z_b[k];
 	hf_vec_normalize(z_p);

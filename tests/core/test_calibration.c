@@ -124,6 +124,60 @@ static void test_recording_without_procedure_is_refused(void **state)
 	hf_sim_free(sim);
 }
 
+/* The procedure at the start of a longer recording (the session that
+ * follows it on the same file): the mounting comes from the procedure. */
+static void test_procedure_then_session(void **state)
+{
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT, .reps = 6,
+				 .variation = 0.3, .fault_rate = 0.3};
+	struct hf_sim_sensor sensor;
+	const struct hf_sim_output *o;
+	struct hf_calib c;
+	char err[200];
+	struct hf_sim *sim;
+	double e;
+
+	(void)state;
+	hf_sim_sensor_preset(&sensor, HF_SIM_GRADE_MEMS, 100, 21);
+	sim = hf_sim_new(&sensor, 21);
+	assert_int_equal(hf_sim_calibration_procedure(sim), 0);
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), 0);
+	assert_int_equal(hf_sim_rest(sim, 4.0), 0);
+	assert_int_equal(hf_sim_add_set(sim, &set), 0);
+	assert_int_equal(hf_sim_rest(sim, 6.0), 0);
+	assert_int_equal(hf_sim_render(sim, &o), 0);
+	if (hf_calib_estimate(&c, o->samples, o->n, NULL, err, sizeof err) != HF_OK)
+		fail_msg("%s", err);
+	e = quat_angle_deg(c.pelvis_to_sensor, o->sensor.pelvis_to_sensor);
+	printf("procedure then a set lying down: mounting error %.2f deg\n", e);
+	assert_true(e < 2.0);
+	hf_sim_free(sim);
+}
+
+/* Standing, then lying down still: two still periods 90 deg apart are
+ * not the procedure, and say so rather than return a mounting. */
+static void test_standing_then_lying_is_refused(void **state)
+{
+	struct hf_sim_sensor sensor;
+	const struct hf_sim_output *o;
+	struct hf_calib c;
+	char err[200] = "";
+	struct hf_sim *sim;
+
+	(void)state;
+	hf_sim_sensor_preset(&sensor, HF_SIM_GRADE_GOOD, 100, 4);
+	sim = hf_sim_new(&sensor, 4);
+	hf_sim_stand(sim, 5.0);
+	hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0);
+	hf_sim_rest(sim, 5.0);
+	assert_int_equal(hf_sim_render(sim, &o), 0);
+	assert_int_equal(hf_calib_estimate(&c, o->samples, o->n, NULL, err, sizeof err),
+			 HF_ERR_FORMAT);
+	printf("standing then lying: %s\n", err);
+	assert_non_null(strstr(err, "differ by"));
+	hf_sim_free(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +185,8 @@ int main(void)
 		cmocka_unit_test(test_bad_files_name_the_line),
 		cmocka_unit_test(test_mounting_recovered),
 		cmocka_unit_test(test_recording_without_procedure_is_refused),
+		cmocka_unit_test(test_procedure_then_session),
+		cmocka_unit_test(test_standing_then_lying_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
