@@ -254,6 +254,7 @@ static void open_candidate(struct hf_reps *r, uint64_t i)
 	r->started = false;
 	r->hold_emitted = false;
 	r->live_faults = 0;
+	r->posture_changed = false;
 }
 
 /* Advance hold_first to the first point >= 90 % of the current peak. */
@@ -272,6 +273,13 @@ static void live_checks(struct hf_reps *r, const struct hf_reps_point *p,
 	const struct hf_thresholds *th = &r->cfg.th;
 	uint32_t allowed = ex ? ex->faults : 0, f = 0;
 
+	/* past max_posture_dev_deg the candidate is a change of posture (a
+	 * roll onto the side reads as a 79 deg "hip drop"): is_rep() will
+	 * reject it, so it starts nothing and has no faults */
+	if (r->cfg.max_posture_dev_deg > 0.0 && p->posture_dev_deg > r->cfg.max_posture_dev_deg)
+		r->posture_changed = true;
+	if (r->posture_changed)
+		return;
 	/* a candidate opened on the falling tail of the last rep has its peak
 	 * at the opening point: it has not started anything yet */
 	if (!r->started && r->peak_e >= th->rep_min_deg &&
@@ -285,7 +293,10 @@ static void live_checks(struct hf_reps *r, const struct hf_reps_point *p,
 		r->hold_emitted = true;
 		st->hold_reached = true;
 	}
-	if (fabs(p->rotation_deg) > th->hip_drop_deg) {
+	/* live only while the bridge is higher than the pelvis has turned:
+	 * rotation above e is a roll onto the side beginning, not a hip
+	 * sinking while bridging (the rep's final faults use the whole rep) */
+	if (fabs(p->rotation_deg) > th->hip_drop_deg && p->e_deg >= fabs(p->rotation_deg)) {
 		f |= HF_FAULT_BIT(HF_FAULT_HIP_DROP);
 		st->fault_value[HF_FAULT_HIP_DROP] = fabs(p->rotation_deg);
 	}

@@ -70,6 +70,7 @@ struct hf_reps {
 	double open_e;         /* e when the candidate opened */
 	uint64_t hold_first;   /* first index at >= 90 % of peak_e */
 	bool started, hold_emitted;
+	bool posture_changed;  /* the candidate went past max_posture_dev_deg */
 	uint32_t live_faults;
 	struct hf_rep *reps;
 	int n_reps;

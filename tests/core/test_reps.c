@@ -221,6 +221,49 @@ static void test_qualifying_after_rollbacks_only(void **state)
 	hf_reps_free(&run.r);
 }
 
+/* Feed one trapezoid with rotation = rot_per_e * e and posture_dev_deg
+ * = posture_per_e * e (a hip lift). */
+static void feed_with_rotation(struct run *run, const struct trap *tr, double rot_per_e,
+			       double posture_per_e, double t_end)
+{
+	for (long i = 0; i / RATE_HZ <= t_end; i++) {
+		struct hf_reps_point p = {.t_s = i / RATE_HZ};
+		struct hf_reps_step st;
+		p.e_deg = trap_e(tr, p.t_s);
+		p.rotation_deg = rot_per_e * p.e_deg;
+		p.posture_dev_deg = posture_per_e * p.e_deg;
+		hf_reps_push(&run->r, &p, &st);
+		run->done += st.done;
+		run->started += st.started;
+		run->live_faults |= st.new_faults;
+	}
+}
+
+/* A bridge whose pelvis turns 8 deg as it rises: the live hip_drop comes
+ * out.  A roll onto the side (the pelvis turns 40 deg while e reaches
+ * 3 deg, and gravity moves past 50 deg): no live fault, and no rep. */
+static void test_live_hip_drop_and_roll(void **state)
+{
+	struct trap tr = {.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.5, .fall_s = 1.0};
+	struct run run;
+
+	(void)state;
+	tr.peak_deg = 25.0;
+	run_init(&run, HF_EX_HIP_LIFT);
+	feed_with_rotation(&run, &tr, 8.0 / 25.0, 1.0, 8.0);
+	assert_true(run.live_faults & HF_FAULT_BIT(HF_FAULT_HIP_DROP));
+	assert_int_equal(run.done, 1);
+	hf_reps_free(&run.r);
+
+	tr.peak_deg = 3.0;
+	run_init(&run, HF_EX_HIP_LIFT);
+	run.r.cfg.max_posture_dev_deg = 50.0;
+	feed_with_rotation(&run, &tr, 40.0 / 3.0, 60.0 / 3.0, 8.0);
+	assert_false(run.live_faults & HF_FAULT_BIT(HF_FAULT_HIP_DROP));
+	assert_int_equal(run.done, 0);
+	hf_reps_free(&run.r);
+}
+
 static void test_start_search_stops_at_previous_end(void **state)
 {
 	/* second rep starts right where the first fell to 10 %: its start
@@ -268,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_quarter_of_median_rule),
 		cmocka_unit_test(test_rollback_reps_leave_the_median),
 		cmocka_unit_test(test_qualifying_after_rollbacks_only),
+		cmocka_unit_test(test_live_hip_drop_and_roll),
 		cmocka_unit_test(test_start_search_stops_at_previous_end),
 		cmocka_unit_test(test_hold_counts_dips_between_first_and_last),
 	};
