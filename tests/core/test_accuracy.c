@@ -49,11 +49,34 @@ static void test_recognition_with_calibration(void **state)
 	check_mode(HF_ACC_RECOGNISE, 0.5);
 }
 
+/*
+ * The wide-range sessions (bench_accuracy mode 3) are no target, but the
+ * analyser must not fall apart on them: a regression that let one set
+ * swallow the rest (11 reps read as 2) would fail here.  12 sessions, 33
+ * sets; measured 97 % exact, max error 1.
+ */
+static void test_wide_ranges_hold_together(void **state)
+{
+	struct hf_acc_score s = {0};
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		assert_int_equal(hf_acc_run_session(i, HF_ACC_WIDE, &s, stdout), 0);
+	hf_acc_print(stdout, "wide ranges", &s);
+	assert_true(s.truth_sets >= 30);
+	assert_true(hf_acc_count_exact_rate(&s) >= 0.9);
+	assert_true(s.count_max_abs_err <= 3);
+	assert_true(s.extra_sets <= 1);
+	assert_true(hf_acc_hold_mae(&s) <= 0.05);
+	assert_true(hf_acc_excursion_mae(&s) <= 0.3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exercise_given_without_calibration),
 		cmocka_unit_test(test_recognition_with_calibration),
+		cmocka_unit_test(test_wide_ranges_hold_together),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
