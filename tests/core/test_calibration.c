@@ -105,23 +105,37 @@ static void test_mounting_recovered(void **state)
 	printf("worst mounting error %.2f deg\n", worst);
 }
 
-static void test_recording_without_procedure_is_refused(void **state)
+/* Render sim's program, expect hf_calib_estimate() to refuse it with an
+ * error that contains why. */
+static void assert_refused(struct hf_sim *sim, const char *why)
 {
-	struct hf_sim_sensor sensor;
 	const struct hf_sim_output *o;
 	struct hf_calib c;
 	char err[200] = "";
-	struct hf_sim *sim;
 
-	(void)state;
-	hf_sim_sensor_preset(&sensor, HF_SIM_GRADE_GOOD, 100, 3);
-	sim = hf_sim_new(&sensor, 3);
-	hf_sim_stand(sim, 10.0);
 	assert_int_equal(hf_sim_render(sim, &o), 0);
 	assert_int_equal(hf_calib_estimate(&c, o->samples, o->n, NULL, err, sizeof err),
 			 HF_ERR_FORMAT);
-	assert_non_null(strstr(err, "hinge"));
+	printf("refused: %s\n", err);
+	assert_non_null(strstr(err, why));
 	hf_sim_free(sim);
+}
+
+static struct hf_sim *good_sensor_sim(unsigned seed)
+{
+	struct hf_sim_sensor sensor;
+
+	hf_sim_sensor_preset(&sensor, HF_SIM_GRADE_GOOD, 100, seed);
+	return hf_sim_new(&sensor, seed);
+}
+
+static void test_recording_without_procedure_is_refused(void **state)
+{
+	struct hf_sim *sim = good_sensor_sim(3);
+
+	(void)state;
+	hf_sim_stand(sim, 10.0);
+	assert_refused(sim, "hinge");
 }
 
 /* The procedure at the start of a longer recording (the session that
@@ -158,24 +172,13 @@ static void test_procedure_then_session(void **state)
  * not the procedure, and say so rather than return a mounting. */
 static void test_standing_then_lying_is_refused(void **state)
 {
-	struct hf_sim_sensor sensor;
-	const struct hf_sim_output *o;
-	struct hf_calib c;
-	char err[200] = "";
-	struct hf_sim *sim;
+	struct hf_sim *sim = good_sensor_sim(4);
 
 	(void)state;
-	hf_sim_sensor_preset(&sensor, HF_SIM_GRADE_GOOD, 100, 4);
-	sim = hf_sim_new(&sensor, 4);
 	hf_sim_stand(sim, 5.0);
 	hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0);
 	hf_sim_rest(sim, 5.0);
-	assert_int_equal(hf_sim_render(sim, &o), 0);
-	assert_int_equal(hf_calib_estimate(&c, o->samples, o->n, NULL, err, sizeof err),
-			 HF_ERR_FORMAT);
-	printf("standing then lying: %s\n", err);
-	assert_non_null(strstr(err, "differ by"));
-	hf_sim_free(sim);
+	assert_refused(sim, "differ by");
 }
 
 int main(void)
