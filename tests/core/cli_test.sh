@@ -82,5 +82,13 @@ printf '[sensor]\ngyro_bias_dps = 1 2\n' >"$work/bad.cal"
 check "bad calibration file" 1 "$hipform" analyze "$work/still.csv" --calibration "$work/bad.cal"
 contains "bad calibration names line" "$work/err" "line 2"
 
+# the whole flow on one recording: the demo session starts with the
+# calibration procedure; calibrate from it, then recognise both sets
+check "simulate demo" 0 "$hipform" simulate --scenario demo -o "$work/demo.csv" --truth "$work/demo.json"
+check "calibrate from a whole session" 0 "$hipform" calibrate "$work/demo.csv" -o "$work/demo.cal"
+check "analyze with it" 0 "$hipform" analyze "$work/demo.csv" --calibration "$work/demo.cal" --json
+contains_json "hip lifts recognised" "$work/out" '"exercise":"hip_lift","side":null,[^]]*"rep_count":6'
+contains_json "clam shells recognised" "$work/out" '"exercise":"clam_shell","side":"left",[^]]*"rep_count":6'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
