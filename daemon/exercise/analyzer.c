@@ -511,6 +511,30 @@ static void seed_provisional(struct hf_analyzer *a)
 	a->prov_valid = true;
 }
 
+/*
+ * The set-level median rule can drop a rep from the middle of a set and
+ * leave 8 s or more between the reps either side: that gap ends the set
+ * too.  The set keeps the reps before it; the first rep after it opens
+ * the next set (split_set(), from its own baseline), if the records since
+ * then are still at hand.
+ */
+static void split_at_final_gap(struct hf_analyzer *a)
+{
+	const struct hf_reps *r = &a->reps;
+	double oldest_s = a->n ? rec(a, ring_oldest(a))->t_s : 0.0;
+
+	for (int i = 1; i < r->n_reps; i++) {
+		if (r->reps[i].start_s - r->reps[i - 1].end_s < a->cfg.thresholds.set_gap_s)
+			continue;
+		if (r->reps[i].start_s - a->cfg.thresholds.baseline_s < oldest_s)
+			return;
+		a->split_rep = r->reps[i];
+		a->split_pending = true;
+		hf_reps_truncate(&a->reps, i, r->reps[i - 1].end_s);
+		return;
+	}
+}
+
 static void close_set(struct hf_analyzer *a)
 {
 	struct hf_set_summary sum;
@@ -523,6 +547,7 @@ static void close_set(struct hf_analyzer *a)
 	a->split_pending = false;
 	refine_frame(a);
 	hf_reps_finalize(&a->reps);
+	split_at_final_gap(a);
 	if (a->reps.n_reps > 0) {
 		memset(&sum, 0, sizeof sum);
 		sum.exercise = a->ex;
@@ -1049,15 +1074,26 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	a->live.still = r->still;
 }
 
-void hf_analyzer_interrupt(struct hf_analyzer *a)
+/* Close the open set, and any set the gap rule splits off it. */
+static void close_all(struct hf_analyzer *a)
 {
 	close_set(a);
+	for (int guard = 0; a->split_pending && guard < 8; guard++) {
+		split_set(a);
+		close_set(a);
+	}
+	a->split_pending = false;
+}
+
+void hf_analyzer_interrupt(struct hf_analyzer *a)
+{
+	close_all(a);
 	reset_provisional(a);
 }
 
 void hf_analyzer_finish(struct hf_analyzer *a)
 {
-	close_set(a);
+	close_all(a);
 }
 
 void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
