@@ -9,7 +9,11 @@
  * baseline, segments reps on the primary excursion e(t), times holds,
  * checks faults and closes sets, calling the event callback as soon as
  * each event is certain.  hf_analyzer_finish() closes an open set at the
- * end of the input.
+ * end of the input.  SET is final; the live events before it (REP_START,
+ * HOLD_REACHED, FAULT, REP) are the best knowledge of their moment: a
+ * candidate can still be rejected, and the gap rule (contract section 4)
+ * can move the last reps of a set into the next one, which then reports
+ * them again (docs/protocol.md, SET).
  *
  * Events point into the analyser's own storage and are valid only during
  * the callback.  Nothing is allocated per sample: buffers are sized at
