@@ -238,7 +238,7 @@ static void dump_session(const struct hf_sim_output *o, bool csv, enum hf_acc_mo
 		fclose(f);
 	}
 	snprintf(path, sizeof path, "%s/s%d-%d.cal", dump_dir, (int)mode + 1, idx);
-	if (mode == HF_ACC_RECOGNISE && hf_calib_format(cal, text, sizeof text) >= 0 &&
+	if (cal->has_mounting && hf_calib_format(cal, text, sizeof text) >= 0 &&
 	    (f = fopen(path, "w"))) {
 		fputs(text, f);
 		fclose(f);
@@ -387,6 +387,8 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 		       FILE *verbose)
 {
 	static const double wide_rates_hz[] = {50, 73, 100, 137, 200, 250};
+	bool wide = mode == HF_ACC_WIDE || mode == HF_ACC_WIDE_RECOGNISE;
+	bool calibrated = mode == HF_ACC_RECOGNISE || mode == HF_ACC_WIDE_RECOGNISE;
 	unsigned seed = (unsigned)(mode == HF_ACC_GIVEN ? 1000 + i :
 				   mode == HF_ACC_RECOGNISE ? 5000 + i : 9000 + i);
 	enum hf_sim_grade grade = i % 3 == 0 ? HF_SIM_GRADE_GOOD : HF_SIM_GRADE_MEMS;
@@ -398,26 +400,24 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 	double t_off = 0.0;
 	int r = -1;
 
-	hf_sim_sensor_preset(&sensor, grade,
-			     mode == HF_ACC_WIDE ? wide_rates_hz[i % 6] : rates_hz[i % 6], seed);
+	hf_sim_sensor_preset(&sensor, grade, wide ? wide_rates_hz[i % 6] : rates_hz[i % 6], seed);
 	hf_analyzer_config_default(&cfg);
 	cfg.rate_hz = sensor.rate_hz;
 	hf_report_init(&det.report);
 	sim = hf_sim_new(&sensor, seed);
 	if (!sim)
 		return -1;
-	if (mode == HF_ACC_RECOGNISE) {
-		if (calibrate_from_procedure(&sensor, seed + 77, &cfg.calib) != 0)
-			goto out;
+	if (calibrated && calibrate_from_procedure(&sensor, seed + 77, &cfg.calib) != 0)
+		goto out;
+	if (mode == HF_ACC_RECOGNISE)
 		hf_sim_random_session(sim, 0);
-	} else if (mode == HF_ACC_WIDE) {
+	else if (wide)
 		add_wide_session(sim, i);
-	} else {
+	else
 		add_given_session(sim, i);
-	}
 	if (hf_sim_render(sim, &o) != 0)
 		goto out;
-	if (mode != HF_ACC_RECOGNISE && o->n_sets > 0) {
+	if (!calibrated && o->n_sets > 0) {
 		cfg.exercise = o->sets[0].exercise;
 		cfg.side = o->sets[0].side;
 	}

@@ -16,6 +16,7 @@ enum hf_acc_mode {
 	HF_ACC_GIVEN = 0,    /* exercise (and side) given, no calibration */
 	HF_ACC_RECOGNISE,    /* calibration from a procedure, recognition */
 	HF_ACC_WIDE,         /* exercise given, reps drawn from wide ranges */
+	HF_ACC_WIDE_RECOGNISE, /* the same sessions, calibration, recognition */
 	HF_ACC_MODES
 };
 

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 		"Mode 1: exercise given, no calibration",
 		"Mode 2: calibration procedure, exercise and side recognised",
 		"Mode 3: exercise given, reps drawn from wide ranges (robustness)",
+		"Mode 4: the mode 3 sessions with calibration and recognition",
 	};
 
 	for (int i = 1; i < argc; i++) {
