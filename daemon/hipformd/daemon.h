@@ -23,8 +23,6 @@
 #include "hipform/decoder.h"
 #include "hipform/report.h"
 
-#define HFD_PROTOCOL_VERSION 1
-
 struct hfd_session {
 	bool open;
 	int64_t id;

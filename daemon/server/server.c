@@ -194,7 +194,7 @@ static void send_error(struct hfd_client *c, const char *msg)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "class", json_object_new_string("ERROR"));
-	json_object_object_add(o, "v", json_object_new_int(1));
+	json_object_object_add(o, "v", json_object_new_int(HFD_PROTOCOL_VERSION));
 	json_object_object_add(o, "message", json_object_new_string(msg));
 	hfd_client_send_json(c, o);
 	json_object_put(o);

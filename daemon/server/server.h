@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <systemd/sd-event.h>
 
+/* The client protocol's version: "v" of every message (docs/protocol.md). */
+#define HFD_PROTOCOL_VERSION 1
 #define HFD_CLIENT_OUT_BYTES (256 * 1024)
 #define HFD_REQUEST_MAX 4096
 
