@@ -185,16 +185,24 @@ static void test_rest_of_8s_splits_the_set(void **state)
  * still moment before it, its baseline is the rest the first set was
  * measured from, so it reads its full 25 deg.
  */
+/* A restless fidget of deg in the last 2.3 s of the 8.3 s rest after rep
+ * 1 (0-based), which ends lowering at 5 + 2 * 4.5 + 2.0 = 16.0 s. */
+static void fidget_before_rep_2(struct program *p, double deg)
+{
+	p->bump_deg = deg;
+	p->bump_restless = 1;
+	p->bump_t0_s = 16.0 + 6.0;
+	p->bump_t1_s = 16.0 + 8.3;
+}
+
 static void test_rep_after_the_gap_splits_the_set(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 25, .hold_s = 2.5,
-			    .rest_s = {2.0, 8.3, 2.0}, .bump_deg = 1.5, .bump_restless = 1};
+			    .rest_s = {2.0, 8.3, 2.0}};
 	struct collected c;
 
 	(void)state;
-	/* rep 1 (0-based) ends lowering at 5 + 2 * 4.5 + 2.0 = 16.0 s */
-	p.bump_t0_s = 16.0 + 6.0;
-	p.bump_t1_s = 16.0 + 8.3;
+	fidget_before_rep_2(&p, 1.5);
 	run_program(&p, 60.0, &c);
 	assert_int_equal(c.sets, 2);
 	assert_int_equal(c.rep_count[0], 2);
@@ -213,12 +221,11 @@ static void test_sway_before_a_split_set(void **state)
 {
 	struct program p = {.first_s = 5.0, .reps = 11, .peak_deg = 6, .hold_s = 2.5,
 			    .rest_s = {2.0, 8.3, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 12.0, 2.0},
-			    .clam = 1, .bump_deg = -1.0, .bump_restless = 1};
+			    .clam = 1};
 	struct collected c;
 
 	(void)state;
-	p.bump_t0_s = 16.0 + 6.0;
-	p.bump_t1_s = 16.0 + 8.3;
+	fidget_before_rep_2(&p, -1.0);
 	run_program(&p, 120.0, &c);
 	assert_int_equal(c.sets, 3);
 	assert_int_equal(c.rep_count[0], 2);

@@ -57,20 +57,27 @@ static void run_init(struct run *run, enum hf_exercise ex)
 	hf_reps_reset(&run->r, 0.0);
 }
 
+/* Push one point and count what it produced. */
+static void push_point(struct run *run, const struct hf_reps_point *p)
+{
+	struct hf_reps_step st;
+
+	hf_reps_push(&run->r, p, &st);
+	run->done += st.done;
+	run->rejected += st.rejected;
+	run->started += st.started;
+	run->holds += st.hold_reached;
+	run->live_faults |= st.new_faults;
+}
+
 /* Feed the sum of n trapezoids from 0 to t_end. */
 static void feed(struct run *run, const struct trap *tr, int n, double t_end)
 {
 	for (long i = 0; i / RATE_HZ <= t_end; i++) {
 		struct hf_reps_point p = {.t_s = i / RATE_HZ};
-		struct hf_reps_step st;
 		for (int k = 0; k < n; k++)
 			p.e_deg += trap_e(&tr[k], p.t_s);
-		hf_reps_push(&run->r, &p, &st);
-		run->done += st.done;
-		run->rejected += st.rejected;
-		run->started += st.started;
-		run->holds += st.hold_reached;
-		run->live_faults |= st.new_faults;
+		push_point(run, &p);
 	}
 }
 
@@ -228,14 +235,10 @@ static void feed_with_rotation(struct run *run, const struct trap *tr, double ro
 {
 	for (long i = 0; i / RATE_HZ <= t_end; i++) {
 		struct hf_reps_point p = {.t_s = i / RATE_HZ};
-		struct hf_reps_step st;
 		p.e_deg = trap_e(tr, p.t_s);
 		p.rotation_deg = rot_per_e * p.e_deg;
 		p.posture_dev_deg = posture_per_e * p.e_deg;
-		hf_reps_push(&run->r, &p, &st);
-		run->done += st.done;
-		run->started += st.started;
-		run->live_faults |= st.new_faults;
+		push_point(run, &p);
 	}
 }
 
