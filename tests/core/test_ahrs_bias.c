@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Gyro bias learning of the orientation filter (daemon/motion/ahrs.c) on
+ * Gyro bias learning of the orientation filter (core/motion/ahrs.c) on
  * hand-built streams: the sensor lies flat (gravity on +z) and turns about
  * z only, so the accelerometer is exactly 1 g and every rate is known.
  * Rates are bias + motion + a small deterministic noise.
