@@ -16,6 +16,7 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.id = HF_EX_HIP_LIFT,
 		.name = "hip_lift",
 		.title = "Hip lift",
+		.kind = HF_KIND_REPS,
 		.sided = false,
 		.axis = HF_AXIS_TILT,
 		.sign_left = -1.0, /* posterior tilt as the hips rise */
@@ -31,6 +32,7 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.id = HF_EX_CLAM_SHELL,
 		.name = "clam_shell",
 		.title = "Clam shell",
+		.kind = HF_KIND_REPS,
 		.sided = true,
 		.axis = HF_AXIS_ROTATION,
 		.sign_left = 1.0,  /* left leg on top: left side rolls back */
@@ -42,6 +44,21 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.posture_right = HF_POSTURE_SIDE_LEFT,
 	},
 };
+
+static const char *const kind_names[HF_KIND_COUNT] = {
+	[HF_KIND_REPS] = "reps",
+	[HF_KIND_HOLD] = "hold",
+	[HF_KIND_STEPS] = "steps",
+	[HF_KIND_PASSES] = "passes",
+	[HF_KIND_GAIT] = "gait",
+};
+
+const char *hf_kind_name(enum hf_kind k)
+{
+	if (k < 0 || k >= HF_KIND_COUNT)
+		return NULL;
+	return kind_names[k];
+}
 
 const struct hf_exercise_info *hf_exercise_info(enum hf_exercise ex)
 {

@@ -129,6 +129,8 @@ json_object *hf_json_set(const struct hf_set_summary *set)
 
 	json_object_object_add(o, "exercise",
 			       json_object_new_string(e ? e->name : "unknown"));
+	json_object_object_add(o, "kind",
+			       json_object_new_string(e ? hf_kind_name(e->kind) : "reps"));
 	json_object_object_add(o, "side", json_side(set->side));
 	add_num(o, "start_s", set->start_s, 3);
 	add_num(o, "end_s", set->end_s, 3);

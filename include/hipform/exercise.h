@@ -48,6 +48,20 @@ enum hf_fault {
 
 #define HF_FAULT_BIT(f) (1u << (f))
 
+/* What is measured on an exercise (contract section 3): each kind is one
+ * analyser behind the same interface. */
+enum hf_kind {
+	HF_KIND_REPS = 0, /* section 4: reps, holds at the top, sets */
+	HF_KIND_HOLD,     /* section 9: planks, stretches */
+	HF_KIND_STEPS,    /* section 10: side-walk cycles */
+	HF_KIND_PASSES,   /* section 10: foam-roll passes */
+	HF_KIND_GAIT,     /* section 11: walking and running */
+	HF_KIND_COUNT
+};
+
+/* "reps", "hold", "steps", "passes", "gait" */
+const char *hf_kind_name(enum hf_kind k);
+
 /* Which pelvic angle, with which sign, is the primary excursion e(t). */
 enum hf_axis { HF_AXIS_TILT = 0, HF_AXIS_OBLIQUITY, HF_AXIS_ROTATION };
 
@@ -55,6 +69,7 @@ struct hf_exercise_info {
 	enum hf_exercise id;
 	const char *name;            /* contract name, e.g. "hip_lift" */
 	const char *title;           /* for people, e.g. "Hip lift" */
+	enum hf_kind kind;           /* which analyser measures it */
 	bool sided;                  /* side names the working leg */
 	enum hf_axis axis;           /* angle that carries e(t) */
 	double sign_left;            /* e = sign * angle, left side or unsided */

@@ -18,7 +18,7 @@
 #include "hipform/analyzer.h"
 #include "hipform/decoder.h"
 
-#define HF_CONTRACT_VERSION 1
+#define HF_CONTRACT_VERSION 2
 
 struct hf_input_info {
 	const char *format;      /* "csv", "witmotion" */

@@ -76,7 +76,7 @@ contains "missing column named" "$work/err" "gy_dps"
 check "still recording analyses" 0 "$hipform" analyze "$work/still.csv" --exercise hip_lift --json
 contains_json "bad lines counted" "$work/out" '"bad_lines":3'
 contains_json "no sets" "$work/out" '"sets":\[\]'
-contains_json "contract version" "$work/out" '"contract":1'
+contains_json "contract version" "$work/out" '"contract":2'
 
 printf '[sensor]\ngyro_bias_dps = 1 2\n' >"$work/bad.cal"
 check "bad calibration file" 1 "$hipform" analyze "$work/still.csv" --calibration "$work/bad.cal"
@@ -87,8 +87,8 @@ contains "bad calibration names line" "$work/err" "line 2"
 check "simulate demo" 0 "$hipform" simulate --scenario demo -o "$work/demo.csv" --truth "$work/demo.json"
 check "calibrate from a whole session" 0 "$hipform" calibrate "$work/demo.csv" -o "$work/demo.cal"
 check "analyze with it" 0 "$hipform" analyze "$work/demo.csv" --calibration "$work/demo.cal" --json
-contains_json "hip lifts recognised" "$work/out" '"exercise":"hip_lift","side":null,[^]]*"rep_count":6'
-contains_json "clam shells recognised" "$work/out" '"exercise":"clam_shell","side":"left",[^]]*"rep_count":6'
+contains_json "hip lifts recognised" "$work/out" '"exercise":"hip_lift","kind":"reps","side":null,[^]]*"rep_count":6'
+contains_json "clam shells recognised" "$work/out" '"exercise":"clam_shell","kind":"reps","side":"left",[^]]*"rep_count":6'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

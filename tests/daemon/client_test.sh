@@ -25,13 +25,13 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 # expect_in FILE REGEX WHAT
 expect_in() { grep -Eq -- "$2" "$1" && pass "$3" || { fail "$3: no /$2/ in:"; sed 's/^/    /' "$1"; }; }
 
-VERSION='{"class":"VERSION","v":1,"release":"0.1.0","contract":1}'
+VERSION='{"class":"VERSION","v":1,"release":"0.1.0","contract":2}'
 DEVICE='{"class":"DEVICE","v":1,"path":"/dev/ttyUSB0","driver":"serial","protocol":"witmotion","rate_hz":100.0,"state":"connected","vid_pid":"1a86:7523"}'
 STATUS='{"class":"STATUS","v":1,"t_s":31.2,"device":"connected","session":42,"posture":"supine","still":false,"in_set":true,"exercise":"hip_lift","side":null,"tilt_deg":-21.5,"obliquity_deg":1.25,"rotation_deg":-3.5,"excursion_deg":21.5,"hold_s":1.2,"hold_target_s":2.0,"rep_count":1,"set_count":0}'
 REP1='{"start_s":20.0,"peak_s":21.4,"end_s":24.0,"excursion_deg":22.3,"hold_s":1.2,"rise_s":1.1,"lower_s":1.3,"tilt_deg":-22.3,"obliquity_deg":1.0,"rotation_deg":3.1,"faults":["short_hold","hip_drop"]}'
 REP2='{"start_s":26.0,"peak_s":27.2,"end_s":31.0,"excursion_deg":24.0,"hold_s":2.4,"rise_s":1.0,"lower_s":1.2,"tilt_deg":-24.0,"obliquity_deg":0.5,"rotation_deg":-1.0,"faults":[]}'
-SET_BODY='"exercise":"hip_lift","side":null,"start_s":20.0,"end_s":31.0,"rep_count":2,"reps":['"$REP1,$REP2"']'
-SESSION='{"class":"SESSION","v":1,"id":42,"start":"2026-05-20T18:02:11Z","end":"2026-05-20T18:14:41Z","recording":"/var/lib/hipform/recordings/42.csv","contract":1,"input":{"format":"witmotion","samples":75000,"rate_hz":100.0,"bad_lines":0,"bad_packets":0,"gaps":0},"calibrated":true,"sets":[{'"$SET_BODY"'}]}'
+SET_BODY='"exercise":"hip_lift","kind":"reps","side":null,"start_s":20.0,"end_s":31.0,"rep_count":2,"reps":['"$REP1,$REP2"']'
+SESSION='{"class":"SESSION","v":1,"id":42,"start":"2026-05-20T18:02:11Z","end":"2026-05-20T18:14:41Z","recording":"/var/lib/hipform/recordings/42.csv","contract":2,"input":{"format":"witmotion","samples":75000,"rate_hz":100.0,"bad_lines":0,"bad_packets":0,"gaps":0},"calibrated":true,"sets":[{'"$SET_BODY"'}]}'
 HISTORY='{"class":"HISTORY","v":1,"sessions":[{"id":42,"start":"2026-05-20T18:02:11Z","end":"2026-05-20T18:14:41Z","sets":1,"reps":2,"faults":2,"recording":"/var/lib/hipform/recordings/42.csv"},{"id":43,"start":"2026-05-21T07:00:00Z","end":null,"sets":0,"reps":0,"faults":0,"recording":"/var/lib/hipform/recordings/43.csv"}]}'
 
 cat > "$W/live.ndjson" <<EOF
@@ -88,7 +88,7 @@ expect_in "$W/out" "1 of 2 reps clean" "session clean count"
 serve "$W/status.ndjson"
 run status --socket "$W/sock"
 rc_is 0 "status"
-expect_in "$W/out" "^hipformd 0.1.0 \(protocol 1, contract 1\)" "status version"
+expect_in "$W/out" "^hipformd 0.1.0 \(protocol 1, contract 2\)" "status version"
 expect_in "$W/out" "^Sensor: +/dev/ttyUSB0, connected \(serial, witmotion, 100.0 Hz, USB 1a86:7523\)" "status sensor"
 expect_in "$W/out" "^Session: +42, 0 sets finished" "status session"
 run status --json --socket "$W/sock"

@@ -30,7 +30,7 @@ check '[ -n "$session" ]' "a SESSION message"
 # one line per set of the summary
 printf '%s\n' "$session" | sed 's/"sets":\[//; s/},{"exercise"/}\n{"exercise"/g' | grep '"exercise"' > "$W/sets"
 lift=$(grep '"exercise":"hip_lift"' "$W/sets")
-clam=$(grep '"exercise":"clam_shell","side":"left"' "$W/sets")
+clam=$(grep '"exercise":"clam_shell","kind":"reps","side":"left"' "$W/sets")
 check '[ -n "$lift" ]' "a hip_lift set"
 check '[ -n "$clam" ]' "a clam_shell set, left leg"
 for f in short_hold hip_drop; do

@@ -706,7 +706,7 @@ static void test_truth_json(void **state)
 		doc = json_tokener_parse(buf);
 		assert_non_null(doc);
 		assert_true(json_object_object_get_ex(doc, "contract", &v));
-		assert_int_equal(json_object_get_int(v), 1);
+		assert_int_equal(json_object_get_int(v), 2);
 		assert_true(json_object_object_get_ex(doc, "input", &v));
 		assert_true(json_object_object_get_ex(v, "samples", &v));
 		assert_int_equal(json_object_get_int64(v), (int64_t)o->n);
