@@ -32,6 +32,7 @@
 
 #include "hipform/ahrs.h"
 #include "hipform/analyzer.h"
+#include "hipform/kind.h"
 #include "hipform/reps.h"
 #include "hipform/spectrum.h"
 
@@ -121,6 +122,10 @@ struct hf_analyzer {
 
 	/* live */
 	struct hf_live live;
+
+	/* an exercise of another kind than reps: its analyser does the rest */
+	const struct hf_kind_ops *kind_ops;
+	void *kind;
 };
 
 /* ---------------------------------------------------------------- */
@@ -139,6 +144,7 @@ static const char *const event_names[HF_EVENT_COUNT] = {
 	[HF_EVENT_SET_START] = "SET_START", [HF_EVENT_REP_START] = "REP_START",
 	[HF_EVENT_HOLD_REACHED] = "HOLD",   [HF_EVENT_FAULT] = "FAULT",
 	[HF_EVENT_REP] = "REP",             [HF_EVENT_SET] = "SET",
+	[HF_EVENT_HOLD_START] = "HOLD_START",
 };
 
 const char *hf_event_type_name(enum hf_event_type t)
@@ -944,6 +950,48 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 
 /* ---------------------------------------------------------------- */
 
+/* The analyser of the given exercise's kind, when that is not reps. */
+static bool open_kind(struct hf_analyzer *a)
+{
+	const struct hf_analyzer_config *cfg = &a->cfg;
+	struct hf_kind_config kc = {
+		.exercise = cfg->exercise,
+		.side = cfg->side,
+		.has_mounting = cfg->calib.has_mounting,
+		.pelvis_to_sensor = cfg->calib.has_mounting ? cfg->calib.pelvis_to_sensor
+							    : hf_quat_identity(),
+		.thresholds = cfg->thresholds,
+		.rate_hz = cfg->rate_hz > 0.0 ? cfg->rate_hz : DEFAULT_RATE_HZ,
+	};
+
+	a->kind_ops = hf_kind_ops_get(hf_exercise_info(cfg->exercise)->kind);
+	if (!a->kind_ops)
+		return false;
+	a->kind = a->kind_ops->create(&kc, a->cb, a->user);
+	return a->kind != NULL;
+}
+
+/* One sample through the orientation filter into the kind's analyser. */
+static void kind_update(struct hf_analyzer *a, const struct hf_sample *raw)
+{
+	struct hf_motion m;
+	struct hf_sample s;
+
+	hf_calib_apply(&a->cfg.calib, raw, &s);
+	hf_ahrs_learn_bias(&a->ahrs, true);
+	hf_ahrs_update(&a->ahrs, &s);
+	m.t_s = s.t_s;
+	m.q_sensor_world = hf_ahrs_quat(&a->ahrs);
+	for (int i = 0; i < 3; i++) {
+		m.acc_g[i] = s.acc_g[i];
+		m.gyro_dps[i] = s.gyro_dps[i] - a->ahrs.bias_dps[i];
+	}
+	m.still = hf_ahrs_is_still(&a->ahrs);
+	a->kind_ops->update(a->kind, &m);
+	a->live.t_s = m.t_s;
+	a->live.still = m.still;
+}
+
 struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 				    hf_event_cb cb, void *user)
 {
@@ -963,6 +1011,12 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 	a->cfg = *cfg;
 	a->cb = cb;
 	a->user = user;
+	hf_ahrs_init(&a->ahrs, NULL);
+	if (cfg->calib.has_sensor)
+		hf_ahrs_set_bias(&a->ahrs, (const double[3]){0, 0, 0});
+	if (cfg->exercise != HF_EX_NONE &&
+	    hf_exercise_info(cfg->exercise)->kind != HF_KIND_REPS)
+		return open_kind(a) ? a : (hf_analyzer_free(a), NULL);
 	a->recognise = cfg->exercise == HF_EX_NONE;
 	a->have_frame = cfg->calib.has_mounting;
 	a->ring_cap = (size_t)(RING_S * rate * 1.25);
@@ -984,9 +1038,6 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 		hf_analyzer_free(a);
 		return NULL;
 	}
-	hf_ahrs_init(&a->ahrs, NULL);
-	if (cfg->calib.has_sensor)
-		hf_ahrs_set_bias(&a->ahrs, (const double[3]){0, 0, 0});
 	a->ex = HF_EX_NONE;
 	reset_provisional(a);
 	return a;
@@ -996,6 +1047,8 @@ void hf_analyzer_free(struct hf_analyzer *a)
 {
 	if (!a)
 		return;
+	if (a->kind_ops && a->kind)
+		a->kind_ops->destroy(a->kind);
 	hf_reps_free(&a->reps);
 	hf_reps_free(&a->probe);
 	hf_spectrum_free(a->spec);
@@ -1045,6 +1098,10 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	struct hf_sample s;
 	struct record *r;
 
+	if (a->kind_ops) {
+		kind_update(a, raw);
+		return;
+	}
 	if (a->n > 0 && raw->t_s < rec(a, a->n - 1)->t_s)
 		return; /* time went backwards: the decoder should not let this by */
 	hf_calib_apply(&a->cfg.calib, raw, &s);
@@ -1087,18 +1144,31 @@ static void close_all(struct hf_analyzer *a)
 
 void hf_analyzer_interrupt(struct hf_analyzer *a)
 {
+	if (a->kind_ops) {
+		a->kind_ops->interrupt(a->kind);
+		return;
+	}
 	close_all(a);
 	reset_provisional(a);
 }
 
 void hf_analyzer_finish(struct hf_analyzer *a)
 {
+	if (a->kind_ops) {
+		a->kind_ops->finish(a->kind);
+		return;
+	}
 	close_all(a);
 }
 
 void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
 {
 	*out = a->live;
+	if (a->kind_ops) {
+		a->kind_ops->live(a->kind, out);
+		return;
+	}
+	out->hold_target_s = a->cfg.thresholds.hold_target_s;
 	out->posture = a->have_frame ? a->posture : HF_POSTURE_UNKNOWN;
 	out->in_set = a->state == IN_SET;
 	out->exercise = a->state == IN_SET ? a->ex : HF_EX_NONE;

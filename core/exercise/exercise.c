@@ -137,6 +137,10 @@ static const char *const fault_names[HF_FAULT_COUNT] = {
 	[HF_FAULT_HIP_DROP] = "hip_drop",
 	[HF_FAULT_PELVIS_ROLLBACK] = "pelvis_rollback",
 	[HF_FAULT_RUSHED] = "rushed",
+	[HF_FAULT_SAG] = "sag",
+	[HF_FAULT_PIKE] = "pike",
+	[HF_FAULT_ANTERIOR_TILT] = "anterior_tilt",
+	[HF_FAULT_PELVIC_DROP] = "pelvic_drop",
 };
 
 const char *hf_fault_name(enum hf_fault f)

@@ -29,6 +29,7 @@
 #include "hipform/exercise.h"
 #include "hipform/rotation.h"
 #include "hipform/sample.h"
+#include "hipform/summary.h"
 
 struct hf_analyzer_config {
 	/* HF_EX_NONE: recognise exercise and side per set (needs a
@@ -49,6 +50,7 @@ enum hf_event_type {
 	HF_EVENT_FAULT,         /* a fault rule became true */
 	HF_EVENT_REP,           /* a rep finished: event.rep is complete */
 	HF_EVENT_SET,           /* a set finished: event.set is final */
+	HF_EVENT_HOLD_START,    /* a hold of a hold exercise (section 9) started */
 	HF_EVENT_COUNT
 };
 
@@ -64,6 +66,12 @@ struct hf_set_summary {
 	double rep_period_s;        /* dominant rep period (spectral), 0 if n/a */
 	double hold_tremor_hz;      /* dominant tremor in holds, 0 if n/a */
 	double hold_tremor_deg;     /* its RMS amplitude */
+	/* The kind's own figures (contract section 8), exactly one of them
+	 * non-NULL for a set of that kind; all NULL for HF_KIND_REPS. */
+	const struct hf_hold_summary *hold;
+	const struct hf_steps_summary *steps;
+	const struct hf_passes_summary *passes;
+	const struct hf_gait_summary *gait;
 };
 
 struct hf_event {
@@ -95,6 +103,9 @@ struct hf_live {
 	double hold_s;               /* time e has stayed >= 90 % of the peak */
 	int rep_count;               /* in the current set */
 	int set_count;               /* sets finished */
+	double hold_target_s;        /* what hold_s counts up to, 0 if n/a */
+	double cadence_spm;          /* gait: steps per minute, 0 if n/a */
+	int steps;                   /* gait steps or side-walk cycles so far */
 };
 
 struct hf_analyzer;

@@ -43,6 +43,10 @@ enum hf_fault {
 	HF_FAULT_HIP_DROP,
 	HF_FAULT_PELVIS_ROLLBACK,
 	HF_FAULT_RUSHED,
+	HF_FAULT_SAG,           /* holds (section 5) */
+	HF_FAULT_PIKE,
+	HF_FAULT_ANTERIOR_TILT,
+	HF_FAULT_PELVIC_DROP,   /* side-walk cycles */
 	HF_FAULT_COUNT
 };
 

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The kind analysers (include/hipform/kind.h), one line each.  The rep
+ * analyser is the front end's own (core/exercise/analyzer.c).
+ */
+#include <stddef.h>
+
+#include "hipform/kind.h"
+
+const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
+{
+	static const struct hf_kind_ops *const table[HF_KIND_COUNT] = {
+		[HF_KIND_REPS] = NULL,
+	};
+
+	if (kind < 0 || kind >= HF_KIND_COUNT)
+		return NULL;
+	return table[kind];
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One analyser per exercise kind (contract section 3), behind one
+ * interface: motion in, events out, no I/O.
+ *
+ * The front end (include/hipform/analyzer.h) applies the calibration and
+ * runs the orientation filter once per sample; every kind analyser then
+ * sees the same struct hf_motion and reports through the same event
+ * callback as the rep analyser (HF_EVENT_SET with a kind-specific summary,
+ * HF_EVENT_FAULT, HF_EVENT_HOLD_START, ...).  A new exercise of an existing
+ * kind is one row of the exercise table (core/exercise/exercise.c); a new
+ * kind is one more struct hf_kind_ops in core/kinds/ and one line in
+ * hf_kind_ops_get().
+ *
+ * Frames: q_sensor_world rotates sensor-frame vectors into the world frame
+ * (z up); the pelvis frame is q_sensor_world * pelvis_to_sensor, with
+ * pelvis_to_sensor from the calibration (has_mounting) or, uncalibrated,
+ * inferred by the kind analyser from gravity at rest and its own movement
+ * (contract section 6).
+ */
+#ifndef HIPFORM_KIND_H
+#define HIPFORM_KIND_H
+
+#include <stdbool.h>
+
+#include "hipform/analyzer.h"
+#include "hipform/calib.h"
+#include "hipform/exercise.h"
+#include "hipform/rotation.h"
+
+/* What every kind analyser is given per sample. */
+struct hf_motion {
+	double t_s;
+	struct hf_quat q_sensor_world; /* orientation filter output */
+	double acc_g[3];               /* calibrated specific force, sensor frame */
+	double gyro_dps[3];            /* calibrated, bias removed, sensor frame */
+	bool still;                    /* the filter's stillness flag */
+};
+
+struct hf_kind_config {
+	enum hf_exercise exercise;     /* of the kind's own table rows */
+	enum hf_side side;             /* given side, HF_SIDE_NONE if unknown */
+	bool has_mounting;             /* pelvis_to_sensor is calibrated */
+	struct hf_quat pelvis_to_sensor; /* identity when !has_mounting */
+	struct hf_thresholds thresholds;
+	double rate_hz;                /* nominal rate, sizes buffers */
+};
+
+struct hf_kind_ops {
+	enum hf_kind kind;
+	/* NULL on bad config or no memory; events go to cb(ev, user). */
+	void *(*create)(const struct hf_kind_config *cfg, hf_event_cb cb, void *user);
+	void (*destroy)(void *self);
+	void (*update)(void *self, const struct hf_motion *m);
+	/* A break in the input: close what is open now. */
+	void (*interrupt)(void *self);
+	/* End of input: close what is open. */
+	void (*finish)(void *self);
+	/* Fill the kind's part of the live view (in_set, hold_s, ...). */
+	void (*live)(const void *self, struct hf_live *out);
+};
+
+/* The analyser of a kind; NULL for HF_KIND_REPS (the front end's own) and
+ * for kinds not built in. */
+const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind);
+
+#endif
