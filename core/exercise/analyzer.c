@@ -49,6 +49,12 @@
  * rep starting at 7.9 s is still found in it.  One that starts after the
  * gap begins a new set anyway (gap_before_rep()). */
 #define GAP_GRACE_S 1.0
+/* Uncalibrated: this many reps vote on a set's axis before it opens. */
+#define AXIS_VOTES 2
+/* A rest that settled: the candidate it opened has stayed open this long
+ * before a rep against the new rest counts (a held rep comes back down
+ * sooner, or its wobbles are small: settle_step()). */
+#define SETTLE_OPEN_S 5.0
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
@@ -61,6 +67,16 @@ struct record {
 };
 
 enum state { IDLE, IN_SET };
+
+/* A rest the probe measures against: the mean orientation of the still
+ * records of the last baseline_s. */
+struct rest {
+	struct hf_quat_mean mean;
+	uint64_t tail;          /* oldest record in mean */
+	struct hf_quat q;       /* sensor to world */
+	double up[3];           /* world up, sensor frame */
+	bool valid;
+};
 
 struct hf_analyzer {
 	struct hf_analyzer_config cfg;
@@ -79,18 +95,18 @@ struct hf_analyzer {
 	double posture_candidate_since_s;
 
 	/* provisional baseline while idle */
-	struct hf_quat_mean prov_mean;
-	uint64_t prov_tail;     /* oldest record in prov_mean */
-	bool prov_valid;
+	struct rest prov;
 	double probe_open_s;    /* when the probe's candidate opened */
 	double cand_open_s;     /* when the set's candidate opened */
 	struct hf_quat q_last_still; /* orientation at the latest still record */
 	bool have_last_still;
-	struct hf_quat q_prov;
-	double up_prov[3];
 	enum hf_exercise probe_ex;
 	enum hf_side probe_side;
 	struct hf_reps probe;
+	/* while the probe's candidate is open: a second probe against the
+	 * latest rest, for a body that settled into a new one */
+	struct rest settle_rest;
+	struct hf_reps settle;
 
 	/* the open set */
 	enum state state;
@@ -468,12 +484,26 @@ static void set_feed(struct hf_analyzer *a, const struct record *r)
 	a->live.excursion_deg = p.e_deg;
 }
 
+static void reset_rest(struct hf_analyzer *a, struct rest *z)
+{
+	hf_quat_mean_reset(&z->mean);
+	z->tail = a->n;
+	z->valid = false;
+}
+
+static void reset_settle(struct hf_analyzer *a)
+{
+	if (!a->settle_rest.valid && !hf_reps_active(&a->settle))
+		return;
+	reset_rest(a, &a->settle_rest);
+	hf_reps_reset(&a->settle, 0.0);
+}
+
 static void reset_provisional(struct hf_analyzer *a)
 {
-	hf_quat_mean_reset(&a->prov_mean);
-	a->prov_tail = a->n;
-	a->prov_valid = false;
+	reset_rest(a, &a->prov);
 	hf_reps_reset(&a->probe, 0.0);
+	reset_settle(a);
 }
 
 /*
@@ -505,16 +535,16 @@ static void seed_provisional(struct hf_analyzer *a)
 		hf_quat_mean_reset(&m);
 		for (; i < end; i++)
 			hf_quat_mean_add(&m, rec(a, i)->q, 1.0);
-		a->q_prov = hf_quat_mean_get(&m);
-		a->prov_tail = a->n;
+		a->prov.q = hf_quat_mean_get(&m);
+		a->prov.tail = a->n;
 	} else {
-		a->prov_tail = i;
+		a->prov.tail = i;
 		for (; i < end; i++)
-			hf_quat_mean_add(&a->prov_mean, rec(a, i)->q, 1.0);
-		a->q_prov = hf_quat_mean_get(&a->prov_mean);
+			hf_quat_mean_add(&a->prov.mean, rec(a, i)->q, 1.0);
+		a->prov.q = hf_quat_mean_get(&a->prov.mean);
 	}
-	world_up_in_sensor(a->q_prov, a->up_prov);
-	a->prov_valid = true;
+	world_up_in_sensor(a->prov.q, a->prov.up);
+	a->prov.valid = true;
 }
 
 /*
@@ -726,13 +756,33 @@ static void frame_from_rep_axis(struct hf_analyzer *a, double rv[3])
 	a->mount = frame_from_axes(posture_up[p], a->up_base, ax_p, rv);
 }
 
-static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *rep, uint64_t from)
+/*
+ * The set's axis from the reps that opened it, each rise axis weighted by
+ * the rep's size: a small odd first rep (a twitch with some obliquity)
+ * turns about an axis of its own, and alone it would set a frame on which
+ * the next reps measure under a degree.
+ */
+static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *reps, int n_reps,
+			uint64_t from)
 {
-	double rv[3];
+	double sum[3] = {0, 0, 0}, first[3], rv[3];
+	bool have_first = false;
 
-	if (!rise_axis(a, rep, from, rv))
+	for (int i = 0; i < n_reps; i++) {
+		if (!rise_axis(a, &reps[i], from, rv))
+			continue;
+		if (!have_first) {
+			memcpy(first, rv, sizeof first);
+			have_first = true;
+		} else if (hf_vec_dot(rv, first) < 0.0) {
+			continue; /* the wrong way round: no vote */
+		}
+		for (int k = 0; k < 3; k++)
+			sum[k] += reps[i].excursion_deg * rv[k];
+	}
+	if (!have_first || hf_vec_normalize(sum) <= 0.0)
 		return false;
-	frame_from_rep_axis(a, rv);
+	frame_from_rep_axis(a, sum);
 	return true;
 }
 
@@ -812,7 +862,12 @@ static void refine_frame(struct hf_analyzer *a)
 	hf_reps_truncate(&a->reps, k, k > 0 ? a->reps.reps[k - 1].end_s : a->set_origin_s);
 }
 
-static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep, bool need_still)
+/*
+ * Open a set from probe_rep, its first rep.  Uncalibrated, the frame comes
+ * from the n_votes reps at votes (probe_rep among them, first).
+ */
+static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep, bool need_still,
+		     const struct hf_rep *votes, int n_votes)
 {
 	const struct hf_exercise_info *e;
 	uint64_t from = compute_baseline(a, probe_rep->start_s, &a->q_base, need_still);
@@ -827,7 +882,7 @@ static void open_set(struct hf_analyzer *a, const struct hf_rep *probe_rep, bool
 	world_up_in_sensor(a->q_base, a->up_base);
 	if (a->have_frame)
 		a->mount = a->cfg.calib.pelvis_to_sensor;
-	else if (!infer_frame(a, probe_rep, from))
+	else if (!infer_frame(a, votes, n_votes, from))
 		return;
 	a->reps.cfg.exercise = a->ex; /* the replay below measures its faults */
 	a->set_posture = a->posture;
@@ -851,7 +906,7 @@ static void split_set(struct hf_analyzer *a)
 		struct hf_rep rep = a->split_rep;
 		a->split_pending = false;
 		close_set(a);
-		open_set(a, &rep, false);
+		open_set(a, &rep, false, &rep, 1);
 	}
 	a->split_pending = false;
 }
@@ -869,34 +924,42 @@ static bool probe_exercise(struct hf_analyzer *a)
 	return a->probe_ex != HF_EX_NONE;
 }
 
-static void update_provisional(struct hf_analyzer *a, const struct record *r)
+/* Track the still records of the last baseline_s as the rest z. */
+static void track_rest(struct hf_analyzer *a, struct rest *z, const struct record *r)
 {
 	uint64_t i = a->n - 1;
 
 	if (!r->still) {
-		if (a->prov_mean.n > 0.0)
-			hf_quat_mean_reset(&a->prov_mean);
-		a->prov_tail = a->n;
+		if (z->mean.n > 0.0)
+			hf_quat_mean_reset(&z->mean);
+		z->tail = a->n;
 		return;
 	}
-	hf_quat_mean_add(&a->prov_mean, r->q, 1.0);
-	while (a->prov_tail < i &&
-	       rec(a, a->prov_tail)->t_s < r->t_s - a->cfg.thresholds.baseline_s) {
-		hf_quat_mean_remove(&a->prov_mean, rec(a, a->prov_tail)->q, 1.0);
-		a->prov_tail++;
+	hf_quat_mean_add(&z->mean, r->q, 1.0);
+	while (z->tail < i &&
+	       rec(a, z->tail)->t_s < r->t_s - a->cfg.thresholds.baseline_s) {
+		hf_quat_mean_remove(&z->mean, rec(a, z->tail)->q, 1.0);
+		z->tail++;
 	}
-	a->q_prov = hf_quat_mean_get(&a->prov_mean);
-	world_up_in_sensor(a->q_prov, a->up_prov);
-	a->prov_valid = true;
+	z->q = hf_quat_mean_get(&z->mean);
+	world_up_in_sensor(z->q, z->up);
+	z->valid = true;
 }
 
-static double probe_signal(struct hf_analyzer *a, const struct record *r)
+static void update_provisional(struct hf_analyzer *a, const struct record *r)
+{
+	track_rest(a, &a->prov, r);
+}
+
+/* The probe's e(t) against the rest z. */
+static double probe_signal(struct hf_analyzer *a, const struct rest *z,
+			   const struct record *r)
 {
 	struct hf_angles ang;
 
 	if (!a->have_frame)
-		return horizontal_rotation_deg(a->q_prov, r->q, a->up_prov, NULL);
-	a->q_base = a->q_prov;
+		return horizontal_rotation_deg(z->q, r->q, z->up, NULL);
+	a->q_base = z->q;
 	a->mount = a->cfg.calib.pelvis_to_sensor;
 	pelvic_angles(a, r->q, &ang);
 	return excursion(hf_exercise_info(a->probe_ex)->axis,
@@ -908,7 +971,77 @@ static bool moved_away(const struct hf_analyzer *a, const struct record *r)
 	double up[3];
 
 	world_up_in_sensor(r->q, up);
-	return angle_between_deg(up, a->up_prov) > POSTURE_CHANGE_DEG;
+	return angle_between_deg(up, a->prov.up) > POSTURE_CHANGE_DEG;
+}
+
+/*
+ * Open the set from the probe's reps: the first opens it, and, without a
+ * calibration, those not split off by the gap rule vote on its axis.  If
+ * no set opens (no still baseline, no axis), the probe starts again.
+ */
+static void open_from_probe(struct hf_analyzer *a)
+{
+	const struct hf_reps *pr = &a->probe;
+	struct hf_rep votes[AXIS_VOTES];
+	int n = 0;
+
+	for (int i = 0; i < pr->n_reps && n < AXIS_VOTES; i++) {
+		if (i > 0 && pr->reps[i].start_s - pr->reps[i - 1].end_s >=
+				     a->cfg.thresholds.set_gap_s)
+			break;
+		votes[n++] = pr->reps[i];
+	}
+	if (n > 0)
+		open_set(a, &votes[0], true, votes, n);
+	if (a->state == IDLE)
+		reset_provisional(a);
+	else
+		hf_reps_reset(&a->probe, 0.0);
+}
+
+/* Before the probe starts again: a rep it holds opens its set first. */
+static void flush_probe(struct hf_analyzer *a)
+{
+	if (a->state == IDLE && a->probe.n_reps > 0)
+		open_from_probe(a);
+}
+
+/*
+ * A settled rest is the new rest.  People shift on the mat: the resting
+ * pelvis turns by a degree or so and stays there, and the probe's
+ * candidate, opened against the old rest, never falls back to 10 % of its
+ * peak.  While that candidate is open, a second probe measures against the
+ * latest rest.  If it finds a whole rep (out and back, at least
+ * rep_min_fraction of the open candidate's peak, starting SETTLE_OPEN_S or
+ * more after the candidate opened) before the candidate has come back, the candidate was the body settling, and the set opens from
+ * the second probe's rep (its baseline is computed afresh from the still
+ * records before it, as for any set).  A real rep held at the top ends
+ * the other way: its lowering brings the first candidate back first, and
+ * a wobble in the hold is far smaller than the rep.
+ */
+static void settle_step(struct hf_analyzer *a, const struct record *r)
+{
+	struct hf_reps_point p = {.t_s = r->t_s};
+	struct hf_reps_step st;
+	struct hf_rep rep;
+
+	if (!hf_reps_active(&a->probe)) {
+		reset_settle(a);
+		return;
+	}
+	if (!hf_reps_active(&a->settle))
+		track_rest(a, &a->settle_rest, r);
+	if (!a->settle_rest.valid)
+		return;
+	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
+	p.e_deg = probe_signal(a, &a->settle_rest, r);
+	hf_reps_push(&a->settle, &p, &st);
+	if (!st.done || st.rep->start_s - a->probe_open_s < SETTLE_OPEN_S ||
+	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->probe.peak_e)
+		return;
+	rep = *st.rep;
+	reset_provisional(a);
+	open_set(a, &rep, true, &rep, 1);
 }
 
 static void idle_step(struct hf_analyzer *a, const struct record *r)
@@ -921,31 +1054,40 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 	if (hf_reps_active(&a->probe) && r->t_s - a->probe_open_s > MAX_REP_S) {
 		/* a "rep" this long was measured from a wrong baseline (a
 		 * hold taken for rest): start again from here */
+		flush_probe(a);
+		if (a->state != IDLE)
+			return;
 		reset_provisional(a);
 		update_provisional(a, r);
 		return;
 	}
 	if (!hf_reps_active(&a->probe))
 		update_provisional(a, r);
-	if (!a->prov_valid || !probe_exercise(a)) {
+	if (!a->prov.valid || !probe_exercise(a)) {
 		hf_reps_reset(&a->probe, r->t_s);
 		return;
 	}
 	if (hf_reps_active(&a->probe) && r->still && moved_away(a, r)) {
+		flush_probe(a);
+		if (a->state != IDLE)
+			return;
 		reset_provisional(a); /* a new posture, not a rep */
 		update_provisional(a, r);
 		return;
 	}
-	p.posture_dev_deg = posture_dev_deg(r, a->up_prov);
-	p.e_deg = probe_signal(a, r);
+	p.posture_dev_deg = posture_dev_deg(r, a->prov.up);
+	p.e_deg = probe_signal(a, &a->prov, r);
 	a->live.excursion_deg = p.e_deg;
 	if (!hf_reps_active(&a->probe))
 		a->probe_open_s = r->t_s;
 	hf_reps_push(&a->probe, &p, &st);
-	if (st.done)
-		open_set(a, st.rep, true);
-	if (a->state == IDLE && st.done)
-		reset_provisional(a);
+	if (st.done && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
+		open_from_probe(a);
+	else if (!hf_reps_active(&a->probe) && a->probe.n_reps > 0 &&
+		 r->t_s - a->probe.last_end_s >= a->cfg.thresholds.set_gap_s)
+		open_from_probe(a); /* a set of one rep */
+	if (a->state == IDLE)
+		settle_step(a, r);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1034,7 +1176,7 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 		return NULL;
 	}
 	rc.history = (size_t)(PROBE_RING_S * rate * 1.25);
-	if (hf_reps_init(&a->probe, &rc) != 0) {
+	if (hf_reps_init(&a->probe, &rc) != 0 || hf_reps_init(&a->settle, &rc) != 0) {
 		hf_analyzer_free(a);
 		return NULL;
 	}
@@ -1051,6 +1193,7 @@ void hf_analyzer_free(struct hf_analyzer *a)
 		a->kind_ops->destroy(a->kind);
 	hf_reps_free(&a->reps);
 	hf_reps_free(&a->probe);
+	hf_reps_free(&a->settle);
 	hf_spectrum_free(a->spec);
 	free(a->ring);
 	free(a);
@@ -1072,6 +1215,8 @@ static bool movement_in_progress(const struct hf_analyzer *a)
 {
 	if (hf_reps_active(&a->reps))
 		return true;
+	if (a->settle_rest.valid && !hf_reps_active(&a->settle) && a->settle_rest.mean.n > 0.0)
+		return false; /* open candidate, but the body rests (a hold, or settled) */
 	return hf_reps_active(&a->probe) && a->ahrs.bias_weight_s >= TRUSTED_BIAS_S;
 }
 
@@ -1148,6 +1293,7 @@ void hf_analyzer_interrupt(struct hf_analyzer *a)
 		a->kind_ops->interrupt(a->kind);
 		return;
 	}
+	flush_probe(a);
 	close_all(a);
 	reset_provisional(a);
 }
@@ -1158,6 +1304,7 @@ void hf_analyzer_finish(struct hf_analyzer *a)
 		a->kind_ops->finish(a->kind);
 		return;
 	}
+	flush_probe(a);
 	close_all(a);
 }
 

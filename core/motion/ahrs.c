@@ -36,7 +36,7 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 	.still_gyro_dps = 1.0,
 	.still_acc_g = 0.02,
 	.still_min_s = 0.3,
-	.bias_tau_s = 3.0,
+	.bias_tau_s = 6.0,
 	.init_s = 1.0,
 };
 
@@ -47,6 +47,13 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 #define FLOOR_TAU_S 100.0   /* noise floor rise time */
 #define NOISE_MARGIN 2.5    /* still: RMS deviation under this x floor */
 #define ACC_WORLD_TAU_S 0.2 /* world-frame accelerometer average */
+#define LEVEL_TAU_S 5.0     /* memory of the resting |a| (seconds of steadiness) */
+#define LEVEL_MIN_G 0.8     /* a resting |a| outside these is no sensor's */
+#define LEVEL_MAX_G 1.2
+/* Still: the short-term mean rate is this near the bias.  A slow clam shell
+ * of 1.5 deg rising in 1.5 s turns at 1-1.8 deg/s, breathing 0.2-0.4 deg at
+ * 0.2-0.33 Hz at most 0.8 deg/s. */
+#define STILL_RATE_DPS 1.0
 
 void hf_ahrs_init(struct hf_ahrs *a, const struct hf_ahrs_settings *s)
 {
@@ -71,6 +78,7 @@ static void attitude_from_gravity(struct hf_ahrs *a, const double acc_g[3])
 		return;
 	a->q = hf_quat_between(up, z);
 	hf_quat_rotate(a->q, acc_g, a->acc_world_lp_g);
+	a->acc_level_g = fmin(LEVEL_MAX_G, fmax(LEVEL_MIN_G, hf_vec_norm(acc_g)));
 	a->initialised = true;
 }
 
@@ -100,13 +108,28 @@ static void track_floor(double *floor, double rms, double dt)
 		*floor += (rms - *floor) * dt / FLOOR_TAU_S;
 }
 
-/* Stillness: both sensors near their short-term means, |a| about 1 g. */
-static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, double dt)
+/*
+ * The accelerometer's resting level: the |a| this sensor reads when it is
+ * steady.  A cheap part reads 0.93-1.07 g at rest (an uncalibrated
+ * MPU-6050: +-3 % scale and tens of mg of offset per axis are within its
+ * datasheet), so |a| is judged against this level, never against 1 g.
+ * Learned from steadiness alone (both sensors near their short-term means,
+ * the rate near the bias), whatever the level, with an exponential memory
+ * of LEVEL_TAU_S of steady time.
+ */
+static void learn_level(struct hf_ahrs *a, double acc_norm_g, double dt)
+{
+	double w = a->level_weight_s;
+
+	a->acc_level_g = (a->acc_level_g * w + acc_norm_g * dt) / (w + dt);
+	a->acc_level_g = fmin(LEVEL_MAX_G, fmax(LEVEL_MIN_G, a->acc_level_g));
+	a->level_weight_s = fmin(w + dt, LEVEL_TAU_S);
+}
+
+/* The short-term means have settled and both sensors stay near them. */
+static bool is_steady(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 {
 	double k = dt / (LP_TAU_S + dt);
-	double acc_norm = hf_vec_norm(s->acc_g);
-	bool candidate;
-
 	double dg, da, gyro_limit, acc_limit;
 
 	lowpass3(a->gyro_lp_dps, s->gyro_dps, k);
@@ -122,12 +145,25 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
 	}
 	gyro_limit = fmax(a->set.still_gyro_dps, NOISE_MARGIN * a->gyro_floor_dps);
 	acc_limit = fmax(a->set.still_acc_g, NOISE_MARGIN * a->acc_floor_g);
-	candidate = fabs(acc_norm - 1.0) < 0.05 + acc_limit &&
-		    sqrt(a->acc_var_lp) < acc_limit &&
-		    sqrt(a->gyro_var_lp) < gyro_limit &&
-		    dg < 3.0 * gyro_limit;
-	if (candidate && a->bias_weight_s > 1.0)
-		candidate = dist3(a->gyro_lp_dps, a->bias_dps) < 3.0 * a->set.still_gyro_dps;
+	if (!(sqrt(a->acc_var_lp) < acc_limit && sqrt(a->gyro_var_lp) < gyro_limit &&
+	      dg < 3.0 * gyro_limit))
+		return false;
+	/* turning slowly and smoothly is steady too: the mean rate must be
+	 * the bias (once the bias is known) */
+	return a->bias_weight_s <= 1.0 ||
+	       dist3(a->gyro_lp_dps, a->bias_dps) < STILL_RATE_DPS;
+}
+
+/* Stillness: steady, and |a| at the sensor's resting level. */
+static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, double dt)
+{
+	double acc_norm = hf_vec_norm(s->acc_g);
+	double acc_limit = fmax(a->set.still_acc_g, NOISE_MARGIN * a->acc_floor_g);
+	bool candidate = is_steady(a, s, dt);
+
+	if (candidate)
+		learn_level(a, hf_vec_norm(a->acc_lp_g), dt);
+	candidate = candidate && fabs(acc_norm - a->acc_level_g) < 0.05 + acc_limit;
 	if (!candidate) {
 		a->still = false;
 		a->still_since_s = s->t_s;
@@ -163,7 +199,7 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
 #define BIAS_STEP_DPS 1.0    /* a rest's mean is this near a known bias */
 #define BIAS_KNOWN_S 1.0     /* rest seconds behind a known bias */
 #define RELEARN_S 2.0        /* steady run that overrules the bias */
-#define RUN_SPREAD_DPS 0.5   /* chunk means of one steady run agree within */
+#define RUN_SPREAD_DPS 0.3   /* chunk means of one steady run agree within */
 #define RUN_TILT_DEG 0.5     /* gravity direction of a steady run stays within */
 
 static void chunk_mean(const struct hf_ahrs_chunk *c, double mean_dps[3])
@@ -187,6 +223,7 @@ static bool bias_known(const struct hf_ahrs *a)
 {
 	return a->bias_weight_s >= BIAS_KNOWN_S;
 }
+
 
 static void commit_chunk(struct hf_ahrs *a, const struct hf_ahrs_chunk *c)
 {
@@ -264,7 +301,7 @@ static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 		c->acc_sum_g_s[i] += s->acc_g[i] * dt;
 	}
 	c->gyro_sq_sum += hf_vec_dot(s->gyro_dps, s->gyro_dps) * dt;
-	c->acc_dev_sum_s += fabs(hf_vec_norm(s->acc_g) - 1.0) * dt;
+	c->acc_dev_sum_s += fabs(hf_vec_norm(s->acc_g) - a->acc_level_g) * dt;
 	c->dur_s += dt;
 	if (c->dur_s < CHUNK_S - 1e-9)
 		return;
@@ -298,7 +335,7 @@ static void gravity_error(struct hf_ahrs *a, const struct hf_sample *s, double d
 	memcpy(up_w, a->acc_world_lp_g, sizeof up_w);
 	norm = hf_vec_normalize(up_w);
 	memset(err, 0, 3 * sizeof *err);
-	if (!(norm > 0.0 && fabs(norm - 1.0) < a->set.acc_reject_g))
+	if (!(norm > 0.0 && fabs(norm - a->acc_level_g) < a->set.acc_reject_g))
 		return;
 	hf_vec_cross(up_w, z, err_w);
 	hf_quat_rotate_inv(a->q, err_w, err);

@@ -19,9 +19,9 @@
 
 struct hf_ahrs_settings {
 	double gain;              /* gravity correction, 1/s */
-	double acc_reject_g;      /* no correction when | |a| - 1 | exceeds */
+	double acc_reject_g;      /* no correction when | |a| - resting level | exceeds */
 	double still_gyro_dps;    /* still when |gyro - bias| stays under */
-	double still_acc_g;       /* ... and | |a| - 1 | stays under */
+	double still_acc_g;       /* ... and | |a| - resting level | stays under */
 	double still_min_s;       /* for at least this long */
 	double bias_tau_s;        /* memory of the bias average, seconds of rest */
 	double init_s;            /* averaging time at start-up */
@@ -56,6 +56,8 @@ struct hf_ahrs {
 	double start_t_s;
 	double still_since_s;     /* start of the current still candidate */
 	double bias_weight_s;     /* still time averaged into the bias */
+	double acc_level_g;       /* |a| this sensor reads at rest (learned) */
+	double level_weight_s;    /* steady time averaged into it */
 	double gyro_lp_dps[3];    /* short-term means for stillness */
 	double acc_lp_g[3];
 	double acc_world_lp_g[3]; /* accelerometer, world frame, averaged */
