@@ -189,6 +189,24 @@ int hf_sim_shift(struct hf_sim *sim, double angle_deg, double duration_s)
 	return HF_OK;
 }
 
+int hf_sim_shift_about(struct hf_sim *sim, enum hf_axis axis, double angle_deg,
+		       double duration_s)
+{
+	double v[3] = {axis == HF_AXIS_OBLIQUITY, axis == HF_AXIS_TILT, axis == HF_AXIS_ROTATION};
+	struct hf_seg *s;
+
+	if (!sim || !valid_duration(duration_s) || !(fabs(angle_deg) <= 30.0) ||
+	    hf_vec_norm(v) == 0.0)
+		return HF_ERR_ARG;
+	s = push(sim, HF_SEG_POSTURE, duration_s);
+	if (!s)
+		return HF_ERR_NOMEM;
+	s->q1 = hf_quat_normalize(hf_quat_mul(
+		s->q0, hf_quat_from_axis_angle(v, angle_deg * HF_DEG2RAD)));
+	settle(sim, s);
+	return HF_OK;
+}
+
 /*
  * Breathing rocks the pelvis mostly in the sagittal plane (tilt), a
  * little in the others; the direction is drawn around that.

@@ -169,6 +169,10 @@ int hf_sim_rest(struct hf_sim *sim, double duration_s);
  * (people shift on the mat).  The posture does not change.
  */
 int hf_sim_shift(struct hf_sim *sim, double angle_deg, double duration_s);
+/* The same about one of the pelvis's own axes (section 1 angles: tilt about
+ * y, obliquity about x, rotation about z), positive as the angle. */
+int hf_sim_shift_about(struct hf_sim *sim, enum hf_axis axis, double angle_deg,
+		       double duration_s);
 /*
  * Breathing while lying, for the whole program (rests, reps, shifts):
  * the pelvis rocks by amplitude_deg (peak, mostly in tilt) at
@@ -189,6 +193,39 @@ int hf_sim_add_set_reps(struct hf_sim *sim, const struct hf_sim_set *set,
 /* A random session: optional calibration procedure, getting down, 1-4 sets
  * of hip lifts and clam shells with rests and fidgets, getting up. */
 int hf_sim_random_session(struct hf_sim *sim, int with_calibration_procedure);
+
+/*
+ * Named scenarios of issue 8, each one failure class with a noise-free
+ * sensor where the sensor is not the point (sim/scenarios.c):
+ *   cheap_accel      accelerometer reading 0.94 g at rest, clam shells
+ *   settling_rest    two clam-shell sets, the resting pelvis settling by
+ *                    1-1.5 deg 10-20 s before each
+ *   slow_tiny_clams  8 clam shells of 1.6-1.8 deg with 1.5 s rises
+ *   breathing_clams  14 clam shells lying on the side, breathing 0.3 deg
+ *   odd_first_rep    9 hip lifts, the first small and oblique
+ */
+enum hf_sim_scenario {
+	HF_SIM_SC_CHEAP_ACCEL = 0,
+	HF_SIM_SC_SETTLING_REST,
+	HF_SIM_SC_SLOW_TINY_CLAMS,
+	HF_SIM_SC_BREATHING_CLAMS,
+	HF_SIM_SC_ODD_FIRST_REP,
+	HF_SIM_SC_COUNT
+};
+
+/* The scenario called name, or -1. */
+int hf_sim_scenario_lookup(const char *name);
+const char *hf_sim_scenario_name(enum hf_sim_scenario sc);
+/* The scenario's sensor at a rate (its mounting drawn from seed). */
+void hf_sim_scenario_sensor(enum hf_sim_scenario sc, double rate_hz, unsigned seed,
+			    struct hf_sim_sensor *s);
+/* Append the scenario's program (standing first, optionally the
+ * calibration procedure, then the sets, then standing up). */
+int hf_sim_scenario_build(struct hf_sim *sim, enum hf_sim_scenario sc,
+			  int with_calibration_procedure);
+/* The exercise and side of its sets (every set has the same). */
+void hf_sim_scenario_exercise(enum hf_sim_scenario sc, enum hf_exercise *ex,
+			      enum hf_side *side);
 
 /* Ground truth of one set, contract definitions on the true trajectory. */
 struct hf_sim_truth_set {

@@ -625,6 +625,74 @@ static void test_breathing_while_lying(void **state)
 	hf_sim_free(sim);
 }
 
+/* Issue 8's scenarios: each builds with and without the procedure, and
+ * its truth is what its name says. */
+static void test_issue8_scenarios(void **state)
+{
+	(void)state;
+	assert_int_equal(hf_sim_scenario_lookup("yoga"), -1);
+	for (int sc = 0; sc < HF_SIM_SC_COUNT; sc++)
+		for (int cal = 0; cal <= 1; cal++) {
+			struct hf_sim_sensor s;
+			struct hf_sim *sim;
+			const struct hf_sim_output *o;
+			const struct hf_sim_truth_set *t;
+			enum hf_exercise ex;
+			enum hf_side side;
+			int total = 0;
+
+			assert_int_equal(hf_sim_scenario_lookup(hf_sim_scenario_name(sc)), sc);
+			hf_sim_scenario_sensor((enum hf_sim_scenario)sc, 100, 4, &s);
+			sim = hf_sim_new(&s, 4);
+			assert_int_equal(hf_sim_scenario_build(sim, (enum hf_sim_scenario)sc, cal),
+					 HF_OK);
+			assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+			hf_sim_scenario_exercise((enum hf_sim_scenario)sc, &ex, &side);
+			for (int k = 0; k < o->n_sets; k++) {
+				assert_int_equal(o->sets[k].exercise, ex);
+				assert_int_equal(o->sets[k].side, side);
+				total += o->sets[k].rep_count;
+			}
+			t = &o->sets[0];
+			switch (sc) {
+			case HF_SIM_SC_CHEAP_ACCEL:
+				assert_int_equal(total, 8);
+				/* 0.94 g standing, noise aside */
+				{
+					double m = 0.0;
+					for (size_t i = 10; i < 110; i++)
+						m += hf_vec_norm(o->samples[i].acc_g) / 100.0;
+					assert_float_equal(m, 0.94, 0.003);
+				}
+				break;
+			case HF_SIM_SC_SETTLING_REST:
+				assert_int_equal(o->n_sets, 2);
+				assert_int_equal(o->sets[0].rep_count, 6);
+				assert_int_equal(o->sets[1].rep_count, 6);
+				break;
+			case HF_SIM_SC_SLOW_TINY_CLAMS:
+				assert_int_equal(total, 8);
+				for (int i = 0; i < 8; i++) {
+					assert_true(t->reps[i].excursion_deg > 1.5 &&
+						    t->reps[i].excursion_deg < 1.85);
+					assert_float_equal(t->reps[i].rise_s, 1.5, 0.1);
+				}
+				break;
+			case HF_SIM_SC_BREATHING_CLAMS:
+				assert_int_equal(total, 14);
+				assert_float_equal(hf_vec_norm(sim->breath_deg), 0.3, 1e-9);
+				break;
+			default:
+				assert_int_equal(total, 9);
+				assert_float_equal(t->reps[0].excursion_deg, 8.0, 0.5);
+				assert_true(fabs(t->reps[0].obliquity_deg) > 2.5);
+				for (int i = 1; i < 9; i++)
+					assert_true(t->reps[i].excursion_deg > 20.0);
+			}
+			hf_sim_free(sim);
+		}
+}
+
 /* ---- sensor ---- */
 
 static void test_presets(void **state)
@@ -994,6 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_belt_mounting),
 		cmocka_unit_test(test_shift_settles),
 		cmocka_unit_test(test_breathing_while_lying),
+		cmocka_unit_test(test_issue8_scenarios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
