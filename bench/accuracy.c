@@ -505,8 +505,11 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 		if (labs(err) > s->count_max_abs_err)
 			s->count_max_abs_err = labs(err);
 		if (verbose)
-			fprintf(verbose, "session %d set %d: %s truth %d reps, got %d%s\n", idx, i,
+			fprintf(verbose, "session %d set %d: %s truth %d reps (first %.1f deg, "
+				"second %.1f deg), got %d%s\n", idx, i,
 				hf_exercise_info(ts->exercise)->name, ts->rep_count,
+				ts->rep_count > 0 ? ts->reps[0].excursion_deg : 0.0,
+				ts->rep_count > 1 ? ts->reps[1].excursion_deg : 0.0,
 				got ? got->rep_count : 0, got ? "" : " (set missed)");
 		score_reps(s, ts, got, t_off, verbose);
 	}
@@ -540,6 +543,8 @@ static int analyse_and_score(const struct hf_sim_output *o, bool csv, enum hf_ac
 	if (r == 0) {
 		if (refused && verbose)
 			fprintf(verbose, "session %d: calibration refused\n", i);
+		if (refused)
+			score->refused_sets += o->n_sets;
 		score_session(score, o, &det.report, t_off, verbose, i);
 		score->sessions++;
 	}
@@ -569,6 +574,13 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 	if (heldout) {
 		heldout_sensor(i, seed, &sensor);
 		csv = sensor.part - 1 != HF_SIM_PART_MPU9250; /* WT901: WitMotion bytes */
+		if (verbose)
+			fprintf(verbose, "session %d: %s at %g Hz, acc scale %+.3f %+.3f %+.3f, "
+				"gyro bias %+.2f %+.2f %+.2f deg/s, warming %.1f degC\n", i,
+				hf_sim_part_profile((enum hf_sim_part)(sensor.part - 1))->name,
+				sensor.rate_hz, sensor.acc_scale_err[0], sensor.acc_scale_err[1],
+				sensor.acc_scale_err[2], sensor.gyro_bias_dps[0],
+				sensor.gyro_bias_dps[1], sensor.gyro_bias_dps[2], sensor.warmup_c);
 	} else {
 		hf_sim_sensor_preset(&sensor, grade,
 				     wide ? wide_rates_hz[i % 6] : rates_hz[i % 6], seed);
@@ -708,8 +720,9 @@ void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s)
 		100 * hf_acc_recognition_rate(s));
 	fprintf(f, "  decoder: %ld bad lines, %ld bad packets\n", s->bad_lines, s->bad_packets);
 	if (s->calib_tried)
-		fprintf(f, "  calibration accepted: %ld of %ld clean procedures\n",
-			s->calib_tried - s->calib_refused, s->calib_tried);
+		fprintf(f, "  calibration accepted: %ld of %ld clean procedures (the %ld sets of "
+			"refused sessions count as missed)\n", s->calib_tried - s->calib_refused,
+			s->calib_tried, s->refused_sets);
 	fprintf(f, "  %-16s %9s %9s %6s %6s %6s %8s\n", "fault", "precision", "recall",
 		"tp", "fp", "fn", "ignored");
 	for (int k = 0; k < HF_FAULT_COUNT; k++) {

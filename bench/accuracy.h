@@ -42,6 +42,7 @@ struct hf_acc_score {
 	struct hf_acc_fault_counts fault[HF_FAULT_COUNT];
 	long bad_lines, bad_packets;
 	long calib_tried, calib_refused; /* procedures given to hipform calibrate */
+	long refused_sets;               /* truth sets of refused sessions (missed) */
 };
 
 /* One simulated session of suite index i (deterministic) in a mode;
