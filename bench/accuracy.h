@@ -17,8 +17,16 @@ enum hf_acc_mode {
 	HF_ACC_RECOGNISE,    /* calibration from a procedure, recognition */
 	HF_ACC_WIDE,         /* exercise given, reps drawn from wide ranges */
 	HF_ACC_WIDE_RECOGNISE, /* the same sessions, calibration, recognition */
+	/* The held-out suite: sessions the analyser was never shaped on,
+	 * other seeds, wider ranges, datasheet sensors on a belt, breathing,
+	 * settling rests, slow tiny clam shells, odd first reps. */
+	HF_ACC_HELDOUT_GIVEN,     /* exercise given, no calibration */
+	HF_ACC_HELDOUT_RECOGNISE, /* the same sessions, calibration, recognition */
 	HF_ACC_MODES
 };
+
+/* The modes of the tuning suite (the analyser's own) come first. */
+#define HF_ACC_TUNING_MODES HF_ACC_HELDOUT_GIVEN
 
 struct hf_acc_fault_counts {
 	long tp, fp, fn, ignored;
@@ -29,9 +37,12 @@ struct hf_acc_score {
 	long count_exact, count_abs_err_sum, count_max_abs_err;
 	long reps_matched;
 	double hold_abs_sum, exc_abs_sum, angle_abs_sum; /* angle: 3 per rep */
+	double angle_abs_max;             /* largest error of one angle */
 	long ex_side_correct;
 	struct hf_acc_fault_counts fault[HF_FAULT_COUNT];
 	long bad_lines, bad_packets;
+	long calib_tried, calib_refused; /* procedures given to hipform calibrate */
+	long refused_sets;               /* truth sets of refused sessions (missed) */
 };
 
 /* One simulated session of suite index i (deterministic) in a mode;
@@ -44,6 +55,12 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 void hf_acc_set_dump_dir(const char *dir);
 
 void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s);
+
+/* Issue 8's named scenario sc (enum hf_sim_scenario) at seed, analysed
+ * with the exercise given (calibrated = 0) or with a calibration from its
+ * own procedure and recognition (1); adds to *score. */
+int hf_acc_run_scenario(int sc, int calibrated, unsigned seed, struct hf_acc_score *score,
+			FILE *verbose);
 
 /* Derived figures. */
 double hf_acc_count_exact_rate(const struct hf_acc_score *s);

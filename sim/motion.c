@@ -6,6 +6,8 @@
  * simulated accelerometer may take second differences of the position.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "sim_internal.h"
 
@@ -168,10 +170,66 @@ static int find_segment(const struct hf_sim *sim, double t_s)
 	return lo;
 }
 
+static bool breathing_on(const struct hf_sim *sim)
+{
+	return sim->breath_deg[0] != 0.0 || sim->breath_deg[1] != 0.0 ||
+	       sim->breath_deg[2] != 0.0;
+}
+
+/* Segment i is lying and keeps its posture (rests, reps, shifts). */
+static bool lying_seg(const struct hf_sim *sim, int i)
+{
+	const struct hf_seg *s;
+
+	if (i < 0 || i >= sim->n_segs)
+		return false;
+	s = &sim->segs[i];
+	return s->kind != HF_SEG_WALK && s->posture == s->posture_to &&
+	       s->posture != HF_POSTURE_UPRIGHT && s->posture != HF_POSTURE_UNKNOWN;
+}
+
+/* Breathing weight in segment i at t into it: 1 inside a run of lying
+ * segments, minimum-jerk ramps of up to 1 s where the run begins or ends
+ * (C2, so the accelerometer may difference it). */
+static double breathing_weight(const struct hf_sim *sim, int i, double t)
+{
+	const struct hf_seg *s = &sim->segs[i];
+	double dur = s->t1_s - s->t0_s, w = 1.0;
+	bool in = !lying_seg(sim, i - 1), out = !lying_seg(sim, i + 1);
+	double ramp = fmin(1.0, dur / (in && out ? 2.0 : 1.0));
+
+	if (!lying_seg(sim, i))
+		return 0.0;
+	if (ramp <= 0.0)
+		return 0.0;
+	if (in)
+		w *= hf_sim_minjerk(t / ramp);
+	if (out)
+		w *= hf_sim_minjerk((dur - t) / ramp);
+	return w;
+}
+
+static void add_breathing(const struct hf_sim *sim, int i, double t_s, double t,
+			  struct hf_sim_pose *pose)
+{
+	double w = breathing_weight(sim, i, t), x;
+	struct hf_angles a;
+
+	if (w == 0.0)
+		return;
+	x = w * sin(2.0 * HF_PI * sim->breath_hz * t_s + sim->breath_phase);
+	a.tilt_deg = sim->breath_deg[0] * x;
+	a.obliquity_deg = sim->breath_deg[1] * x;
+	a.rotation_deg = sim->breath_deg[2] * x;
+	pose->q = hf_quat_mul(pose->q, hf_quat_from_angles(&a));
+}
+
 void hf_sim_pose_at(const struct hf_sim *sim, double t_s, struct hf_sim_pose *pose)
 {
 	const struct hf_seg *s;
+	struct hf_seg quiet;
 	double t;
+	int i;
 
 	if (sim->n_segs == 0) {
 		pose->q = sim->q_end;
@@ -180,10 +238,19 @@ void hf_sim_pose_at(const struct hf_sim *sim, double t_s, struct hf_sim_pose *po
 		pose->posture = sim->posture;
 		return;
 	}
-	s = &sim->segs[find_segment(sim, t_s)];
+	i = find_segment(sim, t_s);
+	s = &sim->segs[i];
 	t = fmax(0.0, fmin(t_s, s->t1_s) - s->t0_s);
 	pose->posture = s->posture;
+	if (breathing_on(sim) && s->kind == HF_SEG_STILL && lying_seg(sim, i)) {
+		/* the session's breathing replaces the rest's own */
+		quiet = *s;
+		memset(quiet.osc_deg, 0, sizeof quiet.osc_deg);
+		s = &quiet;
+	}
 	pose_fns[s->kind](s, t, pose);
+	if (breathing_on(sim))
+		add_breathing(sim, i, s->t0_s + t, t, pose);
 }
 
 double hf_sim_duration_s(const struct hf_sim *sim)

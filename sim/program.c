@@ -169,6 +169,66 @@ int hf_sim_rest(struct hf_sim *sim, double duration_s)
 	return push_still(sim, duration_s, -1);
 }
 
+int hf_sim_shift(struct hf_sim *sim, double angle_deg, double duration_s)
+{
+	struct hf_seg *s;
+	double az, axis[3];
+
+	if (!sim || !valid_duration(duration_s) || !(fabs(angle_deg) <= 30.0))
+		return HF_ERR_ARG;
+	az = hf_rng_uniform(&sim->rng, -HF_PI, HF_PI);
+	axis[0] = cos(az);
+	axis[1] = sin(az);
+	axis[2] = 0.0;
+	s = push(sim, HF_SEG_POSTURE, duration_s);
+	if (!s)
+		return HF_ERR_NOMEM;
+	s->q1 = hf_quat_normalize(hf_quat_mul(
+		hf_quat_from_axis_angle(axis, angle_deg * HF_DEG2RAD), s->q0));
+	settle(sim, s);
+	return HF_OK;
+}
+
+int hf_sim_shift_about(struct hf_sim *sim, enum hf_axis axis, double angle_deg,
+		       double duration_s)
+{
+	double v[3] = {axis == HF_AXIS_OBLIQUITY, axis == HF_AXIS_TILT, axis == HF_AXIS_ROTATION};
+	struct hf_seg *s;
+
+	if (!sim || !valid_duration(duration_s) || !(fabs(angle_deg) <= 30.0) ||
+	    hf_vec_norm(v) == 0.0)
+		return HF_ERR_ARG;
+	s = push(sim, HF_SEG_POSTURE, duration_s);
+	if (!s)
+		return HF_ERR_NOMEM;
+	s->q1 = hf_quat_normalize(hf_quat_mul(
+		s->q0, hf_quat_from_axis_angle(v, angle_deg * HF_DEG2RAD)));
+	settle(sim, s);
+	return HF_OK;
+}
+
+/*
+ * Breathing rocks the pelvis mostly in the sagittal plane (tilt), a
+ * little in the others; the direction is drawn around that.
+ */
+int hf_sim_breathing(struct hf_sim *sim, double amplitude_deg, double breaths_per_min)
+{
+	double d[3], n;
+
+	if (!sim || !(amplitude_deg >= 0.0 && amplitude_deg <= 5.0) ||
+	    !(breaths_per_min >= 4.0 && breaths_per_min <= 40.0))
+		return HF_ERR_ARG;
+	d[0] = 1.0;
+	d[1] = hf_rng_uniform(&sim->rng, -0.4, 0.4);
+	d[2] = hf_rng_uniform(&sim->rng, -0.4, 0.4);
+	n = hf_vec_norm(d);
+	for (int k = 0; k < 3; k++)
+		sim->breath_deg[k] = amplitude_deg * d[k] / n;
+	sim->breath_hz = breaths_per_min / 60.0;
+	sim->breath_phase = hf_rng_uniform(&sim->rng, 0.0, 2.0 * HF_PI);
+	return HF_OK;
+}
+
 /* Horizontal unit vector of the pelvis' forward (or, if vertical, its head). */
 static void horizontal_forward(struct hf_quat q, double fwd[3])
 {

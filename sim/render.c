@@ -145,12 +145,37 @@ static void true_motion(const struct hf_sim *sim, double t, struct hf_sim_pose *
 	hf_quat_rotate_inv(hf_quat_mul(mid->q, hf_quat_conj(s->pelvis_to_sensor)), f, acc_g);
 }
 
-static void sensor_errors(const struct hf_sim_sensor *s, const double bias_dps[3],
-			  struct hf_rng *g, struct hf_sample *out)
+/* Temperature rise of the sensor t_s into the recording (warming on the body). */
+static double warmup_c(const struct hf_sim_sensor *s, double t_s)
 {
+	if (s->warmup_c == 0.0 || !(s->warmup_tau_s > 0.0))
+		return 0.0;
+	return s->warmup_c * (1.0 - exp(-t_s / s->warmup_tau_s));
+}
+
+/* Off-diagonal cross-axis coupling of axis k. */
+static double cross_term(const double m[3][3], int k, const double v[3])
+{
+	double sum = 0.0;
+
+	for (int j = 0; j < 3; j++)
+		if (j != k)
+			sum += m[k][j] * v[j];
+	return sum;
+}
+
+static void sensor_errors(const struct hf_sim_sensor *s, const double bias_dps[3],
+			  double dtemp_c, struct hf_rng *g, struct hf_sample *out)
+{
+	double gyro[3], acc[3];
+
+	memcpy(gyro, out->gyro_dps, sizeof gyro);
+	memcpy(acc, out->acc_g, sizeof acc);
 	for (int k = 0; k < 3; k++) {
-		double gy = out->gyro_dps[k] * (1.0 + s->gyro_scale_err[k]) + bias_dps[k];
-		double ac = out->acc_g[k] * (1.0 + s->acc_scale_err[k]) + s->acc_bias_g[k];
+		double gy = gyro[k] * (1.0 + s->gyro_scale_err[k]) + bias_dps[k];
+		double ac = acc[k] * (1.0 + s->acc_scale_err[k]) + s->acc_bias_g[k];
+		gy += cross_term(s->gyro_cross, k, gyro) + s->gyro_temp_coef_dps_per_c[k] * dtemp_c;
+		ac += cross_term(s->acc_cross, k, acc) + s->acc_temp_coef_g_per_c[k] * dtemp_c;
 		if (s->gyro_noise_dps > 0.0)
 			gy += s->gyro_noise_dps * hf_rng_gauss(g);
 		if (s->acc_noise_g > 0.0)
@@ -187,7 +212,7 @@ int hf_sim_render(struct hf_sim *sim, const struct hf_sim_output **out)
 
 		true_motion(sim, t, &pose, smp->gyro_dps, smp->acc_g);
 		smp->t_s = s->t0_s + t;
-		sensor_errors(s, bias, &g, smp);
+		sensor_errors(s, bias, warmup_c(s, t), &g, smp);
 		for (int k = 0; k < 3 && walk > 0.0; k++)
 			bias[k] += walk * hf_rng_gauss(&g);
 		*q = pose.q;

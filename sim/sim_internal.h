@@ -86,6 +86,10 @@ struct hf_sim {
 	double p_end_m[3];
 	enum hf_posture posture;
 	double last_set_move_end_s;
+	/* breathing while lying (hf_sim_breathing), 0 = off */
+	double breath_deg[3];     /* tilt, obliquity, rotation amplitudes */
+	double breath_hz;
+	double breath_phase;
 
 	/* rendering */
 	struct hf_sim_output out;

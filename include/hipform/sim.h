@@ -48,7 +48,77 @@ struct hf_sim_sensor {
 	double acc_noise_g;             /* white noise sigma per sample */
 	double acc_lsb_g;               /* quantisation step, 0 = none */
 	double gyro_lsb_dps;            /* quantisation step, 0 = none */
+	/* Drawn from a datasheet profile (hf_sim_sensor_from_part); zero in
+	 * the grade presets, where they change nothing. */
+	double acc_cross[3][3];         /* off-diagonal cross-axis coupling */
+	double gyro_cross[3][3];        /* (diagonal unused: scale_err) */
+	double acc_temp_coef_g_per_c[3];      /* zero-g level drift */
+	double gyro_temp_coef_dps_per_c[3];   /* zero-rate level drift */
+	double warmup_c;                /* temperature rise over the session */
+	double warmup_tau_s;            /* its time constant (> 0 if warmup_c) */
+	int part;                       /* enum hf_sim_part + 1, 0 = a grade */
 };
+
+/*
+ * IMU parts people clip on a belt, with figures from their datasheets
+ * (sim/parts.c cites each).  A figure the datasheet does not give is 0.
+ */
+enum hf_sim_part {
+	HF_SIM_PART_MPU6050 = 0,
+	HF_SIM_PART_MPU6500,
+	HF_SIM_PART_MPU9250,     /* WitMotion WT901 boards */
+	HF_SIM_PART_ICM42688P,
+	HF_SIM_PART_BMI160,
+	HF_SIM_PART_BMI270,
+	HF_SIM_PART_LSM6DSO,
+	HF_SIM_PART_LSM6DS3,
+	HF_SIM_PART_COUNT
+};
+
+struct hf_sim_part_profile {
+	const char *name;
+	double acc_noise_ug_rthz;        /* noise density */
+	double gyro_noise_dps_rthz;
+	double acc_offset_mg[3];         /* zero-g offset tolerance, +- per axis */
+	double acc_scale_tol;            /* sensitivity tolerance, +- fraction */
+	double acc_cross_axis;           /* cross-axis sensitivity, +- fraction */
+	double acc_offset_temp_mg_per_c; /* zero-g level change vs temperature */
+	double gyro_offset_dps;          /* zero-rate offset tolerance, +- */
+	double gyro_scale_tol;
+	double gyro_cross_axis;
+	double gyro_offset_temp_dps_per_c;
+	double gyro_bias_instability_dph;/* in-run bias stability, deg/h */
+	double acc_lsb_g, gyro_lsb_dps;  /* at the range the simulator uses */
+};
+
+/* The profile of a part, NULL for an unknown one. */
+const struct hf_sim_part_profile *hf_sim_part_profile(enum hf_sim_part part);
+/* The part named name (as in its profile, case-insensitive), or -1. */
+int hf_sim_part_lookup(const char *name);
+
+/*
+ * Fill s with one specimen of a part at a rate: per-axis scale error,
+ * zero-g and zero-rate offsets, cross-axis coupling and temperature
+ * coefficients drawn uniformly within the datasheet's tolerances from
+ * seed; a warm-up of 0-8 degC over minutes (the sensor on a body); white
+ * noise of the datasheet's density over the Nyquist band (sigma = density
+ * * sqrt(rate / 2)); a bias random walk from its bias instability; the
+ * part's quantisation.  The mounting is drawn as by
+ * hf_sim_sensor_belt_mounting().  At rest, |acc| of such a sensor reads
+ * 1 g give or take the scale and offset tolerances (0.9-1.1 g for an
+ * MPU-6050).
+ */
+void hf_sim_sensor_from_part(struct hf_sim_sensor *s, enum hf_sim_part part,
+			     double rate_hz, unsigned seed);
+
+/*
+ * A mounting anywhere on a belt: the sensor lies flat on the belt at any
+ * angle round the waist (front, hip, back), its face out or in, upright,
+ * upside down or sideways on the belt, tipped up to 12 deg out of the
+ * belt's plane and turned up to 12 deg in it; the lever arm is the
+ * waist's half-width (0.12-0.18 m) out along the belt's normal.
+ */
+void hf_sim_sensor_belt_mounting(struct hf_sim_sensor *s, unsigned seed);
 
 /*
  * Fill s for a grade at a rate with a random mounting (any orientation)
@@ -93,6 +163,24 @@ int hf_sim_calibration_procedure(struct hf_sim *sim);
 int hf_sim_change_posture(struct hf_sim *sim, enum hf_posture to, double duration_s);
 /* Stay in the current posture, quiet but for breathing. */
 int hf_sim_rest(struct hf_sim *sim, double duration_s);
+/*
+ * The resting pelvis settles: it turns by angle_deg about a horizontal
+ * axis of random azimuth over duration_s (minimum jerk) and stays there
+ * (people shift on the mat).  The posture does not change.
+ */
+int hf_sim_shift(struct hf_sim *sim, double angle_deg, double duration_s);
+/* The same about one of the pelvis's own axes (section 1 angles: tilt about
+ * y, obliquity about x, rotation about z), positive as the angle. */
+int hf_sim_shift_about(struct hf_sim *sim, enum hf_axis axis, double angle_deg,
+		       double duration_s);
+/*
+ * Breathing while lying, for the whole program (rests, reps, shifts):
+ * the pelvis rocks by amplitude_deg (peak, mostly in tilt) at
+ * breaths_per_min, fading in and out over 1 s where lying begins and
+ * ends.  It replaces the rests' own faint breathing while lying.  0
+ * turns it off (the default).  Call before hf_sim_render().
+ */
+int hf_sim_breathing(struct hf_sim *sim, double amplitude_deg, double breaths_per_min);
 /* A set in the current posture (call hf_sim_change_posture() first), with
  * at least 2.5 s still before its first rep. */
 int hf_sim_add_set(struct hf_sim *sim, const struct hf_sim_set *set);
@@ -105,6 +193,39 @@ int hf_sim_add_set_reps(struct hf_sim *sim, const struct hf_sim_set *set,
 /* A random session: optional calibration procedure, getting down, 1-4 sets
  * of hip lifts and clam shells with rests and fidgets, getting up. */
 int hf_sim_random_session(struct hf_sim *sim, int with_calibration_procedure);
+
+/*
+ * Named scenarios of issue 8, each one failure class with a noise-free
+ * sensor where the sensor is not the point (sim/scenarios.c):
+ *   cheap_accel      accelerometer reading 0.94 g at rest, clam shells
+ *   settling_rest    two clam-shell sets, the resting pelvis settling by
+ *                    1-1.5 deg 10-20 s before each
+ *   slow_tiny_clams  8 clam shells of 1.6-1.8 deg with 1.5 s rises
+ *   breathing_clams  14 clam shells lying on the side, breathing 0.3 deg
+ *   odd_first_rep    9 hip lifts, the first small and oblique
+ */
+enum hf_sim_scenario {
+	HF_SIM_SC_CHEAP_ACCEL = 0,
+	HF_SIM_SC_SETTLING_REST,
+	HF_SIM_SC_SLOW_TINY_CLAMS,
+	HF_SIM_SC_BREATHING_CLAMS,
+	HF_SIM_SC_ODD_FIRST_REP,
+	HF_SIM_SC_COUNT
+};
+
+/* The scenario called name, or -1. */
+int hf_sim_scenario_lookup(const char *name);
+const char *hf_sim_scenario_name(enum hf_sim_scenario sc);
+/* The scenario's sensor at a rate (its mounting drawn from seed). */
+void hf_sim_scenario_sensor(enum hf_sim_scenario sc, double rate_hz, unsigned seed,
+			    struct hf_sim_sensor *s);
+/* Append the scenario's program (standing first, optionally the
+ * calibration procedure, then the sets, then standing up). */
+int hf_sim_scenario_build(struct hf_sim *sim, enum hf_sim_scenario sc,
+			  int with_calibration_procedure);
+/* The exercise and side of its sets (every set has the same). */
+void hf_sim_scenario_exercise(enum hf_sim_scenario sc, enum hf_exercise *ex,
+			      enum hf_side *side);
 
 /* Ground truth of one set, contract definitions on the true trajectory. */
 struct hf_sim_truth_set {

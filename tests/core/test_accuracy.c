@@ -71,12 +71,37 @@ static void test_wide_ranges_hold_together(void **state)
 	assert_true(hf_acc_excursion_mae(&s) <= 0.3);
 }
 
+/*
+ * The held-out suite (bench_accuracy modes 5 and 6) is measured, not
+ * asserted here (it is what the analyser must learn to pass), but its
+ * machinery must hold: every session renders, has its two sets or more
+ * by the truth, is decoded and scored, and the calibrated mode tries a
+ * calibration for each.
+ */
+static void test_heldout_suite_runs(void **state)
+{
+	struct hf_acc_score g = {0}, c = {0};
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(hf_acc_run_session(i, HF_ACC_HELDOUT_GIVEN, &g, NULL), 0);
+		assert_int_equal(hf_acc_run_session(i, HF_ACC_HELDOUT_RECOGNISE, &c, NULL), 0);
+	}
+	hf_acc_print(stdout, "held-out (not asserted)", &g);
+	assert_int_equal(g.sessions, 4);
+	assert_int_equal(c.sessions, 4);
+	assert_true(g.truth_sets >= 8 && c.truth_sets == g.truth_sets);
+	assert_int_equal(c.calib_tried, 4);
+	assert_int_equal(g.calib_tried, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exercise_given_without_calibration),
 		cmocka_unit_test(test_recognition_with_calibration),
 		cmocka_unit_test(test_wide_ranges_hold_together),
+		cmocka_unit_test(test_heldout_suite_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

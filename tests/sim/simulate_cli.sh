@@ -41,4 +41,9 @@ size=$(wc -c <"$WORK/demo.bin")
 	{ echo "FAIL: witmotion size $size"; fails=$((fails + 1)); }
 grep -q '"format": "witmotion"' "$WORK/demo.json" && grep -q '"rep_count": 6' "$WORK/demo.json" ||
 	{ echo "FAIL: truth JSON"; fails=$((fails + 1)); }
+for sc in cheap_accel settling_rest slow_tiny_clams breathing_clams odd_first_rep; do
+	check "scenario $sc" 0 "$HIPFORM" simulate --scenario "$sc" --seed 2 -o "$WORK/$sc.csv" \
+		--truth "$WORK/$sc.json"
+	grep -q '"rep_count"' "$WORK/$sc.json" || { echo "FAIL: $sc truth"; fails=$((fails + 1)); }
+done
 [ "$fails" -eq 0 ]

@@ -413,6 +413,286 @@ static void test_fidgets_are_not_reps(void **state)
 	assert_int_equal(seen, 24);
 }
 
+/* ---- datasheet parts, belt mountings, people ---- */
+
+/* Every part has its datasheet's figures; a specimen stays inside them;
+ * white noise grows with sqrt(rate); an MPU-6050 at rest reads |acc|
+ * well off 1 g in some specimens (its +-3 % and +-80 mg) and never
+ * outside what the tolerances allow. */
+static void test_part_profiles(void **state)
+{
+	int below = 0, above = 0;
+
+	(void)state;
+	assert_null(hf_sim_part_profile(HF_SIM_PART_COUNT));
+	assert_int_equal(hf_sim_part_lookup("mpu-9250"), HF_SIM_PART_MPU9250);
+	assert_int_equal(hf_sim_part_lookup("MPU-1"), -1);
+	for (int p = 0; p < HF_SIM_PART_COUNT; p++) {
+		const struct hf_sim_part_profile *pr = hf_sim_part_profile((enum hf_sim_part)p);
+		struct hf_sim_sensor a, b;
+		assert_non_null(pr->name);
+		assert_true(pr->acc_noise_ug_rthz >= 50 && pr->acc_noise_ug_rthz <= 500);
+		assert_true(pr->gyro_noise_dps_rthz >= 0.002 && pr->gyro_noise_dps_rthz <= 0.02);
+		assert_true(pr->gyro_offset_dps > 0 && pr->acc_offset_mg[2] > 0);
+		hf_sim_sensor_from_part(&a, (enum hf_sim_part)p, 50, 9);
+		hf_sim_sensor_from_part(&b, (enum hf_sim_part)p, 200, 9);
+		assert_float_equal(b.acc_noise_g / a.acc_noise_g, 2.0, 1e-9);
+		assert_float_equal(b.gyro_noise_dps / a.gyro_noise_dps, 2.0, 1e-9);
+		assert_float_equal(a.acc_noise_g, pr->acc_noise_ug_rthz * 1e-6 * 5.0, 1e-12);
+		assert_int_equal(a.part, p + 1);
+		for (int k = 0; k < 3; k++) {
+			assert_true(fabs(a.gyro_bias_dps[k]) <= pr->gyro_offset_dps);
+			assert_true(fabs(a.acc_bias_g[k]) <= pr->acc_offset_mg[k] * 1e-3);
+			assert_true(fabs(a.gyro_temp_coef_dps_per_c[k]) <=
+				    pr->gyro_offset_temp_dps_per_c);
+		}
+		assert_true(a.warmup_c >= 0.0 && a.warmup_c <= 8.0 && a.warmup_tau_s >= 200.0);
+	}
+	for (unsigned seed = 1; seed <= 60; seed++) {
+		struct hf_sim_sensor s;
+		struct hf_sim *sim;
+		const struct hf_sim_output *o;
+		double m = 0.0;
+		hf_sim_sensor_from_part(&s, HF_SIM_PART_MPU6050, 50, seed);
+		s.acc_noise_g = s.gyro_noise_dps = 0.0;
+		sim = hf_sim_new(&s, seed);
+		assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 2.0), HF_OK);
+		assert_int_equal(hf_sim_rest(sim, 4.0), HF_OK);
+		assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+		for (size_t i = o->n - 50; i < o->n; i++)
+			m += hf_vec_norm(o->samples[i].acc_g) / 50.0;
+		assert_true(m > 0.87 && m < 1.13);
+		below += m < 0.96;
+		above += m > 1.04;
+		hf_sim_free(sim);
+	}
+	assert_true(below > 0 && above > 0);
+}
+
+/* A warming sensor's zero-rate level moves by its coefficient times the
+ * temperature rise: the same session rendered with and without the
+ * coefficients differs by exactly that. */
+static void test_part_warms_up(void **state)
+{
+	struct hf_sim_sensor s, cold;
+	struct hf_sim *sim, *sim0;
+	const struct hf_sim_output *o, *o0;
+	double rise;
+	size_t n;
+
+	(void)state;
+	hf_sim_sensor_from_part(&s, HF_SIM_PART_MPU6050, 20, 5);
+	s.acc_noise_g = s.gyro_noise_dps = s.gyro_bias_walk_dps = 0.0;
+	s.gyro_lsb_dps = s.acc_lsb_g = 0.0;
+	s.warmup_c = 6.0;
+	s.warmup_tau_s = 200.0;
+	cold = s;
+	memset(cold.gyro_temp_coef_dps_per_c, 0, sizeof cold.gyro_temp_coef_dps_per_c);
+	memset(cold.acc_temp_coef_g_per_c, 0, sizeof cold.acc_temp_coef_g_per_c);
+	sim = hf_sim_new(&s, 5);
+	sim0 = hf_sim_new(&cold, 5);
+	assert_int_equal(hf_sim_stand(sim, 600.0), HF_OK);
+	assert_int_equal(hf_sim_stand(sim0, 600.0), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(hf_sim_render(sim0, &o0), HF_OK);
+	n = o->n - 1;
+	rise = 6.0 * (1.0 - exp(-o->samples[n].t_s / 200.0));
+	for (int k = 0; k < 3; k++) {
+		assert_float_equal(o->samples[0].gyro_dps[k], o0->samples[0].gyro_dps[k], 1e-9);
+		assert_float_equal(o->samples[n].gyro_dps[k] - o0->samples[n].gyro_dps[k],
+				   s.gyro_temp_coef_dps_per_c[k] * rise, 1e-6);
+		assert_float_equal(o->samples[n].acc_g[k] - o0->samples[n].acc_g[k],
+				   s.acc_temp_coef_g_per_c[k] * rise, 1e-6);
+	}
+	assert_true(fabs(s.gyro_temp_coef_dps_per_c[0] * rise) > 0.01);
+	hf_sim_free(sim);
+	hf_sim_free(sim0);
+}
+
+/* On a belt: the sensor's face is within ~17 deg of horizontal (its z
+ * along the belt's normal), the lever arm is the waist's half-width, and
+ * over seeds the sensor sits upright, upside down and sideways, front and
+ * back, face out and in. */
+static void test_belt_mounting(void **state)
+{
+	const double up[3] = {0, 0, 1};
+	int x_up = 0, x_down = 0, x_side = 0, back = 0, front = 0, face_in = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 200; seed++) {
+		struct hf_sim_sensor s;
+		double zs[3] = {0, 0, 1}, xs[3] = {1, 0, 0}, z[3], x[3], horiz;
+		hf_sim_sensor_belt_mounting(&s, seed);
+		hf_quat_rotate_inv(s.pelvis_to_sensor, zs, z); /* sensor z in pelvis */
+		hf_quat_rotate_inv(s.pelvis_to_sensor, xs, x);
+		assert_true(fabs(hf_vec_dot(z, up)) < sin(18.0 * HF_DEG2RAD));
+		horiz = hypot(s.lever_arm_m[0], s.lever_arm_m[1]);
+		assert_true(horiz >= 0.12 && horiz <= 0.18);
+		x_up += x[2] > 0.9;
+		x_down += x[2] < -0.9;
+		x_side += fabs(x[2]) < 0.3;
+		back += s.lever_arm_m[0] < -0.1;
+		front += s.lever_arm_m[0] > 0.1;
+		face_in += hf_vec_dot(z, s.lever_arm_m) < 0.0;
+	}
+	assert_true(x_up > 20 && x_down > 20 && x_side > 40);
+	assert_true(back > 20 && front > 20 && face_in > 50 && face_in < 150);
+}
+
+/* A shift turns the resting pelvis by its angle about a horizontal axis
+ * and it stays there. */
+static void test_shift_settles(void **state)
+{
+	struct hf_sim_sensor s = ideal_sensor(100, 1);
+	struct hf_sim *sim = hf_sim_new(&s, 3);
+	const struct hf_sim_output *o;
+	struct hf_quat a, b, d;
+	double rv[3];
+
+	(void)state;
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 2.0), HF_OK);
+	assert_int_equal(hf_sim_rest(sim, 3.0), HF_OK);
+	assert_int_equal(hf_sim_shift(sim, 1.3, 2.0), HF_OK);
+	assert_int_equal(hf_sim_rest(sim, 3.0), HF_OK);
+	assert_int_equal(hf_sim_shift(sim, 40.0, 2.0), HF_ERR_ARG);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(o->posture[index_at(o, 6.0)], HF_POSTURE_SIDE_RIGHT);
+	a = o->q_pelvis_to_world[index_at(o, 4.9)];
+	b = o->q_pelvis_to_world[index_at(o, 8.5)];
+	d = hf_quat_mul(b, hf_quat_conj(a)); /* world frame turn */
+	hf_quat_to_rotvec(d, rv);
+	/* the rests' own breathing is <= 0.2 deg */
+	assert_float_equal(hf_vec_norm(rv) * HF_RAD2DEG, 1.3, 0.25);
+	assert_true(fabs(rv[2]) < 0.2 * hf_vec_norm(rv));
+	hf_sim_free(sim);
+}
+
+/* Breathing while lying: the pelvis rocks by the amplitude at the rate,
+ * through rests and reps; none standing; the truth still counts reps. */
+static void test_breathing_while_lying(void **state)
+{
+	struct hf_sim_sensor s = ideal_sensor(100, 1);
+	struct hf_sim *sim = hf_sim_new(&s, 8);
+	const struct hf_sim_output *o;
+	struct hf_sim_set set = {.exercise = HF_EX_CLAM_SHELL, .side = HF_SIDE_LEFT};
+	struct hf_sim_rep reps[4];
+	double max_dev = 0.0, max_stand = 0.0;
+	int crossings = 0;
+	double prev = 0.0;
+	struct hf_quat ref;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		reps[i] = clean_rep(4.0, 1.5, 2.5, 1.5);
+	assert_int_equal(hf_sim_breathing(sim, 0.3, 15.0), HF_OK);
+	assert_int_equal(hf_sim_breathing(sim, -1.0, 15.0), HF_ERR_ARG);
+	assert_int_equal(hf_sim_stand(sim, 5.0), HF_OK);
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 2.0), HF_OK);
+	assert_int_equal(hf_sim_rest(sim, 40.0), HF_OK);
+	assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 4), HF_OK);
+	assert_int_equal(hf_sim_rest(sim, 3.0), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	/* standing: only the faint old breathing (<= 0.2 deg) */
+	ref = o->q_pelvis_to_world[index_at(o, 2.5)];
+	for (size_t i = index_at(o, 0.5); i < index_at(o, 4.5); i++)
+		max_stand = fmax(max_stand, hf_quat_angle_rad(hf_quat_mul(
+			hf_quat_conj(ref), o->q_pelvis_to_world[i])) * HF_RAD2DEG);
+	assert_true(max_stand < 0.45);
+	/* lying, 10-45 s: 0.3 deg about the mean, 15 breaths a minute */
+	ref = o->q_pelvis_to_world[index_at(o, 10.0)];
+	{
+		struct hf_quat_mean m;
+		hf_quat_mean_reset(&m);
+		for (size_t i = index_at(o, 10.0); i < index_at(o, 46.0); i++)
+			hf_quat_mean_add(&m, o->q_pelvis_to_world[i], 1.0);
+		ref = hf_quat_mean_get(&m);
+	}
+	for (size_t i = index_at(o, 10.0); i < index_at(o, 46.0); i++) {
+		double rv[3], x;
+		hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(ref), o->q_pelvis_to_world[i]), rv);
+		x = hf_vec_norm(rv) * HF_RAD2DEG;
+		max_dev = fmax(max_dev, x);
+		x = rv[0] + rv[1] + rv[2];
+		crossings += i > index_at(o, 10.0) && (x > 0) != (prev > 0);
+		prev = x;
+	}
+	assert_float_equal(max_dev, 0.3, 0.06);
+	assert_in_range(crossings, 16, 20); /* 36 s at 0.25 Hz: 18 */
+	assert_int_equal(o->n_sets, 1);
+	assert_int_equal(o->sets[0].rep_count, 4);
+	for (int i = 0; i < 4; i++)
+		assert_float_equal(o->sets[0].reps[i].excursion_deg, 4.0, 0.45);
+	hf_sim_free(sim);
+}
+
+/* Issue 8's scenarios: each builds with and without the procedure, and
+ * its truth is what its name says. */
+static void test_issue8_scenarios(void **state)
+{
+	(void)state;
+	assert_int_equal(hf_sim_scenario_lookup("yoga"), -1);
+	for (int sc = 0; sc < HF_SIM_SC_COUNT; sc++)
+		for (int cal = 0; cal <= 1; cal++) {
+			struct hf_sim_sensor s;
+			struct hf_sim *sim;
+			const struct hf_sim_output *o;
+			const struct hf_sim_truth_set *t;
+			enum hf_exercise ex;
+			enum hf_side side;
+			int total = 0;
+
+			assert_int_equal(hf_sim_scenario_lookup(hf_sim_scenario_name(sc)), sc);
+			hf_sim_scenario_sensor((enum hf_sim_scenario)sc, 100, 4, &s);
+			sim = hf_sim_new(&s, 4);
+			assert_int_equal(hf_sim_scenario_build(sim, (enum hf_sim_scenario)sc, cal),
+					 HF_OK);
+			assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+			hf_sim_scenario_exercise((enum hf_sim_scenario)sc, &ex, &side);
+			for (int k = 0; k < o->n_sets; k++) {
+				assert_int_equal(o->sets[k].exercise, ex);
+				assert_int_equal(o->sets[k].side, side);
+				total += o->sets[k].rep_count;
+			}
+			t = &o->sets[0];
+			switch (sc) {
+			case HF_SIM_SC_CHEAP_ACCEL:
+				assert_int_equal(total, 8);
+				/* 0.94 g standing, noise aside */
+				{
+					double m = 0.0;
+					for (size_t i = 10; i < 110; i++)
+						m += hf_vec_norm(o->samples[i].acc_g) / 100.0;
+					assert_float_equal(m, 0.94, 0.003);
+				}
+				break;
+			case HF_SIM_SC_SETTLING_REST:
+				assert_int_equal(o->n_sets, 2);
+				assert_int_equal(o->sets[0].rep_count, 6);
+				assert_int_equal(o->sets[1].rep_count, 6);
+				break;
+			case HF_SIM_SC_SLOW_TINY_CLAMS:
+				assert_int_equal(total, 8);
+				for (int i = 0; i < 8; i++) {
+					assert_true(t->reps[i].excursion_deg > 1.5 &&
+						    t->reps[i].excursion_deg < 1.85);
+					assert_float_equal(t->reps[i].rise_s, 1.5, 0.1);
+				}
+				break;
+			case HF_SIM_SC_BREATHING_CLAMS:
+				assert_int_equal(total, 14);
+				assert_float_equal(hf_vec_norm(sim->breath_deg), 0.3, 1e-9);
+				break;
+			default:
+				assert_int_equal(total, 9);
+				assert_float_equal(t->reps[0].excursion_deg, 8.0, 0.5);
+				assert_true(fabs(t->reps[0].obliquity_deg) > 2.5);
+				for (int i = 1; i < 9; i++)
+					assert_true(t->reps[i].excursion_deg > 20.0);
+			}
+			hf_sim_free(sim);
+		}
+}
+
 /* ---- sensor ---- */
 
 static void test_presets(void **state)
@@ -777,6 +1057,12 @@ int main(void)
 		cmocka_unit_test(test_witmotion_writer),
 		cmocka_unit_test(test_truth_json),
 		cmocka_unit_test(test_bad_programs_refused),
+		cmocka_unit_test(test_part_profiles),
+		cmocka_unit_test(test_part_warms_up),
+		cmocka_unit_test(test_belt_mounting),
+		cmocka_unit_test(test_shift_settles),
+		cmocka_unit_test(test_breathing_while_lying),
+		cmocka_unit_test(test_issue8_scenarios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
