@@ -3,15 +3,34 @@
  * Calibration (include/hipform/calib.h, contract section 6).
  *
  * Two parts, both pure functions on data:
- *  - sensor: gyro bias is the mean gyro over still periods; accelerometer
- *    offset and scale come only from a six-face recording, else identity;
+ *  - sensor: gyro bias is the mean gyro over the two standings;
+ *    accelerometer offset and scale come only from a six-face recording
+ *    (contract section 6), else identity;
  *  - mounting: the rotation between the pelvis frame and the sensor frame,
  *    from the procedure "stand still, hinge forward and back three times,
- *    stand still".  Standing gives the pelvis z axis in sensor coordinates
- *    (the accelerometer reads +1 g up).  The hinges turn about pelvis y: its
- *    direction is the dominant axis of the gyro during the hinges (power
- *    iteration on the 3x3 scatter matrix), and its sign is fixed by gravity:
- *    tipping forward moves the measured "up" towards -x_pelvis.
+ *    stand still".  Standing gives the pelvis z axis in sensor coordinates:
+ *    the direction of the mean acceleration, whatever its size.  The hinges
+ *    turn about pelvis y: its direction is the dominant axis of the gyro
+ *    during the hinges (power iteration on the 3x3 scatter matrix), and its
+ *    sign is fixed by gravity: tipping forward moves the measured "up"
+ *    towards -x_pelvis.
+ *
+ * The level at rest is learned, not assumed: an uncalibrated MPU-6050 may
+ * read 0.93 g or 1.06 g standing still (+-3 % sensitivity per axis, zero-g
+ * offsets of tens of mg), and stillness is judged by steadiness alone (see
+ * below).  That level is reported (hf_calib_report.rest_g) and written as a
+ * comment by `hipform calibrate`, but NOT saved as acc_scale: it is one
+ * magnitude at one orientation (both standings are upright), which mixes
+ * the three axes' sensitivities with the offsets and cannot separate them;
+ * dividing every axis by it would be right only along today's "up" and
+ * wrong by as much elsewhere (lying on the side reads another axis).  The
+ * same errors tilt the measured up by up to a few degrees; no procedure
+ * with one resting orientation can see that (tests/core/test_calibration.c
+ * bounds the mounting error by it).
+ *
+ * Estimation streams: hf_calib_estimator_update() takes one sample at a
+ * time in constant memory and time, so a recording of any length is read
+ * once; hf_calib_estimate() is the same over an array.
  */
 #include <ini.h>
 #include <math.h>

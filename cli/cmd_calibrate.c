@@ -69,6 +69,19 @@ static int write_atomically(const char *path, const char *text)
 	return 0;
 }
 
+/* The calibration, and as a comment what the accelerometer read at rest. */
+static void format_text(const struct hf_calib *c, const struct hf_calib_report *rep,
+			char *text, size_t len)
+{
+	int n = hf_calib_format(c, text, len);
+
+	if (n > 0 && (size_t)n < len)
+		snprintf(text + n, len - (size_t)n,
+			 "# the accelerometer read %.3f g standing still; acc_scale is not\n"
+			 "# set from it: one level at one orientation is not a per-axis scale\n",
+			 rep->rest_g);
+}
+
 static void print_summary(const struct hf_calib *c, const struct hf_calib_report *rep,
 			  const char *out)
 {
@@ -158,7 +171,7 @@ int hf_cmd_calibrate(int argc, char **argv)
 		r = HF_EXIT_INPUT;
 	}
 	if (r == HF_EXIT_OK) {
-		hf_calib_format(&c, text, sizeof text);
+		format_text(&c, &rep, text, sizeof text);
 		if (write_atomically(out, text) != 0) {
 			hf_cli_error("cannot write %s: %s", out, strerror(errno));
 			r = HF_EXIT_INPUT;

@@ -5,6 +5,12 @@
  *   corrected = (raw - offset) * scale         (per axis, sensor frame)
  *   v_pelvis  = rotate(inverse(pelvis_to_sensor), v_sensor)
  *
+ * offset and scale come only from a six-face recording (contract section
+ * 6); the procedure leaves them at 0 and 1.  The level the accelerometer
+ * reads at rest is learned by the estimator and reported (rest_g), not
+ * saved as a scale: one magnitude at one orientation is not a per-axis
+ * scale (calibration/calib.c explains).
+ *
  * A calibration file is INI text (see calibration/README.md):
  *
  *   # hipform calibration, contract 1

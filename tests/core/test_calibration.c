@@ -373,6 +373,10 @@ static void test_sensor_profiles_accepted(void **state)
 			       "(unobservable %.2f), hinges %d\n",
 			       p->name, seed, rest_g, e, budget, rep.hinges);
 			assert_int_equal(rep.hinges, 3);
+			/* the level is learned: noise and breathing only */
+			assert_true(fabs(rep.rest_g - rest_g) < 0.005);
+			for (int k = 0; k < 3; k++) /* bias walks 0.01 deg/s/sqrt(s) */
+				assert_true(fabs(c.gyro_bias_dps[k] - o->sensor.gyro_bias_dps[k]) < 0.15);
 			if (e > budget + EST_ERR_DEG)
 				fail_msg("%s (seed %u): mounting error %.2f deg > %.2f + %.1f",
 					 p->name, seed, e, budget, EST_ERR_DEG);
@@ -386,6 +390,64 @@ static void test_sensor_profiles_accepted(void **state)
 	       n, errs[n / 2], errs[n - 1], excess_worst);
 }
 
+/* ---- impossible sample times (issue 9 item 5) ---- */
+
+/* A clean procedure whose times are rewritten by retime(i, t_s). */
+static void assert_times_refused(double (*retime)(size_t i, double t_s, size_t n),
+				 const char *why)
+{
+	struct hf_sim *sim = good_sensor_sim(7);
+	const struct hf_sim_output *o;
+	struct hf_sample *s;
+	struct hf_calib c;
+	char err[200] = "";
+
+	assert_int_equal(hf_sim_calibration_procedure(sim), 0);
+	assert_int_equal(hf_sim_render(sim, &o), 0);
+	s = malloc(o->n * sizeof *s);
+	assert_non_null(s);
+	memcpy(s, o->samples, o->n * sizeof *s);
+	assert_int_equal(hf_calib_estimate(&c, s, o->n, NULL, err, sizeof err), HF_OK);
+	for (size_t i = 0; i < o->n; i++)
+		s[i].t_s = retime(i, s[i].t_s, o->n);
+	assert_int_equal(hf_calib_estimate(&c, s, o->n, NULL, err, sizeof err), HF_ERR_FORMAT);
+	printf("refused: %s\n", err);
+	if (!strstr(err, why))
+		fail_msg("error '%s' lacks '%s'", err, why);
+	assert_false(c.has_mounting);
+	assert_null(strchr(err, '\n'));
+	free(s);
+	hf_sim_free(sim);
+}
+
+static double tiny_steps(size_t i, double t_s, size_t n)
+{
+	(void)t_s;
+	(void)n;
+	return (double)i * 1e-300; /* 0, 1e-300, 2e-300, ... */
+}
+
+static double jump_at_end(size_t i, double t_s, size_t n)
+{
+	return i + 1 == n ? 1e15 : t_s;
+}
+
+static double all_zero(size_t i, double t_s, size_t n)
+{
+	(void)i;
+	(void)t_s;
+	(void)n;
+	return 0.0;
+}
+
+static void test_impossible_times_refused(void **state)
+{
+	(void)state;
+	assert_times_refused(tiny_steps, "not a possible rate");
+	assert_times_refused(jump_at_end, "time step of 1e+15 s");
+	assert_times_refused(all_zero, "same time");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_procedure_then_session),
 		cmocka_unit_test(test_standing_then_lying_is_refused),
 		cmocka_unit_test(test_sensor_profiles_accepted),
+		cmocka_unit_test(test_impossible_times_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
