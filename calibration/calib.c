@@ -233,11 +233,11 @@ int hf_calib_format(const struct hf_calib *c, char *buf, size_t len)
 #define MIN_BLOCK_N 5             /* samples a block needs to be judged */
 #define GAP_S 0.5                 /* a longer time step ends a still run */
 #define NOISE_K 4.0               /* still: spread under K x quietest block */
-#define STILL_GYRO_SD_DPS 1.0     /* ... or under this */
+#define STILL_GYRO_SD_DPS 1.5     /* ... or under this */
 #define STILL_GYRO_SD_MAX_DPS 4.0 /* ... and never over this */
 #define STILL_ACC_SD_G 0.015
 #define STILL_ACC_SD_MAX_G 0.05
-#define STILL_GYRO_DRIFT_DPS 2.5
+#define STILL_GYRO_DRIFT_DPS 4.0   /* sway, not a turn */
 #define STILL_DRIFT_DEG 3.0
 #define MIN_STAND_S 1.5
 #define HINGE_MIN_DEG 10.0

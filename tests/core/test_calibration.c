@@ -390,6 +390,97 @@ static void test_sensor_profiles_accepted(void **state)
 	       n, errs[n / 2], errs[n - 1], excess_worst);
 }
 
+/* Walking up to the spot, standing a moment, then the procedure with a
+ * 0.94 g sensor: the walk is no standing, the procedure is found. */
+static void test_walk_then_procedure(void **state)
+{
+	struct hf_sim_sensor sensor;
+	const struct hf_sim_output *o;
+	struct hf_calib c;
+	struct hf_calib_report rep;
+	char err[200];
+	struct hf_sim *sim;
+	double e, budget, rest_g;
+
+	(void)state;
+	apply_profile(&sensor, &profiles[0], 901);
+	sim = hf_sim_new(&sensor, 901);
+	assert_int_equal(hf_sim_walk(sim, 6.0, 0.0), 0);
+	assert_int_equal(hf_sim_stand(sim, 1.0), 0);
+	assert_int_equal(hf_sim_calibration_procedure(sim), 0);
+	assert_int_equal(hf_sim_walk(sim, 6.0, 0.0), 0);
+	assert_int_equal(hf_sim_render(sim, &o), 0);
+	if (hf_calib_estimate(&c, o->samples, o->n, &rep, err, sizeof err) != HF_OK)
+		fail_msg("%s", err);
+	e = quat_angle_deg(c.pelvis_to_sensor, o->sensor.pelvis_to_sensor);
+	budget = unobservable_deg(&o->sensor, &rest_g);
+	printf("walk, procedure, walk: mounting error %.2f deg (unobservable %.2f), hinges %d\n",
+	       e, budget, rep.hinges);
+	assert_int_equal(rep.hinges, 3);
+	assert_true(e <= budget + EST_ERR_DEG);
+	hf_sim_free(sim);
+}
+
+/*
+ * People sway while they stand: the pelvis rocks about its y axis, here
+ * by 1 deg at 0.5 Hz (3.1 deg/s peak) all through the recording.  Rocking
+ * about the hinge axis commutes with the hinges, so it is applied to the
+ * rendered samples exactly: gravity as the sensor reads it turns back by
+ * the sway angle, and the gyro adds its rate.
+ */
+static void add_sway(struct hf_sample *s, size_t n, struct hf_quat pelvis_to_sensor,
+		     double amp_deg, double freq_hz)
+{
+	static const double y_p[3] = {0, 1, 0};
+	double axis[3];
+
+	hf_quat_rotate(pelvis_to_sensor, y_p, axis);
+	for (size_t i = 0; i < n; i++) {
+		double ph = 2.0 * HF_PI * freq_hz * s[i].t_s, acc[3];
+		double th_rad = amp_deg * HF_DEG2RAD * sin(ph);
+		double rate_dps = amp_deg * 2.0 * HF_PI * freq_hz * cos(ph);
+
+		hf_quat_rotate(hf_quat_from_axis_angle(axis, -th_rad), s[i].acc_g, acc);
+		memcpy(s[i].acc_g, acc, sizeof acc);
+		for (int k = 0; k < 3; k++)
+			s[i].gyro_dps[k] += rate_dps * axis[k];
+	}
+}
+
+static void test_swaying_stand_accepted(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 4; seed++) {
+		struct hf_sim_sensor sensor;
+		const struct hf_sim_output *o;
+		struct hf_calib c;
+		struct hf_calib_report rep;
+		struct hf_sample *s;
+		char err[200];
+		struct hf_sim *sim;
+		double e, budget, rest_g;
+
+		apply_profile(&sensor, &profiles[seed], 700 + seed);
+		sim = hf_sim_new(&sensor, 700 + seed);
+		assert_int_equal(hf_sim_calibration_procedure(sim), 0);
+		assert_int_equal(hf_sim_render(sim, &o), 0);
+		s = malloc(o->n * sizeof *s);
+		assert_non_null(s);
+		memcpy(s, o->samples, o->n * sizeof *s);
+		add_sway(s, o->n, o->sensor.pelvis_to_sensor, 1.0, 0.5);
+		if (hf_calib_estimate(&c, s, o->n, &rep, err, sizeof err) != HF_OK)
+			fail_msg("seed %u: %s", seed, err);
+		e = quat_angle_deg(c.pelvis_to_sensor, o->sensor.pelvis_to_sensor);
+		budget = unobservable_deg(&o->sensor, &rest_g);
+		printf("swaying, %s: mounting error %.2f deg (unobservable %.2f), hinges %d\n",
+		       profiles[seed].name, e, budget, rep.hinges);
+		assert_int_equal(rep.hinges, 3);
+		assert_true(e <= budget + EST_ERR_DEG);
+		free(s);
+		hf_sim_free(sim);
+	}
+}
+
 /* ---- impossible sample times (issue 9 item 5) ---- */
 
 /* A clean procedure whose times are rewritten by retime(i, t_s). */
@@ -458,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_procedure_then_session),
 		cmocka_unit_test(test_standing_then_lying_is_refused),
 		cmocka_unit_test(test_sensor_profiles_accepted),
+		cmocka_unit_test(test_walk_then_procedure),
+		cmocka_unit_test(test_swaying_stand_accepted),
 		cmocka_unit_test(test_impossible_times_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
