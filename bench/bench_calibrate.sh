@@ -49,4 +49,4 @@ for bin in "$hipform" "${3:-}"; do
 	[ -n "$bin" ] || continue
 	for r in r1k.csv r100k.csv r41mb.csv; do run "$bin" "$r"; done
 done
-ls -l r41mb.csv | awk '{ printf "r41mb.csv: %d bytes\n", $5 }'
+echo "r41mb.csv: $(wc -c <r41mb.csv) bytes"

@@ -83,8 +83,9 @@ static void format_text(const struct hf_calib *c, const struct hf_calib_report *
 }
 
 static void print_summary(const struct hf_calib *c, const struct hf_calib_report *rep,
-			  const char *out)
+			  size_t n_samples, const char *out)
 {
+	printf("Read %zu samples at %.1f Hz\n", n_samples, rep->rate_hz);
 	printf("Gyro bias: %.3f %.3f %.3f deg/s (from %.1f s standing still)\n",
 	       c->gyro_bias_dps[0], c->gyro_bias_dps[1], c->gyro_bias_dps[2], rep->still_s);
 	printf("Hip hinges found: %d; hinge axis agreement %.1f deg; standing repeat %.1f deg\n",
@@ -176,7 +177,7 @@ int hf_cmd_calibrate(int argc, char **argv)
 			hf_cli_error("cannot write %s: %s", out, strerror(errno));
 			r = HF_EXIT_INPUT;
 		} else {
-			print_summary(&c, &rep, out);
+			print_summary(&c, &rep, e.n, out);
 		}
 	}
 	return r;
