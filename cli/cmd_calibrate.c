@@ -3,6 +3,8 @@
  * hipform calibrate (contract sections 6 and 7): estimate gyro bias and
  * the sensor-to-pelvis mounting from a recording of the procedure, and
  * write a calibration file (atomically: a temporary file renamed over).
+ * Samples stream from the decoder into the estimator, one at a time: the
+ * memory does not grow with the recording.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,12 +17,6 @@
 #include "hipform/calib.h"
 #include "hipform/error.h"
 #include "options.h"
-
-struct sample_vec {
-	struct hf_sample *v;
-	size_t n, cap;
-	bool nomem;
-};
 
 static void usage(FILE *f)
 {
@@ -40,23 +36,9 @@ static void usage(FILE *f)
 		"Exit status: 0 success, 1 recording that cannot be used, 2 usage error.\n");
 }
 
-static void collect(const struct hf_sample *s, void *user)
+static void on_sample(const struct hf_sample *s, void *user)
 {
-	struct sample_vec *sv = user;
-
-	if (sv->nomem)
-		return;
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? 2 * sv->cap : 4096;
-		void *p = realloc(sv->v, cap * sizeof *sv->v);
-		if (!p) {
-			sv->nomem = true;
-			return;
-		}
-		sv->v = p;
-		sv->cap = cap;
-	}
-	sv->v[sv->n++] = *s;
+	hf_calib_estimator_update(user, s);
 }
 
 static int write_atomically(const char *path, const char *text)
@@ -87,13 +69,30 @@ static int write_atomically(const char *path, const char *text)
 	return 0;
 }
 
-static void print_summary(const struct hf_calib *c, const struct hf_calib_report *rep,
-			  const char *out)
+/* The calibration, and as a comment what the accelerometer read at rest. */
+static void format_text(const struct hf_calib *c, const struct hf_calib_report *rep,
+			char *text, size_t len)
 {
+	int n = hf_calib_format(c, text, len);
+
+	if (n > 0 && (size_t)n < len)
+		snprintf(text + n, len - (size_t)n,
+			 "# the accelerometer read %.3f g standing still; acc_scale is not\n"
+			 "# set from it: one level at one orientation is not a per-axis scale\n",
+			 rep->rest_g);
+}
+
+static void print_summary(const struct hf_calib *c, const struct hf_calib_report *rep,
+			  size_t n_samples, const char *out)
+{
+	printf("Read %zu samples at %.1f Hz\n", n_samples, rep->rate_hz);
 	printf("Gyro bias: %.3f %.3f %.3f deg/s (from %.1f s standing still)\n",
 	       c->gyro_bias_dps[0], c->gyro_bias_dps[1], c->gyro_bias_dps[2], rep->still_s);
 	printf("Hip hinges found: %d; hinge axis agreement %.1f deg; standing repeat %.1f deg\n",
 	       rep->hinges, rep->hinge_axis_spread_deg, rep->up_tilt_deg);
+	printf("Accelerometer at rest: %.3f g (learned; acc_scale stays 1: one level at one\n"
+	       "  orientation is not a per-axis scale, which needs a six-face recording)\n",
+	       rep->rest_g);
 	printf("Mounting (pelvis to sensor): %.5f %.5f %.5f %.5f\n",
 	       c->pelvis_to_sensor.w, c->pelvis_to_sensor.x, c->pelvis_to_sensor.y,
 	       c->pelvis_to_sensor.z);
@@ -154,7 +153,7 @@ int hf_cmd_calibrate(int argc, char **argv)
 	const char *file = NULL, *out = NULL;
 	enum hf_format format = HF_FORMAT_UNKNOWN;
 	double rate_hz = 0.0;
-	struct sample_vec sv = {0};
+	struct hf_calib_estimator e;
 	struct hf_decoder d;
 	struct hf_calib c;
 	struct hf_calib_report rep;
@@ -165,24 +164,21 @@ int hf_cmd_calibrate(int argc, char **argv)
 		return HF_EXIT_OK;
 	if (r != HF_EXIT_OK)
 		return r;
-	r = hf_cli_decode_file(file, format, rate_hz, &d, collect, &sv);
-	if (r == HF_EXIT_OK && sv.nomem) {
-		hf_cli_error("%s: out of memory", file);
-		r = HF_EXIT_INPUT;
-	}
-	if (r == HF_EXIT_OK && hf_calib_estimate(&c, sv.v, sv.n, &rep, err, sizeof err) != HF_OK) {
+	hf_calib_estimator_init(&e);
+	r = hf_cli_decode_file(file, format, rate_hz, &d, on_sample, &e);
+	if (r == HF_EXIT_OK &&
+	    hf_calib_estimator_finish(&e, &c, &rep, err, sizeof err) != HF_OK) {
 		hf_cli_error("%s: cannot calibrate: %s", file, err);
 		r = HF_EXIT_INPUT;
 	}
 	if (r == HF_EXIT_OK) {
-		hf_calib_format(&c, text, sizeof text);
+		format_text(&c, &rep, text, sizeof text);
 		if (write_atomically(out, text) != 0) {
 			hf_cli_error("cannot write %s: %s", out, strerror(errno));
 			r = HF_EXIT_INPUT;
 		} else {
-			print_summary(&c, &rep, out);
+			print_summary(&c, &rep, e.n, out);
 		}
 	}
-	free(sv.v);
 	return r;
 }

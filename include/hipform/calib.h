@@ -5,6 +5,12 @@
  *   corrected = (raw - offset) * scale         (per axis, sensor frame)
  *   v_pelvis  = rotate(inverse(pelvis_to_sensor), v_sensor)
  *
+ * offset and scale come only from a six-face recording (contract section
+ * 6); the procedure leaves them at 0 and 1.  The level the accelerometer
+ * reads at rest is learned by the estimator and reported (rest_g), not
+ * saved as a scale: one magnitude at one orientation is not a per-axis
+ * scale (calibration/calib.c explains).
+ *
  * A calibration file is INI text (see calibration/README.md):
  *
  *   # hipform calibration, contract 1
@@ -58,11 +64,76 @@ struct hf_calib_report {
 	int hinges;               /* hip hinges found */
 	double hinge_axis_spread_deg; /* disagreement between hinges */
 	double up_tilt_deg;       /* angle between standing up before/after */
+	double rest_g;            /* |acceleration| the sensor reads at rest */
+	double rate_hz;           /* samples / time span of the recording */
 };
 
 /*
- * Estimate gyro bias and the sensor-to-pelvis mounting from a recording of
- * the section 6 procedure (samples in time order).  Returns HF_OK, or
+ * Streaming estimation from a recording of the section 6 procedure:
+ *
+ *     struct hf_calib_estimator e;
+ *     hf_calib_estimator_init(&e);
+ *     for each sample in time order: hf_calib_estimator_update(&e, &s);
+ *     r = hf_calib_estimator_finish(&e, &c, &rep, err, sizeof err);
+ *
+ * Constant memory and time per sample, no allocation: a recording of any
+ * length.  Stillness is judged on blocks of HF_CALIB_BLOCK_S by the
+ * steadiness of gyro and accelerometer (spread within the block, against
+ * the quietest block seen, and drift from the still run it extends), not
+ * by the level the accelerometer reads: that level is learned (rest_g).
+ * The procedure is the first standing of at least 1.5 s, the hinges, and
+ * the next such standing; what follows it is not used.
+ */
+#define HF_CALIB_BLOCK_S 0.25
+
+/* Sums over samples (internal). */
+struct hf_calib_sums {
+	double n;
+	double t_first_s, t_last_s;
+	double acc_g[3], gyro_dps[3];       /* sums */
+};
+
+/* Hinge statistics over samples (internal). */
+struct hf_calib_hinge_sums {
+	double n;
+	double gyro_dps[3];                 /* sum of w */
+	double gyro_sq[3][3];               /* sum of w w^T */
+	double toward_minus_x[3];           /* sum of the horizontal part of up */
+	int hinges;                         /* tilts past the hinge threshold */
+};
+
+/* Read nothing here but through hf_calib_estimator_finish(). */
+struct hf_calib_estimator {
+	size_t n;                           /* samples seen */
+	double t_first_s, t_last_s, max_step_s;
+	int phase;
+	/* the open block: shifted sums for spread, plus its hinge part */
+	double ref_acc_g[3], ref_gyro_dps[3];
+	double dev_acc[3], dev_acc_sq[3], dev_gyro[3], dev_gyro_sq[3];
+	struct hf_calib_sums blk;
+	struct hf_calib_hinge_sums blk_h;
+	bool blk_broken;                    /* a gap inside it */
+	double floor_acc_g, floor_gyro_dps; /* quietest block spread so far */
+	struct hf_calib_sums run, a, b;     /* still run, standing before, after */
+	struct hf_calib_hinge_sums run_h, hinge_h;
+	bool have_a, down;
+	double z_a[3];                      /* up of standing a, for the hinges */
+};
+
+void hf_calib_estimator_init(struct hf_calib_estimator *e);
+void hf_calib_estimator_update(struct hf_calib_estimator *e, const struct hf_sample *s);
+/*
+ * Gyro bias and mounting into c.  Returns HF_OK, or HF_ERR_FORMAT with a
+ * one-line reason in err when the recording does not hold the procedure
+ * (no still standing, no hinge, standings that disagree, a level far from
+ * 1 g) or its times are impossible (a rate outside 1..10000 Hz, a step
+ * longer than a day).
+ */
+int hf_calib_estimator_finish(const struct hf_calib_estimator *e, struct hf_calib *c,
+			      struct hf_calib_report *rep, char *err, size_t errlen);
+
+/*
+ * The same on an array (samples in time order).  Returns HF_OK, or
  * HF_ERR_FORMAT with a reason in err when the recording does not contain
  * the procedure (no still standing, no hinge, ...).
  */
