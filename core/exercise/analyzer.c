@@ -55,6 +55,9 @@
  * before a rep against the new rest counts (a held rep comes back down
  * sooner, or its wobbles are small: settle_step()). */
 #define SETTLE_OPEN_S 5.0
+/* The provisional rest stops following the body this far from it. */
+#define REST_FREEZE_DEG 0.3
+#define REST_FREEZE_MAX_S 3.0  /* ... for at most this long */
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
@@ -73,6 +76,7 @@ enum state { IDLE, IN_SET };
 struct rest {
 	struct hf_quat_mean mean;
 	uint64_t tail;          /* oldest record in mean */
+	uint64_t next;          /* the record that extends it */
 	struct hf_quat q;       /* sensor to world */
 	double up[3];           /* world up, sensor frame */
 	bool valid;
@@ -107,6 +111,8 @@ struct hf_analyzer {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
+	double settle_open_s;   /* when its candidate opened */
+	double rising_since_s;  /* the body has been turning away from the rest since */
 
 	/* the open set */
 	enum state state;
@@ -935,7 +941,14 @@ static void track_rest(struct hf_analyzer *a, struct rest *z, const struct recor
 		z->tail = a->n;
 		return;
 	}
+	if (z->mean.n > 0.0 && i != z->next) {
+		/* records went by untracked (a candidate was open): the
+		 * window starts afresh, it may only lose what it holds */
+		hf_quat_mean_reset(&z->mean);
+		z->tail = i;
+	}
 	hf_quat_mean_add(&z->mean, r->q, 1.0);
+	z->next = i + 1;
 	while (z->tail < i &&
 	       rec(a, z->tail)->t_s < r->t_s - a->cfg.thresholds.baseline_s) {
 		hf_quat_mean_remove(&z->mean, rec(a, z->tail)->q, 1.0);
@@ -972,6 +985,25 @@ static bool moved_away(const struct hf_analyzer *a, const struct record *r)
 
 	world_up_in_sensor(r->q, up);
 	return angle_between_deg(up, a->prov.up) > POSTURE_CHANGE_DEG;
+}
+
+/*
+ * The body has begun to turn away from the provisional rest, before the
+ * probe opens a candidate (rep_min_deg).  A slow clam shell of 1.5 deg
+ * rising in 1.5 s turns at about 1 deg/s, no faster than breathing, and
+ * its first part passes for still: the rest must not follow it.
+ */
+static bool rising_from_rest(struct hf_analyzer *a, const struct record *r)
+{
+	bool away = a->prov.valid && probe_exercise(a) &&
+		    probe_signal(a, &a->prov, r) >= REST_FREEZE_DEG;
+
+	if (!away) {
+		a->rising_since_s = r->t_s;
+		return false;
+	}
+	/* a shift that stays below a candidate is a settled rest */
+	return r->t_s - a->rising_since_s < REST_FREEZE_MAX_S;
 }
 
 /*
@@ -1019,6 +1051,23 @@ static void flush_probe(struct hf_analyzer *a)
  * the other way: its lowering brings the first candidate back first, and
  * a wobble in the hold is far smaller than the rep.
  */
+/*
+ * The probe's candidate has been open MAX_REP_S: the body settled.  The
+ * second probe, measuring against the latest rest (and maybe half way
+ * through a rep against it), becomes the probe.
+ */
+static void adopt_settled_rest(struct hf_analyzer *a)
+{
+	struct hf_reps old = a->probe;
+
+	a->probe = a->settle;
+	a->settle = old;
+	a->prov = a->settle_rest;
+	a->probe_open_s = a->settle_open_s;
+	reset_settle(a);
+	hf_reps_reset(&a->settle, 0.0);
+}
+
 static void settle_step(struct hf_analyzer *a, const struct record *r)
 {
 	struct hf_reps_point p = {.t_s = r->t_s};
@@ -1035,6 +1084,8 @@ static void settle_step(struct hf_analyzer *a, const struct record *r)
 		return;
 	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
 	p.e_deg = probe_signal(a, &a->settle_rest, r);
+	if (!hf_reps_active(&a->settle))
+		a->settle_open_s = r->t_s;
 	hf_reps_push(&a->settle, &p, &st);
 	if (!st.done || st.rep->start_s - a->probe_open_s < SETTLE_OPEN_S ||
 	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->probe.peak_e)
@@ -1052,16 +1103,20 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 	if (drifting(&a->probe, r))
 		hf_reps_drop_candidate(&a->probe);
 	if (hf_reps_active(&a->probe) && r->t_s - a->probe_open_s > MAX_REP_S) {
-		/* a "rep" this long was measured from a wrong baseline (a
-		 * hold taken for rest): start again from here */
+		/* a "rep" this long was measured from a wrong baseline (the
+		 * body settled, or a hold was taken for rest) */
 		flush_probe(a);
 		if (a->state != IDLE)
 			return;
-		reset_provisional(a);
-		update_provisional(a, r);
-		return;
+		if (a->settle_rest.valid) {
+			adopt_settled_rest(a);
+		} else {
+			reset_provisional(a);
+			update_provisional(a, r);
+			return;
+		}
 	}
-	if (!hf_reps_active(&a->probe))
+	if (!hf_reps_active(&a->probe) && !rising_from_rest(a, r))
 		update_provisional(a, r);
 	if (!a->prov.valid || !probe_exercise(a)) {
 		hf_reps_reset(&a->probe, r->t_s);

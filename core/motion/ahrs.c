@@ -199,7 +199,7 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
 #define BIAS_STEP_DPS 1.0    /* a rest's mean is this near a known bias */
 #define BIAS_KNOWN_S 1.0     /* rest seconds behind a known bias */
 #define RELEARN_S 2.0        /* steady run that overrules the bias */
-#define RUN_SPREAD_DPS 0.3   /* chunk means of one steady run agree within */
+#define RUN_SPREAD_DPS 0.5   /* chunk means of one steady run agree within */
 #define RUN_TILT_DEG 0.5     /* gravity direction of a steady run stays within */
 
 static void chunk_mean(const struct hf_ahrs_chunk *c, double mean_dps[3])
