@@ -147,7 +147,8 @@ static void add_wide_session(struct hf_sim *sim, int i)
 }
 
 /*
- * The held-out suite (modes 5 and 6): sessions drawn from their own
+ * The held-out suite (modes 7 and 8; modes 5 and 6 are the same generator
+ * with the tuning seeds): sessions drawn from their own
  * generator and seeds, never used to shape the analyser, with everything
  * issue 8 found the tuning suite lacked.  Per session: a datasheet part
  * (sim/parts.c: MPU-6050/6500/9250, ICM-42688-P, BMI160/270, LSM6DSO/DS3)
@@ -557,12 +558,15 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 {
 	static const double wide_rates_hz[] = {50, 73, 100, 137, 200, 250};
 	bool wide = mode == HF_ACC_WIDE || mode == HF_ACC_WIDE_RECOGNISE;
-	bool heldout = mode == HF_ACC_HELDOUT_GIVEN || mode == HF_ACC_HELDOUT_RECOGNISE;
+	bool belt = mode == HF_ACC_BELT_GIVEN || mode == HF_ACC_BELT_RECOGNISE;
+	bool heldout = belt || mode == HF_ACC_HELDOUT_GIVEN || mode == HF_ACC_HELDOUT_RECOGNISE;
 	bool calibrated = mode == HF_ACC_RECOGNISE || mode == HF_ACC_WIDE_RECOGNISE ||
-			  mode == HF_ACC_HELDOUT_RECOGNISE;
+			  mode == HF_ACC_BELT_RECOGNISE || mode == HF_ACC_HELDOUT_RECOGNISE;
 	unsigned seed = (unsigned)(mode == HF_ACC_GIVEN ? 1000 + i :
 				   mode == HF_ACC_RECOGNISE ? 5000 + i :
+				   belt ? 40000 + i :
 				   heldout ? 20000 + i : 9000 + i);
+	int gi = belt ? i + 1000 : i; /* the generator's session number */
 	enum hf_sim_grade grade = i % 3 == 0 ? HF_SIM_GRADE_GOOD : HF_SIM_GRADE_MEMS;
 	struct hf_sim_sensor sensor;
 	struct hf_analyzer_config cfg;
@@ -572,7 +576,7 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 	int r = -1;
 
 	if (heldout) {
-		heldout_sensor(i, seed, &sensor);
+		heldout_sensor(gi, seed, &sensor);
 		csv = sensor.part - 1 != HF_SIM_PART_MPU9250; /* WT901: WitMotion bytes */
 		if (verbose)
 			fprintf(verbose, "session %d: %s at %g Hz, acc scale %+.3f %+.3f %+.3f, "
@@ -600,7 +604,7 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 	if (mode == HF_ACC_RECOGNISE)
 		hf_sim_random_session(sim, 0);
 	else if (heldout)
-		add_heldout_session(sim, i);
+		add_heldout_session(sim, gi);
 	else if (wide)
 		add_wide_session(sim, i);
 	else

@@ -17,6 +17,10 @@ enum hf_acc_mode {
 	HF_ACC_RECOGNISE,    /* calibration from a procedure, recognition */
 	HF_ACC_WIDE,         /* exercise given, reps drawn from wide ranges */
 	HF_ACC_WIDE_RECOGNISE, /* the same sessions, calibration, recognition */
+	/* The held-out generator with the tuning suite's own sessions and
+	 * seeds: what the analyser may be shaped on. */
+	HF_ACC_BELT_GIVEN,
+	HF_ACC_BELT_RECOGNISE,
 	/* The held-out suite: sessions the analyser was never shaped on,
 	 * other seeds, wider ranges, datasheet sensors on a belt, breathing,
 	 * settling rests, slow tiny clam shells, odd first reps. */

@@ -31,8 +31,10 @@ static const char *const titles[HF_ACC_MODES] = {
 	"Mode 2: calibration procedure, exercise and side recognised",
 	"Mode 3: exercise given, reps drawn from wide ranges (robustness)",
 	"Mode 4: the mode 3 sessions with calibration and recognition",
-	"Held-out mode 5: exercise given, no calibration",
-	"Held-out mode 6: the mode 5 sessions with calibration and recognition",
+	"Mode 5: belt suite (the held-out generator, tuning seeds), exercise given",
+	"Mode 6: the mode 5 sessions with calibration and recognition",
+	"Held-out mode 7: exercise given, no calibration",
+	"Held-out mode 8: the mode 7 sessions with calibration and recognition",
 };
 
 static void run_modes(int first, int last, int n, FILE *verbose)

@@ -200,6 +200,7 @@ static double angle_between_deg(const double a[3], const double b[3])
 
 static void reset_provisional(struct hf_analyzer *a);
 static void refine_frame(struct hf_analyzer *a);
+static void open_from_probe(struct hf_analyzer *a);
 
 /* ---- posture ---- */
 
@@ -545,6 +546,7 @@ static void seed_provisional(struct hf_analyzer *a)
 		a->prov.tail = a->n;
 	} else {
 		a->prov.tail = i;
+		a->prov.next = end;
 		for (; i < end; i++)
 			hf_quat_mean_add(&a->prov.mean, rec(a, i)->q, 1.0);
 		a->prov.q = hf_quat_mean_get(&a->prov.mean);
@@ -987,6 +989,25 @@ static bool moved_away(const struct hf_analyzer *a, const struct record *r)
 	return angle_between_deg(up, a->prov.up) > POSTURE_CHANGE_DEG;
 }
 
+/* One record through the probe, against the provisional rest. */
+static void probe_feed(struct hf_analyzer *a, const struct record *r)
+{
+	struct hf_reps_point p = {.t_s = r->t_s};
+	struct hf_reps_step st;
+
+	p.posture_dev_deg = posture_dev_deg(r, a->prov.up);
+	p.e_deg = probe_signal(a, &a->prov, r);
+	a->live.excursion_deg = p.e_deg;
+	if (!hf_reps_active(&a->probe))
+		a->probe_open_s = r->t_s;
+	hf_reps_push(&a->probe, &p, &st);
+	if (st.done && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
+		open_from_probe(a);
+	else if (!hf_reps_active(&a->probe) && a->probe.n_reps > 0 &&
+		 r->t_s - a->probe.last_end_s >= a->cfg.thresholds.set_gap_s)
+		open_from_probe(a); /* a set of one rep */
+}
+
 /*
  * The body has begun to turn away from the provisional rest, before the
  * probe opens a candidate (rep_min_deg).  A slow clam shell of 1.5 deg
@@ -1052,9 +1073,41 @@ static void flush_probe(struct hf_analyzer *a)
  * a wobble in the hold is far smaller than the rep.
  */
 /*
- * The probe's candidate has been open MAX_REP_S: the body settled.  The
- * second probe, measuring against the latest rest (and maybe half way
- * through a rep against it), becomes the probe.
+ * The probe's candidate has been open MAX_REP_S: it was measured from a
+ * rest the body has left (it settled into a new one, or a hold was taken
+ * for rest).  The probe starts again from the latest rest (the last
+ * still records, up to baseline_s of them) and the records since are
+ * replayed through it, so that a rep already under way is not lost.
+ */
+static void restart_probe(struct hf_analyzer *a)
+{
+	uint64_t lo = ring_oldest(a), i = a->n, end;
+
+	reset_provisional(a);
+	while (i > lo && !rec(a, i - 1)->still)
+		i--;
+	end = i;
+	while (i > lo && rec(a, i - 1)->still &&
+	       rec(a, i - 1)->t_s >= rec(a, end - 1)->t_s - a->cfg.thresholds.baseline_s)
+		i--;
+	if (i == end)
+		return;
+	a->prov.tail = i;
+	a->prov.next = end;
+	for (uint64_t k = i; k < end; k++)
+		hf_quat_mean_add(&a->prov.mean, rec(a, k)->q, 1.0);
+	a->prov.q = hf_quat_mean_get(&a->prov.mean);
+	world_up_in_sensor(a->prov.q, a->prov.up);
+	a->prov.valid = true;
+	if (!probe_exercise(a))
+		return;
+	for (uint64_t k = end; k < a->n && a->state == IDLE; k++)
+		probe_feed(a, rec(a, k));
+}
+
+/*
+ * ... unless the second probe is half way through a rep against the rest
+ * the body settled into: it becomes the probe, rep and all.
  */
 static void adopt_settled_rest(struct hf_analyzer *a)
 {
@@ -1064,7 +1117,7 @@ static void adopt_settled_rest(struct hf_analyzer *a)
 	a->settle = old;
 	a->prov = a->settle_rest;
 	a->probe_open_s = a->settle_open_s;
-	reset_settle(a);
+	reset_rest(a, &a->settle_rest);
 	hf_reps_reset(&a->settle, 0.0);
 }
 
@@ -1078,6 +1131,12 @@ static void settle_step(struct hf_analyzer *a, const struct record *r)
 		reset_settle(a);
 		return;
 	}
+	if (hf_reps_active(&a->settle) && r->still &&
+	    r->t_s - a->settle_open_s > SETTLE_OPEN_S) {
+		/* the second probe's own rest was taken while the body was
+		 * still settling: it starts again from here */
+		reset_settle(a);
+	}
 	if (!hf_reps_active(&a->settle))
 		track_rest(a, &a->settle_rest, r);
 	if (!a->settle_rest.valid)
@@ -1087,9 +1146,15 @@ static void settle_step(struct hf_analyzer *a, const struct record *r)
 	if (!hf_reps_active(&a->settle))
 		a->settle_open_s = r->t_s;
 	hf_reps_push(&a->settle, &p, &st);
-	if (!st.done || st.rep->start_s - a->probe_open_s < SETTLE_OPEN_S ||
-	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->probe.peak_e)
+	if (!st.done)
 		return;
+	if (st.rep->start_s - a->probe_open_s < SETTLE_OPEN_S ||
+	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->probe.peak_e) {
+		/* no evidence of a settle: forget it, so that it never
+		 * votes on a set's axis (adopt_settled_rest()) */
+		hf_reps_reset(&a->settle, r->t_s);
+		return;
+	}
 	rep = *st.rep;
 	reset_provisional(a);
 	open_set(a, &rep, true, &rep, 1);
@@ -1097,9 +1162,6 @@ static void settle_step(struct hf_analyzer *a, const struct record *r)
 
 static void idle_step(struct hf_analyzer *a, const struct record *r)
 {
-	struct hf_reps_point p = {.t_s = r->t_s};
-	struct hf_reps_step st;
-
 	if (drifting(&a->probe, r))
 		hf_reps_drop_candidate(&a->probe);
 	if (hf_reps_active(&a->probe) && r->t_s - a->probe_open_s > MAX_REP_S) {
@@ -1108,11 +1170,10 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 		flush_probe(a);
 		if (a->state != IDLE)
 			return;
-		if (a->settle_rest.valid) {
-			adopt_settled_rest(a);
+		if (hf_reps_active(&a->settle) && a->settle_rest.valid) {
+			adopt_settled_rest(a); /* mid-rep against the new rest */
 		} else {
-			reset_provisional(a);
-			update_provisional(a, r);
+			restart_probe(a);
 			return;
 		}
 	}
@@ -1130,17 +1191,7 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 		update_provisional(a, r);
 		return;
 	}
-	p.posture_dev_deg = posture_dev_deg(r, a->prov.up);
-	p.e_deg = probe_signal(a, &a->prov, r);
-	a->live.excursion_deg = p.e_deg;
-	if (!hf_reps_active(&a->probe))
-		a->probe_open_s = r->t_s;
-	hf_reps_push(&a->probe, &p, &st);
-	if (st.done && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
-		open_from_probe(a);
-	else if (!hf_reps_active(&a->probe) && a->probe.n_reps > 0 &&
-		 r->t_s - a->probe.last_end_s >= a->cfg.thresholds.set_gap_s)
-		open_from_probe(a); /* a set of one rep */
+	probe_feed(a, r);
 	if (a->state == IDLE)
 		settle_step(a, r);
 }
