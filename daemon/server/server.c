@@ -402,28 +402,44 @@ static int dying_clients(const struct hfd_server *s)
 	return n;
 }
 
+static struct hfd_client *longest_idle(struct hfd_server *s, bool watching,
+				       uint64_t idle_before_us)
+{
+	struct hfd_client *oldest = NULL;
+
+	for (struct hfd_client *c = s->clients; c; c = c->next)
+		if (c->watch == watching && !c->dead && c->out_len == 0 &&
+		    c->last_request_us <= idle_before_us &&
+		    (!oldest || c->last_request_us < oldest->last_request_us))
+			oldest = c;
+	return oldest;
+}
+
 /*
  * All slots taken: the watcher that has asked nothing for the longest
- * time gives its slot to the new client (it is told why).  Clients that
- * are not watching are busy with a request of their own and keep theirs.
+ * time gives its slot to the new client (it is told why).  Without one,
+ * a connection that neither watches nor has asked anything for
+ * HFD_IDLE_CLIENT_S does.  A client waiting for a reply keeps its slot.
  */
 static bool drop_idle_watcher(struct hfd_server *s)
 {
-	struct hfd_client *oldest = NULL;
+	struct hfd_client *oldest;
+	uint64_t now = 0;
 	char msg[160];
 
-	for (struct hfd_client *c = s->clients; c; c = c->next)
-		if (c->watch && !c->dead &&
-		    (!oldest || c->last_request_us < oldest->last_request_us))
-			oldest = c;
+	sd_event_now(s->ev, CLOCK_MONOTONIC, &now);
+	oldest = longest_idle(s, true, UINT64_MAX);
+	if (!oldest && now > HFD_IDLE_CLIENT_S * 1000000ULL)
+		oldest = longest_idle(s, false, now - HFD_IDLE_CLIENT_S * 1000000ULL);
 	if (!oldest)
 		return false;
 	snprintf(msg, sizeof msg, "dropped: all %d client slots are taken and a new client "
-		 "needs one (this was the longest idle watcher)", s->max_clients);
+		 "needs one (this was the longest idle %s)", s->max_clients,
+		 oldest->watch ? "watcher" : "connection");
 	send_error(oldest, msg);
 	hf_warn("client %u dropped to make room for a new client (max_clients %d reached)",
 		oldest->id, s->max_clients);
-	kill_client(oldest, "longest idle watcher, made room for a new client");
+	kill_client(oldest, "longest idle client, made room for a new client");
 	return true;
 }
 
@@ -435,8 +451,7 @@ static void refuse(struct hfd_server *s, int cfd)
 			 "\"too many clients: all %d slots are busy with requests\"}\n",
 			 HFD_PROTOCOL_VERSION, s->max_clients);
 
-	hf_warn("client refused: already %d clients, none of them an idle watcher",
-		s->n_clients);
+	hf_warn("client refused: already %d clients, none of them idle", s->n_clients);
 	if (send(cfd, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		hf_debug("refused client: %s", strerror(errno));
 	close(cfd);

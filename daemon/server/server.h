@@ -23,6 +23,8 @@
  * HFD_REPLY_STALL_S..2x that is dropped. */
 #define HFD_REPLY_MAX_BYTES (256u * 1024 * 1024)
 #define HFD_REPLY_STALL_S 10
+/* A connection that neither watches nor asks for this long is idle. */
+#define HFD_IDLE_CLIENT_S 10
 
 struct hfd_server;
 struct hfd_client;
@@ -43,7 +45,8 @@ struct hfd_server_cb {
  * daemon's, or a file that is not a socket is an error; a missing parent
  * directory is created), mode 0660, group `group` when it exists.
  * When all max_clients slots are taken, a new client takes the slot of
- * the longest idle watcher; without one it is refused with an ERROR line.
+ * the longest idle watcher (or idle connection); without one it is
+ * refused with an ERROR line.
  * HF_OK or HF_ERR_SYS (logged).
  */
 int hfd_server_new(struct hfd_server **out, sd_event *ev, const char *path,
