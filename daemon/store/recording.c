@@ -65,6 +65,14 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+static void cut_back(struct hfd_recording *r, long long size)
+{
+	r->size = size;
+	if (ftruncate(r->fd, (off_t)size) != 0 || lseek(r->fd, (off_t)size, SEEK_SET) != (off_t)size)
+		hf_err_log("recording %s: cannot cut back a partial line: %s", r->path,
+			   strerror(errno));
+}
+
 /* Append text to the file as whole lines: on failure cut the file back to
  * its last complete line (so no line is ever garbled).  0 or an errno. */
 static int append(struct hfd_recording *r, const char *text, size_t len)
@@ -75,10 +83,7 @@ static int append(struct hfd_recording *r, const char *text, size_t len)
 		r->size += (long long)len;
 		return 0;
 	}
-	if (ftruncate(r->fd, (off_t)r->size) != 0 ||
-	    lseek(r->fd, (off_t)r->size, SEEK_SET) != (off_t)r->size)
-		hf_err_log("recording %s: cannot cut back a partial line: %s", r->path,
-			   strerror(errno));
+	cut_back(r, r->size);
 	return err;
 }
 
@@ -188,14 +193,17 @@ static void drop_buffer(struct hfd_recording *r, int err)
 
 void hfd_recording_flush(struct hfd_recording *r)
 {
+	long long size_before = r->size;
 	int err = 0;
 
-	if (!r->open || r->buf_len == 0)
+	if (!r->open || (r->buf_len == 0 && r->lost == 0))
 		return;
-	if (r->lost > 0)
+	if (r->lost > 0) /* tried also with nothing new: the gap gets marked */
 		err = write_gap_comment(r);
 	if (err == 0)
 		err = append(r, r->buf, r->buf_len);
+	if (err != 0 && r->size != size_before)
+		cut_back(r, size_before); /* the gap comment goes with what follows it */
 	if (err != 0) {
 		drop_buffer(r, err);
 	} else if (r->failing || r->lost) {
