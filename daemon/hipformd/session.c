@@ -399,6 +399,14 @@ void hfd_session_on_connected(void *user, const struct hfd_sensor_info *info)
 	hfd_notify_status(d);
 }
 
+static bool analyser_in_set(const struct hf_analyzer *an)
+{
+	struct hf_live live = {0};
+
+	hf_analyzer_live(an, &live);
+	return live.in_set;
+}
+
 void hfd_session_on_disconnected(void *user, const char *why)
 {
 	struct hfd *d = user;
@@ -409,8 +417,11 @@ void hfd_session_on_disconnected(void *user, const char *why)
 	if (s->open) {
 		snprintf(text, sizeof text, "sensor lost (%s) at t=%.3f s", why, s->last_t_s);
 		hfd_recording_comment(&s->rec, text);
-		if (s->an)
-			hf_analyzer_interrupt(s->an); /* closes an open set: SET */
+		/* closes an open set at once: SET.  Only then: between sets the
+		 * analysis goes on as `hipform analyze` of the recording does,
+		 * which knows nothing of the interruption (issue 9 soak) */
+		if (s->an && analyser_in_set(s->an))
+			hf_analyzer_interrupt(s->an);
 		hfd_recording_flush(&s->rec);
 		accumulate_stats(d);
 		s->disconnected_us = mono_us(d);
