@@ -529,7 +529,7 @@ static int clear_path(const char *path, const struct sockaddr_un *sa)
 			   "socket path or move the file away)", path);
 		return HF_ERR_SYS;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return HF_ERR_SYS;
 	r = connect(fd, (const struct sockaddr *)sa, sizeof *sa);

@@ -9,7 +9,10 @@
  * so a kill leaves either the whole set or none of it.  synchronous=NORMAL
  * is durable enough in WAL (a power cut may lose the last commits, never
  * consistency).  Every error is logged with what was being written and
- * returned; the caller logs and goes on.
+ * returned; the caller logs and goes on.  The page cache is kept to
+ * 512 KiB (SQLite's default is 2 MiB): a set is a few pages, and the soak
+ * benchmark (bench/soak_daemon.sh) showed the default cache as RSS that
+ * grew with the database for days.
  *
  * Schema version in PRAGMA user_version; migrations are a list of SQL
  * scripts, script i taking the schema from version i to i+1.
@@ -144,8 +147,8 @@ static int setup(struct hfd_store *s)
 	sqlite3_busy_timeout(s->db, 2000);
 	r = exec(s, "PRAGMA journal_mode = WAL", "enabling WAL");
 	if (r == HF_OK)
-		r = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
-			 "setting pragmas");
+		r = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+			 " PRAGMA cache_size = -512", "setting pragmas");
 	if (r == HF_OK)
 		r = migrate(s);
 	for (int i = 0; r == HF_OK && i < ST_COUNT; i++)
