@@ -15,8 +15,8 @@
 # As root, the state directory is a tmpfs in a private mount namespace and
 # on day 4 the disk fills up for 3 s (the recording then has a marked gap).
 #
-# Prints: the daemon's RSS, open fds and database size over time and at
-# the end of each day; then, per session, the sets announced (SET
+# Prints: the daemon's RSS, open fds and database size over time and per
+# day (peak while the session runs, lowest between sessions); then, per session, the sets announced (SET
 # messages), stored (history) and whether `hipform analyze` of the
 # recording gives the stored sets exactly (hf_jsoncmp).
 # Environment: SOAK_DAYS (7), SOAK_FILES (22: 61 min a day), SOAK_SPEED
@@ -61,10 +61,13 @@ make_day() {
 monitor() {
 	local t0 now
 	t0=$(date +%s.%N)
+	local rss
 	while kill -0 "$DAEMON_PID" 2>/dev/null; do
 		now=$(date +%s.%N)
+		rss=$(awk '/VmRSS/ { print $2 }' "/proc/$DAEMON_PID/status" 2>/dev/null)
+		[ -n "$rss" ] || break
 		echo "$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1f", b - a }')" \
-			"$(awk '/VmRSS/ { print $2 }' "/proc/$DAEMON_PID/status" 2>/dev/null)" \
+			"$rss" \
 			"$(ls "/proc/$DAEMON_PID/fd" 2>/dev/null | wc -l)" \
 			"$(stat -c %s st/history.db st/history.db-wal 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')" \
 			"$(cat day.now 2>/dev/null)" >> monitor.txt
@@ -131,7 +134,6 @@ done
 rm -f churn.on day.wit
 wait "$CHURN_PID"
 sleep 2
-tail -1 monitor.txt > end.txt
 
 # every set of every session: announced, stored, equal on re-analysis
 n_sessions=$(sqlite3 st/history.db 'SELECT count(*) FROM sessions')
@@ -167,15 +169,15 @@ echo "hipformd soak: $days days x $files recordings (~$((files * 166 / 60)) min 
 echo "a replug every day, $(cat churn.count) churning clients, disk fault on day $fault_day (0: none)"
 echo "wall time $(( $(date +%s) - t_start )) s"
 echo
-echo "RSS, fds and database at the end of each day (kB, count, bytes):"
-for d in $(seq "$days"); do
-	awk -v d="$d" '$5 == d { l = $0 } END { split(l, f, " "); printf "  day %d: RSS %6d kB  fds %3d  db %9d bytes\n", d, f[2], f[3], f[4] }' monitor.txt
-done
-awk '$5 == 1 { r1 = $2 } $5 >= 2 { if ($2 > mx) mx = $2; if (mn == "" || $2 < mn) mn = $2 }
-	{ if ($3 > fmax) fmax = $3 }
-	END { printf "RSS after day 1: %d kB; days 2-%s: min %d, max %d kB (growth %+d kB); fds at most %d\n", r1, "'"$days"'", mn, mx, mx - r1, fmax }' monitor.txt
+echo "per day: RSS peak while its session runs, lowest RSS (between sessions), fds, database (db + wal):"
+awk 'NF == 5 && $2 > 0 { d = $5; if ($2 > pk[d]) pk[d] = $2; if (lo[d] == "" || $2 < lo[d]) lo[d] = $2
+	if ($3 > fd[d]) fd[d] = $3; db[d] = $4; if (d > n) n = d }
+	END { for (d = 1; d <= n; d++)
+		printf "  day %d: RSS peak %6d kB, lowest %6d kB, fds at most %3d, db %8d bytes\n", d, pk[d], lo[d], fd[d], db[d]
+	      for (d = 2; d <= n; d++) { if (pk[d] > mx) mx = pk[d] }
+	      printf "RSS peak: day 1 %d kB, days 2-%d at most %d kB\n", pk[1], n, mx }' monitor.txt
 echo "RSS over time (s, kB), every 10th sample:"
-awk 'NR % 10 == 1 { printf "  %s:%s", $1, $2 } END { print "" }' monitor.txt | fold -w 100
+awk 'NF == 5 && NR % 10 == 1 { printf "  %s:%s", $1, $2 } END { print "" }' monitor.txt | fold -s -w 100
 echo "database: $(cat dbcheck.txt)"
 echo "recordings: $(du -sk st/recordings | cut -f1) kB"
 cat sessions.txt

@@ -19,6 +19,7 @@
  * offline analysis cannot know about; it is marked by a comment line).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +359,7 @@ void hfd_session_end(struct hfd *d, const char *why)
 	hf_notice("session %lld ended (%s): %d sets", (long long)s->id, why, s->report.n_sets);
 	hf_analyzer_free(s->an);
 	hf_report_free(&s->report);
+	malloc_trim(0); /* the session's memory back to the system: RSS stays flat */
 	s->an = NULL;
 	s->open = false;
 	sd_event_source_set_enabled(d->session_end_timer, SD_EVENT_OFF);

@@ -6,8 +6,9 @@
  * script) share one single-threaded daemon that must never block on any
  * of them.  So every client fd is non-blocking; a message is written at
  * once when the client's buffer is empty and the rest is queued in a
- * bounded buffer (HFD_CLIENT_OUT_BYTES) that EPOLLOUT drains, armed only
- * while something is pending.  A client whose buffer would overflow has
+ * bounded buffer (HFD_CLIENT_OUT_BYTES; it starts small and shrinks back
+ * when drained, so idle clients cost little) that EPOLLOUT drains, armed
+ * only while something is pending.  A client whose buffer would overflow has
  * stopped reading: it is dropped, never waited for (as gpsd does).
  *
  * Input is framed by newlines with a maximum length; an overlong line is
@@ -42,8 +43,8 @@ struct hfd_client {
 	uint64_t last_request_us; /* CLOCK_MONOTONIC of its last request */
 	char in[HFD_REQUEST_MAX];
 	size_t in_len;
-	char *out;                /* out_cap bytes: HFD_CLIENT_OUT_BYTES, more
-				     while a long reply is pending */
+	char *out;                /* out_cap bytes: small, grown as needed (up to
+				     HFD_CLIENT_OUT_BYTES, more for a long reply) */
 	size_t out_start, out_len, out_cap;
 	uint64_t queued, sent;    /* bytes queued and sent since connect */
 	uint64_t reply_end;       /* `queued` at the end of the last reply */
@@ -116,19 +117,17 @@ static size_t reply_left(const struct hfd_client *c)
 	return c->reply_end > c->sent ? (size_t)(c->reply_end - c->sent) : 0;
 }
 
-/* Back to the normal buffer once a long reply has gone out. */
+/* Back to the small buffer once everything has gone out. */
 static void shrink_out(struct hfd_client *c)
 {
 	char *p;
 
-	if (c->out_cap == HFD_CLIENT_OUT_BYTES || c->out_len > HFD_CLIENT_OUT_BYTES)
+	if (c->out_len > 0 || c->out_cap <= HFD_CLIENT_OUT_INITIAL)
 		return;
-	memmove(c->out, c->out + c->out_start, c->out_len);
-	c->out_start = 0;
-	p = realloc(c->out, HFD_CLIENT_OUT_BYTES);
+	p = realloc(c->out, HFD_CLIENT_OUT_INITIAL);
 	if (p) {
 		c->out = p;
-		c->out_cap = HFD_CLIENT_OUT_BYTES;
+		c->out_cap = HFD_CLIENT_OUT_INITIAL;
 	}
 }
 
@@ -180,6 +179,8 @@ static bool make_room(struct hfd_client *c, size_t len, size_t cap_max)
 	}
 	if (need <= c->out_cap)
 		return true;
+	if (need < 2 * c->out_cap)
+		need = 2 * c->out_cap < cap_max ? 2 * c->out_cap : cap_max;
 	p = realloc(c->out, need);
 	if (!p)
 		return false;
@@ -336,7 +337,7 @@ static void take_lines(struct hfd_client *c)
 	}
 	memmove(c->in, c->in + start, c->in_len - start);
 	c->in_len -= start;
-	if (c->in_len == sizeof c->in) {
+	if (c->in_len == sizeof c->in && !memchr(c->in, '\n', c->in_len)) {
 		if (!c->skipping)
 			send_error(c, "request too long");
 		c->skipping = true;
@@ -354,6 +355,8 @@ static int on_client(sd_event_source *src, int fd, uint32_t revents, void *user)
 		take_lines(c); /* requests held back behind a long reply */
 	if (c->dead || !(revents & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return 0;
+	if (c->in_len == sizeof c->in)
+		return 0; /* requests wait behind a long reply; EPOLLIN is off */
 	ssize_t n = recv(fd, c->in + c->in_len, sizeof c->in - c->in_len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -372,11 +375,11 @@ static struct hfd_client *new_client(struct hfd_server *s, int fd)
 {
 	struct hfd_client *c = calloc(1, sizeof *c);
 
-	if (!c || !(c->out = malloc(HFD_CLIENT_OUT_BYTES))) {
+	if (!c || !(c->out = malloc(HFD_CLIENT_OUT_INITIAL))) {
 		free(c);
 		return NULL;
 	}
-	c->out_cap = HFD_CLIENT_OUT_BYTES;
+	c->out_cap = HFD_CLIENT_OUT_INITIAL;
 	sd_event_now(s->ev, CLOCK_MONOTONIC, &c->last_request_us);
 	c->srv = s;
 	c->fd = fd;

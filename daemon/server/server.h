@@ -17,6 +17,7 @@
 /* The client protocol's version: "v" of every message (docs/protocol.md). */
 #define HFD_PROTOCOL_VERSION 1
 #define HFD_CLIENT_OUT_BYTES (256 * 1024)
+#define HFD_CLIENT_OUT_INITIAL 4096
 #define HFD_REQUEST_MAX 4096
 /* A reply (SESSION, HISTORY) may exceed the buffer: it is sent as the
  * client reads, up to this size; a client that reads none of it for
