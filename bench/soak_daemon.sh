@@ -70,7 +70,9 @@ monitor() {
 			"$rss" \
 			"$(ls "/proc/$DAEMON_PID/fd" 2>/dev/null | wc -l)" \
 			"$(stat -c %s st/history.db st/history.db-wal 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')" \
-			"$(cat day.now 2>/dev/null)" >> monitor.txt
+			"$(cat day.now 2>/dev/null)" \
+			"$(awk '/RssAnon/ { a = $2 } /RssFile/ { f = $2 } END { print a + 0, f + 0 }' "/proc/$DAEMON_PID/status")" \
+			>> monitor.txt
 		sleep 2
 	done
 }
@@ -170,14 +172,15 @@ echo "a replug every day, $(cat churn.count) churning clients, disk fault on day
 echo "wall time $(( $(date +%s) - t_start )) s"
 echo
 echo "per day: RSS peak while its session runs, lowest RSS (between sessions), fds, database (db + wal):"
-awk 'NF == 5 && $2 > 0 { d = $5; if ($2 > pk[d]) pk[d] = $2; if (lo[d] == "" || $2 < lo[d]) lo[d] = $2
-	if ($3 > fd[d]) fd[d] = $3; db[d] = $4; if (d > n) n = d }
+awk 'NF == 7 && $2 > 0 { d = $5; if ($2 > pk[d]) pk[d] = $2; if (lo[d] == "" || $2 < lo[d]) lo[d] = $2
+	if ($3 > fd[d]) fd[d] = $3; db[d] = $4; if (d > n) n = d
+	if ($6 > an[d]) an[d] = $6; if ($7 > fi[d]) fi[d] = $7 }
 	END { for (d = 1; d <= n; d++)
-		printf "  day %d: RSS peak %6d kB, lowest %6d kB, fds at most %3d, db %8d bytes\n", d, pk[d], lo[d], fd[d], db[d]
+		printf "  day %d: RSS peak %6d kB (anonymous %6d, files %5d), lowest %6d kB, fds at most %3d, db %8d bytes\n", d, pk[d], an[d], fi[d], lo[d], fd[d], db[d]
 	      for (d = 2; d <= n; d++) { if (pk[d] > mx) mx = pk[d] }
 	      printf "RSS peak: day 1 %d kB, days 2-%d at most %d kB\n", pk[1], n, mx }' monitor.txt
 echo "RSS over time (s, kB), every 10th sample:"
-awk 'NF == 5 && NR % 10 == 1 { printf "  %s:%s", $1, $2 } END { print "" }' monitor.txt | fold -s -w 100
+awk 'NF == 7 && NR % 10 == 1 { printf "  %s:%s", $1, $2 } END { print "" }' monitor.txt | fold -s -w 100
 echo "database: $(cat dbcheck.txt)"
 echo "recordings: $(du -sk st/recordings | cut -f1) kB"
 cat sessions.txt
