@@ -32,7 +32,7 @@
 #include "hipform/report.h"
 #include "options.h"
 
-#define HF_LINE_MAX (16u << 20)   /* a SESSION of many sets fits easily */
+#define HF_LINE_MAX (512u << 20)  /* hipformd replies up to 256 MiB (a SESSION of any length) */
 #define HF_REPLY_TIMEOUT_MS 10000
 #define HF_DEG "\xc2\xb0"
 #define HF_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)

@@ -41,6 +41,18 @@ struct hfd_session {
 	struct hf_decoder_stats past; /* counters of earlier connections */
 	uint64_t disconnected_us; /* CLOCK_MONOTONIC, 0 while connected */
 	bool analysis_warned;
+	int sets_stored;          /* report sets 0..sets_stored-1 are in the history */
+	bool store_failing;       /* storing a set failed: retried every second */
+};
+
+/* Errors decoding sensor bytes: the first is logged, the rest of each
+ * HFD_BAD_DATA_WINDOW_S counted and summarised in one line. */
+#define HFD_BAD_DATA_WINDOW_S 10
+struct hfd_bad_data {
+	uint64_t window_start_us; /* CLOCK_MONOTONIC; 0: no window open */
+	unsigned long suppressed;
+	unsigned long long bytes;
+	char last[200];
 };
 
 struct hfd {
@@ -63,6 +75,7 @@ struct hfd {
 	bool dev_known, dev_connected;
 	struct hf_decoder dec;
 	struct hfd_session sess;
+	struct hfd_bad_data bad_data;
 	bool stopping;
 	int exit_code;
 };
@@ -73,6 +86,8 @@ void hfd_session_on_data(void *user, const uint8_t *buf, size_t len);
 void hfd_session_on_disconnected(void *user, const char *why);
 void hfd_session_end(struct hfd *d, const char *why);
 void hfd_session_tick(struct hfd *d);
+/* At start: end the sessions a crash left open (logged). */
+void hfd_session_close_crashed(struct hfd *d);
 /* SESSION body of the current session (NULL when none). */
 json_object *hfd_session_json(struct hfd *d);
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -304,17 +305,44 @@ static void mkdir_p(const char *path)
 		hf_err_log("cannot create %s: %s", buf, strerror(errno));
 }
 
+/*
+ * One daemon per state directory: a second one would end the first one's
+ * open session as left by a crash and write into its history.  The lock
+ * (flock on <state-dir>/lock) goes with the process, also on kill -9.
+ */
+static int lock_state_dir(struct hfd *d)
+{
+	char path[HFD_PATH_MAX + 16];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/lock", d->cfg.state_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		hf_warn("cannot open %s: %s (not checking for another hipformd)", path,
+			strerror(errno));
+		return HF_OK;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		hf_err_log("another hipformd is using the state directory %s (%s)",
+			   d->cfg.state_dir, strerror(errno));
+		close(fd);
+		return HF_ERR_SYS;
+	}
+	return HF_OK; /* fd stays open for the life of the process */
+}
+
 static void open_store(struct hfd *d)
 {
 	char path[HFD_PATH_MAX + 16];
 
-	mkdir_p(d->cfg.state_dir);
 	if (!d->cfg.database)
 		return;
 	snprintf(path, sizeof path, "%s/history.db", d->cfg.state_dir);
 	if (hfd_store_open(&d->store, path) != HF_OK)
 		hf_err_log("no history this run (%s could not be opened); live analysis "
 			   "and recordings go on", path);
+	else
+		hfd_session_close_crashed(d);
 }
 
 static int start(struct hfd *d)
@@ -324,14 +352,18 @@ static int start(struct hfd *d)
 						       hfd_session_on_data,
 						       hfd_session_on_disconnected};
 
-	open_store(d);
 	if (sd_event_default(&d->ev) < 0 || add_sources(d) != HF_OK) {
 		hf_err_log("cannot set up the event loop");
 		return HF_ERR_SYS;
 	}
+	/* the socket first: a live one means another daemon, change nothing */
 	if (hfd_server_new(&d->server, d->ev, d->cfg.socket, d->cfg.group,
 			   d->cfg.max_clients, &server_cb, d) != HF_OK)
 		return HF_ERR_SYS;
+	mkdir_p(d->cfg.state_dir);
+	if (lock_state_dir(d) != HF_OK)
+		return HF_ERR_SYS;
+	open_store(d);
 	if (hfd_sensor_new(&d->sensor, d->ev, &d->cfg, &sensor_cb, d) != HF_OK)
 		return HF_ERR_NOMEM;
 	return HF_OK;

@@ -16,7 +16,7 @@
 
 static void reply(struct hfd_client *c, json_object *o)
 {
-	hfd_client_send_json(c, o);
+	hfd_client_reply_json(c, o);
 	json_object_put(o);
 }
 

@@ -19,6 +19,8 @@
  * offline analysis cannot know about; it is marked by a comment line).
  */
 #include <errno.h>
+#include <malloc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,13 +94,45 @@ static json_object *fault_msg(struct hfd *d, const struct hf_event *ev)
 	return o;
 }
 
+/*
+ * Store the sets of the session not yet in the history, in order.  A set
+ * whose transaction fails (a full disk) stays pending and is tried again
+ * every second and at the session end, so the history ends up with every
+ * set the recording has once the disk takes writes again.
+ */
+static void store_pending_sets(struct hfd *d)
+{
+	struct hfd_session *s = &d->sess;
+	int before = s->sets_stored;
+
+	while (d->store && s->sets_stored < s->report.n_sets) {
+		const struct hf_set_summary *set = &s->report.sets[s->sets_stored].sum;
+		json_object *set_json = hf_json_set(set);
+		int r = hfd_store_set(d->store, s->id, s->sets_stored, set, set_json);
+		json_object_put(set_json);
+		if (r != HF_OK) {
+			if (!s->store_failing)
+				hf_err_log("session %lld: set %d is not in the history yet; "
+					   "trying again every second", (long long)s->id,
+					   s->sets_stored);
+			s->store_failing = true;
+			return;
+		}
+		s->sets_stored++;
+	}
+	if (s->store_failing && s->sets_stored > before)
+		hf_notice("session %lld: history written again (sets %d..%d stored late)",
+			  (long long)s->id, before, s->sets_stored - 1);
+	s->store_failing = false;
+}
+
 static void store_set(struct hfd *d, const struct hf_event *ev, json_object *set_json)
 {
 	json_object *doc, *input;
 
 	if (!d->store)
 		return;
-	hfd_store_set(d->store, d->sess.id, ev->set_index, ev->set, set_json);
+	store_pending_sets(d);
 	doc = hfd_session_json(d);
 	if (doc && json_object_object_get_ex(doc, "input", &input))
 		hfd_store_session_input(d->store, d->sess.id, input,
@@ -307,6 +341,11 @@ void hfd_session_end(struct hfd *d, const char *why)
 		hf_analyzer_finish(s->an); /* closes an open set: SET */
 	s->end = time(NULL);
 	body = hfd_session_json(d);
+	store_pending_sets(d);
+	if (s->store_failing)
+		hf_err_log("session %lld: sets %d..%d could not be written to the history "
+			   "(they are in the recording %s)", (long long)s->id, s->sets_stored,
+			   s->report.n_sets - 1, s->rec_path[0] ? s->rec_path : "(none)");
 	if (d->store) {
 		json_object *input;
 		if (json_object_object_get_ex(body, "input", &input))
@@ -320,6 +359,7 @@ void hfd_session_end(struct hfd *d, const char *why)
 	hf_notice("session %lld ended (%s): %d sets", (long long)s->id, why, s->report.n_sets);
 	hf_analyzer_free(s->an);
 	hf_report_free(&s->report);
+	malloc_trim(0); /* the session's memory back to the system: RSS stays flat */
 	s->an = NULL;
 	s->open = false;
 	sd_event_source_set_enabled(d->session_end_timer, SD_EVENT_OFF);
@@ -361,6 +401,14 @@ void hfd_session_on_connected(void *user, const struct hfd_sensor_info *info)
 	hfd_notify_status(d);
 }
 
+static bool analyser_in_set(const struct hf_analyzer *an)
+{
+	struct hf_live live = {0};
+
+	hf_analyzer_live(an, &live);
+	return live.in_set;
+}
+
 void hfd_session_on_disconnected(void *user, const char *why)
 {
 	struct hfd *d = user;
@@ -371,8 +419,11 @@ void hfd_session_on_disconnected(void *user, const char *why)
 	if (s->open) {
 		snprintf(text, sizeof text, "sensor lost (%s) at t=%.3f s", why, s->last_t_s);
 		hfd_recording_comment(&s->rec, text);
-		if (s->an)
-			hf_analyzer_interrupt(s->an); /* closes an open set: SET */
+		/* closes an open set at once: SET.  Only then: between sets the
+		 * analysis goes on as `hipform analyze` of the recording does,
+		 * which knows nothing of the interruption (issue 9 soak) */
+		if (s->an && analyser_in_set(s->an))
+			hf_analyzer_interrupt(s->an);
 		hfd_recording_flush(&s->rec);
 		accumulate_stats(d);
 		s->disconnected_us = mono_us(d);
@@ -407,6 +458,49 @@ static void feed_sample(struct hfd *d, struct hf_sample *smp)
 		hf_analyzer_update(s->an, smp);
 }
 
+/* ---- undecodable bytes: one line, then a summary per window ---- */
+
+static void summarise_bad_data(struct hfd *d, uint64_t now_us)
+{
+	struct hfd_bad_data *b = &d->bad_data;
+	bool had = b->suppressed > 0;
+
+	if (had)
+		hf_err_log("sensor data: %lu more decoding errors in %.0f s (%llu bytes read "
+			   "with them), the last: %s", b->suppressed,
+			   (double)(now_us - b->window_start_us) / 1e6, b->bytes, b->last);
+	b->suppressed = 0;
+	b->bytes = 0;
+	b->window_start_us = had ? now_us : 0; /* still noisy: a new window */
+}
+
+static void report_bad_data(struct hfd *d, const char *msg, size_t bytes)
+{
+	struct hfd_bad_data *b = &d->bad_data;
+	uint64_t now = mono_us(d);
+
+	if (b->window_start_us && now - b->window_start_us < HFD_BAD_DATA_WINDOW_S * 1000000ULL) {
+		b->suppressed++;
+		b->bytes += bytes;
+		snprintf(b->last, sizeof b->last, "%s", msg);
+		return;
+	}
+	summarise_bad_data(d, now);
+	hf_err_log("sensor data: %s (more such errors in the next %d s are counted, "
+		   "not logged one by one)", msg, HFD_BAD_DATA_WINDOW_S);
+	b->window_start_us = now;
+}
+
+/* From the tick: close a window that has run its time. */
+static void bad_data_tick(struct hfd *d)
+{
+	uint64_t now = mono_us(d);
+
+	if (d->bad_data.window_start_us &&
+	    now - d->bad_data.window_start_us >= HFD_BAD_DATA_WINDOW_S * 1000000ULL)
+		summarise_bad_data(d, now);
+}
+
 void hfd_session_on_data(void *user, const uint8_t *buf, size_t len)
 {
 	struct hfd *d = user;
@@ -418,7 +512,7 @@ void hfd_session_on_data(void *user, const uint8_t *buf, size_t len)
 		int r = hf_decoder_feed(&d->dec, buf + off, len - off, &used, &smp);
 		off += used;
 		if (r < 0) {
-			hf_err_log("sensor data: %s", hf_decoder_error(&d->dec));
+			report_bad_data(d, hf_decoder_error(&d->dec), len);
 			hf_decoder_init(&d->dec, d->cfg.format, d->cfg.rate_hz);
 			break;
 		}
@@ -434,13 +528,82 @@ void hfd_session_tick(struct hfd *d)
 	struct hfd_session *s = &d->sess;
 	struct hf_live live = {0};
 
+	bad_data_tick(d);
 	if (!s->open)
 		return;
-	if (++d->ticks % 5 == 0)
+	if (++d->ticks % 5 == 0) {
 		hfd_recording_flush(&s->rec);
+		if (s->store_failing)
+			store_pending_sets(d);
+	}
 	if (!s->an || !d->dev_connected || !s->have_t)
 		return;
 	hf_analyzer_live(s->an, &live);
 	if (!live.in_set && s->last_t_s - s->last_activity_t_s > d->cfg.idle_end_s)
 		hfd_session_end(d, "idle");
+}
+
+/* ---- sessions a crash left open ---- */
+
+/* t_s of the last complete sample line of a recording; false when none. */
+static bool recording_last_t(const char *path, double *t_s)
+{
+	char buf[8192];
+	FILE *f = path[0] ? fopen(path, "re") : NULL;
+	long size;
+	size_t n;
+	bool found = false;
+
+	if (!f)
+		return false;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, size > (long)sizeof buf - 1 ? size - (long)(sizeof buf - 1) : 0, SEEK_SET);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* complete lines only: each ends in a newline; the first may be cut */
+	for (char *line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		char *nl = strchr(line + 1, '\n'), *end;
+		int commas = 0;
+		if (!nl)
+			break;
+		for (char *p = line + 1; p < nl; p++)
+			commas += *p == ',';
+		double t = strtod(line + 1, &end);
+		if (line[1] != '#' && commas == 6 && end > line + 1 && *end == ',') {
+			*t_s = t;
+			found = true;
+		}
+	}
+	return found;
+}
+
+void hfd_session_close_crashed(struct hfd *d)
+{
+	struct hfd_unended open[16];
+	char iso[32];
+	int n;
+
+	if (!d->store)
+		return;
+	while ((n = hfd_store_unended(d->store, open, 16)) > 0) {
+		for (int i = 0; i < n; i++) {
+			double t_s = 0.0;
+			bool have = recording_last_t(open[i].recording, &t_s);
+			time_t end = open[i].start + (have && t_s > 0 ? (time_t)ceil(t_s) : 0);
+			if (open[i].start <= 0)
+				end = time(NULL); /* an unreadable start: never leave it open */
+			if (hfd_store_session_end(d->store, open[i].id, end) != HF_OK)
+				return;
+			hfd_iso8601(end, iso, sizeof iso);
+			hf_warn("session %lld was left open (hipformd did not stop cleanly): "
+				"ended at %s, %s", (long long)open[i].id, iso, have ?
+				"the time of its recording's last sample" :
+				"its start (no sample in its recording)");
+			if (have)
+				hf_info("session %lld: last recorded sample at t=%.3f s",
+					(long long)open[i].id, t_s);
+		}
+	}
 }

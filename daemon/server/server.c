@@ -6,8 +6,9 @@
  * script) share one single-threaded daemon that must never block on any
  * of them.  So every client fd is non-blocking; a message is written at
  * once when the client's buffer is empty and the rest is queued in a
- * bounded buffer (HFD_CLIENT_OUT_BYTES) that EPOLLOUT drains, armed only
- * while something is pending.  A client whose buffer would overflow has
+ * bounded buffer (HFD_CLIENT_OUT_BYTES; it starts small and shrinks back
+ * when drained, so idle clients cost little) that EPOLLOUT drains, armed
+ * only while something is pending.  A client whose buffer would overflow has
  * stopped reading: it is dropped, never waited for (as gpsd does).
  *
  * Input is framed by newlines with a maximum length; an overlong line is
@@ -39,10 +40,15 @@ struct hfd_client {
 	unsigned id;
 	sd_event_source *src;
 	bool watch, dead, skipping;
+	uint64_t last_request_us; /* CLOCK_MONOTONIC of its last request */
 	char in[HFD_REQUEST_MAX];
 	size_t in_len;
-	char *out;                /* HFD_CLIENT_OUT_BYTES, allocated on connect */
-	size_t out_start, out_len;
+	char *out;                /* out_cap bytes: small, grown as needed (up to
+				     HFD_CLIENT_OUT_BYTES, more for a long reply) */
+	size_t out_start, out_len, out_cap;
+	uint64_t queued, sent;    /* bytes queued and sent since connect */
+	uint64_t reply_end;       /* `queued` at the end of the last reply */
+	uint64_t sent_at_check;   /* `sent` at the last stall check */
 };
 
 struct hfd_server {
@@ -53,6 +59,8 @@ struct hfd_server {
 	struct hfd_client *clients;
 	int n_clients, max_clients;
 	unsigned next_id;
+	bool bound;               /* path is our socket: remove it on exit */
+	sd_event_source *stall_timer;
 	struct hfd_server_cb cb;
 	void *user;
 };
@@ -103,6 +111,37 @@ static int on_reap(sd_event_source *src, void *user)
 
 /* ---- output ---- */
 
+/* Bytes of the last reply not yet sent (a reply may exceed the buffer). */
+static size_t reply_left(const struct hfd_client *c)
+{
+	return c->reply_end > c->sent ? (size_t)(c->reply_end - c->sent) : 0;
+}
+
+/* Back to the small buffer once everything has gone out. */
+static void shrink_out(struct hfd_client *c)
+{
+	char *p;
+
+	if (c->out_len > 0 || c->out_cap <= HFD_CLIENT_OUT_INITIAL)
+		return;
+	p = realloc(c->out, HFD_CLIENT_OUT_INITIAL);
+	if (p) {
+		c->out = p;
+		c->out_cap = HFD_CLIENT_OUT_INITIAL;
+	}
+}
+
+/* Readable while no long reply is pending: a client gets its reply before
+ * the daemon reads its next request, so it cannot pile replies up. */
+static void arm(struct hfd_client *c)
+{
+	uint32_t ev = c->out_len ? EPOLLOUT : 0;
+
+	if (reply_left(c) <= HFD_CLIENT_OUT_BYTES)
+		ev |= EPOLLIN;
+	sd_event_source_set_io_events(c->src, ev);
+}
+
 static void flush_out(struct hfd_client *c)
 {
 	while (c->out_len > 0) {
@@ -118,28 +157,80 @@ static void flush_out(struct hfd_client *c)
 		}
 		c->out_start += (size_t)n;
 		c->out_len -= (size_t)n;
+		c->sent += (uint64_t)n;
 	}
 	if (c->out_len == 0)
 		c->out_start = 0;
-	sd_event_source_set_io_events(c->src, c->out_len ? EPOLLIN | EPOLLOUT : EPOLLIN);
+	shrink_out(c);
+	arm(c);
+}
+
+/* Room for len more bytes at the end: compact, grow up to cap_max. */
+static bool make_room(struct hfd_client *c, size_t len, size_t cap_max)
+{
+	size_t need = c->out_len + len;
+	char *p;
+
+	if (need > cap_max)
+		return false;
+	if (c->out_start + need > c->out_cap) {
+		memmove(c->out, c->out + c->out_start, c->out_len);
+		c->out_start = 0;
+	}
+	if (need <= c->out_cap)
+		return true;
+	if (need < 2 * c->out_cap)
+		need = 2 * c->out_cap < cap_max ? 2 * c->out_cap : cap_max;
+	p = realloc(c->out, need);
+	if (!p)
+		return false;
+	c->out = p;
+	c->out_cap = need;
+	return true;
+}
+
+static void queue(struct hfd_client *c, const char *line, size_t len)
+{
+	memcpy(c->out + c->out_start + c->out_len, line, len);
+	c->out[c->out_start + c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	c->queued += len + 1;
 }
 
 void hfd_client_send(struct hfd_client *c, const char *line, size_t len)
 {
 	if (c->dead)
 		return;
-	if (c->out_len + len + 1 > HFD_CLIENT_OUT_BYTES) {
+	/* what is queued beyond a pending reply must fit the normal buffer */
+	if (c->out_len - reply_left(c) + len + 1 > HFD_CLIENT_OUT_BYTES ||
+	    !make_room(c, len + 1, reply_left(c) + HFD_CLIENT_OUT_BYTES)) {
 		kill_client(c, "not reading (output buffer full)");
 		return;
 	}
-	if (c->out_start + c->out_len + len + 1 > HFD_CLIENT_OUT_BYTES) {
-		memmove(c->out, c->out + c->out_start, c->out_len);
-		c->out_start = 0;
-	}
-	memcpy(c->out + c->out_start + c->out_len, line, len);
-	c->out[c->out_start + c->out_len + len] = '\n';
-	c->out_len += len + 1;
+	queue(c, line, len);
 	flush_out(c);
+}
+
+void hfd_client_reply(struct hfd_client *c, const char *line, size_t len)
+{
+	if (c->dead)
+		return;
+	if (!make_room(c, len + 1, (size_t)HFD_REPLY_MAX_BYTES + HFD_CLIENT_OUT_BYTES)) {
+		kill_client(c, len + 1 > HFD_REPLY_MAX_BYTES ? "reply too long" :
+			    "out of memory for its reply");
+		return;
+	}
+	queue(c, line, len);
+	c->reply_end = c->queued;
+	flush_out(c);
+}
+
+void hfd_client_reply_json(struct hfd_client *c, json_object *o)
+{
+	size_t len;
+	const char *s = hfd_json_line(o, &len);
+
+	hfd_client_reply(c, s, len);
 }
 
 void hfd_client_send_json(struct hfd_client *c, json_object *o)
@@ -221,6 +312,7 @@ static void handle_line(struct hfd_client *c, const char *line, size_t len)
 		   !json_object_is_type(cls, json_type_string)) {
 		send_error(c, "a request is a JSON object with a string \"class\"");
 	} else if (c->srv->cb.request) {
+		sd_event_now(c->srv->ev, CLOCK_MONOTONIC, &c->last_request_us);
 		c->srv->cb.request(c->srv->user, c, json_object_get_string(cls), req);
 	}
 	json_object_put(req);
@@ -233,6 +325,8 @@ static void take_lines(struct hfd_client *c)
 	size_t start = 0;
 
 	for (size_t i = 0; i < c->in_len && !c->dead; i++) {
+		if (reply_left(c) > HFD_CLIENT_OUT_BYTES)
+			break; /* the rest after this long reply has gone out */
 		if (c->in[i] != '\n')
 			continue;
 		size_t end = i > start && c->in[i - 1] == '\r' ? i - 1 : i;
@@ -243,7 +337,7 @@ static void take_lines(struct hfd_client *c)
 	}
 	memmove(c->in, c->in + start, c->in_len - start);
 	c->in_len -= start;
-	if (c->in_len == sizeof c->in) {
+	if (c->in_len == sizeof c->in && !memchr(c->in, '\n', c->in_len)) {
 		if (!c->skipping)
 			send_error(c, "request too long");
 		c->skipping = true;
@@ -257,8 +351,12 @@ static int on_client(sd_event_source *src, int fd, uint32_t revents, void *user)
 
 	if (revents & EPOLLOUT)
 		flush_out(c);
+	if (!c->dead && c->in_len && reply_left(c) <= HFD_CLIENT_OUT_BYTES)
+		take_lines(c); /* requests held back behind a long reply */
 	if (c->dead || !(revents & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return 0;
+	if (c->in_len == sizeof c->in)
+		return 0; /* requests wait behind a long reply; EPOLLIN is off */
 	ssize_t n = recv(fd, c->in + c->in_len, sizeof c->in - c->in_len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -277,10 +375,12 @@ static struct hfd_client *new_client(struct hfd_server *s, int fd)
 {
 	struct hfd_client *c = calloc(1, sizeof *c);
 
-	if (!c || !(c->out = malloc(HFD_CLIENT_OUT_BYTES))) {
+	if (!c || !(c->out = malloc(HFD_CLIENT_OUT_INITIAL))) {
 		free(c);
 		return NULL;
 	}
+	c->out_cap = HFD_CLIENT_OUT_INITIAL;
+	sd_event_now(s->ev, CLOCK_MONOTONIC, &c->last_request_us);
 	c->srv = s;
 	c->fd = fd;
 	c->id = ++s->next_id;
@@ -295,6 +395,71 @@ static struct hfd_client *new_client(struct hfd_server *s, int fd)
 	return c;
 }
 
+/* Clients already dropped but not yet reaped. */
+static int dying_clients(const struct hfd_server *s)
+{
+	int n = 0;
+
+	for (const struct hfd_client *c = s->clients; c; c = c->next)
+		n += c->dead;
+	return n;
+}
+
+static struct hfd_client *longest_idle(struct hfd_server *s, bool watching,
+				       uint64_t idle_before_us)
+{
+	struct hfd_client *oldest = NULL;
+
+	for (struct hfd_client *c = s->clients; c; c = c->next)
+		if (c->watch == watching && !c->dead && c->out_len == 0 &&
+		    c->last_request_us <= idle_before_us &&
+		    (!oldest || c->last_request_us < oldest->last_request_us))
+			oldest = c;
+	return oldest;
+}
+
+/*
+ * All slots taken: the watcher that has asked nothing for the longest
+ * time gives its slot to the new client (it is told why).  Without one,
+ * a connection that neither watches nor has asked anything for
+ * HFD_IDLE_CLIENT_S does.  A client waiting for a reply keeps its slot.
+ */
+static bool drop_idle_watcher(struct hfd_server *s)
+{
+	struct hfd_client *oldest;
+	uint64_t now = 0;
+	char msg[160];
+
+	sd_event_now(s->ev, CLOCK_MONOTONIC, &now);
+	oldest = longest_idle(s, true, UINT64_MAX);
+	if (!oldest && now > HFD_IDLE_CLIENT_S * 1000000ULL)
+		oldest = longest_idle(s, false, now - HFD_IDLE_CLIENT_S * 1000000ULL);
+	if (!oldest)
+		return false;
+	snprintf(msg, sizeof msg, "dropped: all %d client slots are taken and a new client "
+		 "needs one (this was the longest idle %s)", s->max_clients,
+		 oldest->watch ? "watcher" : "connection");
+	send_error(oldest, msg);
+	hf_warn("client %u dropped to make room for a new client (max_clients %d reached)",
+		oldest->id, s->max_clients);
+	kill_client(oldest, "longest idle client, made room for a new client");
+	return true;
+}
+
+/* No slot: tell the client in one line, then close. */
+static void refuse(struct hfd_server *s, int cfd)
+{
+	char line[200];
+	int n = snprintf(line, sizeof line, "{\"class\":\"ERROR\",\"v\":%d,\"message\":"
+			 "\"too many clients: all %d slots are busy with requests\"}\n",
+			 HFD_PROTOCOL_VERSION, s->max_clients);
+
+	hf_warn("client refused: already %d clients, none of them idle", s->n_clients);
+	if (send(cfd, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		hf_debug("refused client: %s", strerror(errno));
+	close(cfd);
+}
+
 static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *user)
 {
 	struct hfd_server *s = user;
@@ -306,9 +471,8 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *user)
 			hf_warn("accept: %s", strerror(errno));
 		return 0;
 	}
-	if (s->n_clients >= s->max_clients) {
-		hf_warn("client refused: already %d clients", s->n_clients);
-		close(cfd);
+	if (s->n_clients - dying_clients(s) >= s->max_clients && !drop_idle_watcher(s)) {
+		refuse(s, cfd);
 		return 0;
 	}
 	c = new_client(s, cfd);
@@ -350,6 +514,62 @@ static void set_group(const char *path, const char *group)
 		hf_warn("cannot give %s to group %s: %s", path, group, strerror(errno));
 }
 
+/*
+ * Make way for our socket at path: nothing there is fine; a socket nobody
+ * listens on (left by a crash) is removed; a live socket means another
+ * daemon serves it, and anything else is not ours to delete: both errors.
+ */
+static int clear_path(const char *path, const struct sockaddr_un *sa)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? HF_OK : (hf_err_log("cannot use %s: %s", path,
+							     strerror(errno)), HF_ERR_SYS);
+	if (!S_ISSOCK(st.st_mode)) {
+		hf_err_log("%s exists and is not a socket: not removing it (choose another "
+			   "socket path or move the file away)", path);
+		return HF_ERR_SYS;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return HF_ERR_SYS;
+	r = connect(fd, (const struct sockaddr *)sa, sizeof *sa);
+	close(fd);
+	if (r == 0 || errno == EAGAIN) {
+		hf_err_log("another hipformd is already listening on %s (stop it first, or "
+			   "give this one another socket path)", path);
+		return HF_ERR_SYS;
+	}
+	if (errno != ECONNREFUSED) {
+		hf_err_log("cannot check the socket %s: %s", path, strerror(errno));
+		return HF_ERR_SYS;
+	}
+	if (unlink(path) != 0 && errno != ENOENT) {
+		hf_err_log("cannot remove the stale socket %s: %s", path, strerror(errno));
+		return HF_ERR_SYS;
+	}
+	hf_info("removed the stale socket %s of an earlier run", path);
+	return HF_OK;
+}
+
+/* A client that has read nothing of a long reply for a whole check
+ * period has stopped reading: drop it rather than hold its reply. */
+static int on_stall_check(sd_event_source *src, uint64_t usec, void *user)
+{
+	struct hfd_server *s = user;
+
+	sd_event_source_set_time(src, usec + HFD_REPLY_STALL_S * 1000000ULL);
+	for (struct hfd_client *c = s->clients; c; c = c->next) {
+		if (!c->dead && reply_left(c) > HFD_CLIENT_OUT_BYTES &&
+		    c->sent == c->sent_at_check)
+			kill_client(c, "not reading its reply");
+		c->sent_at_check = c->sent;
+	}
+	return 0;
+}
+
 static int listen_on(struct hfd_server *s, const char *path, const char *group)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -361,17 +581,32 @@ static int listen_on(struct hfd_server *s, const char *path, const char *group)
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
 	snprintf(s->path, sizeof s->path, "%s", path);
 	make_parent_dir(path);
+	if (clear_path(path, &sa) != HF_OK)
+		return HF_ERR_SYS;
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return HF_ERR_SYS;
-	unlink(path); /* a stale socket of an earlier run */
-	if (bind(s->fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    chmod(path, 0660) != 0 || listen(s->fd, 64) != 0) {
+	if (bind(s->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		hf_err_log("cannot listen on %s: %s", path, strerror(errno));
+		return HF_ERR_SYS;
+	}
+	s->bound = true;
+	if (chmod(path, 0660) != 0 || listen(s->fd, 64) != 0) {
 		hf_err_log("cannot listen on %s: %s", path, strerror(errno));
 		return HF_ERR_SYS;
 	}
 	set_group(path, group);
 	return HF_OK;
+}
+
+static int add_stall_timer(struct hfd_server *s)
+{
+	uint64_t now = 0;
+
+	sd_event_now(s->ev, CLOCK_MONOTONIC, &now);
+	return sd_event_add_time(s->ev, &s->stall_timer, CLOCK_MONOTONIC,
+				 now + HFD_REPLY_STALL_S * 1000000ULL, 1000000, on_stall_check, s) < 0 ?
+	       -1 : sd_event_source_set_enabled(s->stall_timer, SD_EVENT_ON);
 }
 
 int hfd_server_new(struct hfd_server **out, sd_event *ev, const char *path,
@@ -391,7 +626,8 @@ int hfd_server_new(struct hfd_server **out, sd_event *ev, const char *path,
 	s->max_clients = max_clients;
 	r = listen_on(s, path, group);
 	if (r == HF_OK && (sd_event_add_io(ev, &s->listen_src, s->fd, EPOLLIN, on_accept, s) < 0 ||
-			   sd_event_add_defer(ev, &s->reaper, on_reap, s) < 0))
+			   sd_event_add_defer(ev, &s->reaper, on_reap, s) < 0 ||
+			   add_stall_timer(s) < 0))
 		r = HF_ERR_NOMEM;
 	if (r != HF_OK) {
 		hfd_server_free(s);
@@ -416,9 +652,10 @@ void hfd_server_free(struct hfd_server *s)
 	}
 	sd_event_source_disable_unref(s->listen_src);
 	sd_event_source_disable_unref(s->reaper);
-	if (s->fd >= 0) {
+	sd_event_source_disable_unref(s->stall_timer);
+	if (s->fd >= 0)
 		close(s->fd);
+	if (s->bound)
 		unlink(s->path);
-	}
 	free(s);
 }

@@ -17,7 +17,15 @@
 /* The client protocol's version: "v" of every message (docs/protocol.md). */
 #define HFD_PROTOCOL_VERSION 1
 #define HFD_CLIENT_OUT_BYTES (256 * 1024)
+#define HFD_CLIENT_OUT_INITIAL 4096
 #define HFD_REQUEST_MAX 4096
+/* A reply (SESSION, HISTORY) may exceed the buffer: it is sent as the
+ * client reads, up to this size; a client that reads none of it for
+ * HFD_REPLY_STALL_S..2x that is dropped. */
+#define HFD_REPLY_MAX_BYTES (256u * 1024 * 1024)
+#define HFD_REPLY_STALL_S 10
+/* A connection that neither watches nor asks for this long is idle. */
+#define HFD_IDLE_CLIENT_S 10
 
 struct hfd_server;
 struct hfd_client;
@@ -34,8 +42,12 @@ struct hfd_server_cb {
 };
 
 /*
- * Listen on path (a stale socket there is replaced; a missing parent
+ * Listen on path (a stale socket there is replaced; a live one, another
+ * daemon's, or a file that is not a socket is an error; a missing parent
  * directory is created), mode 0660, group `group` when it exists.
+ * When all max_clients slots are taken, a new client takes the slot of
+ * the longest idle watcher (or idle connection); without one it is
+ * refused with an ERROR line.
  * HF_OK or HF_ERR_SYS (logged).
  */
 int hfd_server_new(struct hfd_server **out, sd_event *ev, const char *path,
@@ -49,6 +61,11 @@ void hfd_server_free(struct hfd_server *s);
 void hfd_client_send(struct hfd_client *c, const char *line, size_t len);
 /* Send a JSON object, compact. */
 void hfd_client_send_json(struct hfd_client *c, json_object *o);
+/* A reply to the client's request: never dropped for its size (up to
+ * HFD_REPLY_MAX_BYTES); it goes out as the client reads it, and the
+ * client's next requests wait until it has. */
+void hfd_client_reply(struct hfd_client *c, const char *line, size_t len);
+void hfd_client_reply_json(struct hfd_client *c, json_object *o);
 void hfd_client_set_watch(struct hfd_client *c, bool on);
 
 /* Send to every watching client. */

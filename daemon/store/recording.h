@@ -11,11 +11,23 @@
 
 #include "hipform/sample.h"
 
+#define HFD_REC_BUF_BYTES 65536
+
 struct hfd_recording {
-	FILE *f;
+	bool open;
+	int fd;
 	char path[512];
 	bool failing;        /* the last write failed (logged once) */
 	unsigned long long lines;
+	long long size;      /* bytes of complete lines in the file */
+	/* samples lost while the disk refused them, marked at the next write */
+	unsigned long long lost;
+	double lost_from_t_s, lost_to_t_s;
+	int lost_errno;
+	size_t buf_len;      /* lines not yet written */
+	double buf_first_t_s, buf_last_t_s;
+	unsigned long long buf_samples;
+	char buf[HFD_REC_BUF_BYTES];
 };
 
 /*
@@ -31,7 +43,13 @@ int hfd_recording_open(struct hfd_recording *r, const char *path, const char *co
 void hfd_recording_write(struct hfd_recording *r, const struct hf_sample *s);
 /* Append a comment line ("# ..."), ignored by the CSV decoder. */
 void hfd_recording_comment(struct hfd_recording *r, const char *text);
-/* Hand buffered lines to the kernel (a kill -9 then loses nothing). */
+/*
+ * Hand buffered lines to the kernel (a kill -9 then loses nothing).  When
+ * the disk refuses them (full), the file is cut back to its last complete
+ * line and the lines are dropped (logged once); the first write that
+ * succeeds again starts with a comment line saying which samples are
+ * missing, and is logged as "writing again".
+ */
 void hfd_recording_flush(struct hfd_recording *r);
 void hfd_recording_close(struct hfd_recording *r);
 

@@ -9,7 +9,10 @@
  * so a kill leaves either the whole set or none of it.  synchronous=NORMAL
  * is durable enough in WAL (a power cut may lose the last commits, never
  * consistency).  Every error is logged with what was being written and
- * returned; the caller logs and goes on.
+ * returned; the caller logs and goes on.  The page cache is kept to
+ * 512 KiB (SQLite's default is 2 MiB): a set is a few pages, and the soak
+ * benchmark (bench/soak_daemon.sh) showed the default cache as RSS that
+ * grew with the database for days.
  *
  * Schema version in PRAGMA user_version; migrations are a list of SQL
  * scripts, script i taking the schema from version i to i+1.
@@ -144,8 +147,8 @@ static int setup(struct hfd_store *s)
 	sqlite3_busy_timeout(s->db, 2000);
 	r = exec(s, "PRAGMA journal_mode = WAL", "enabling WAL");
 	if (r == HF_OK)
-		r = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
-			 "setting pragmas");
+		r = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+			 " PRAGMA cache_size = -512", "setting pragmas");
 	if (r == HF_OK)
 		r = migrate(s);
 	for (int i = 0; r == HF_OK && i < ST_COUNT; i++)
@@ -309,23 +312,63 @@ static int insert_set(struct hfd_store *s, int64_t session, int index,
 	return HF_OK;
 }
 
+/* Undo a failed set, unless SQLite already did (it rolls back by itself
+ * after some errors, SQLITE_FULL among them: a ROLLBACK then would only
+ * add "no transaction is active" to the log). */
+static void roll_back(struct hfd_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK", "rolling back a set");
+}
+
 int hfd_store_set(struct hfd_store *s, int64_t session, int index,
 		  const struct hf_set_summary *set, json_object *set_json)
 {
 	if (exec(s, "BEGIN IMMEDIATE", "starting a set transaction") != HF_OK)
 		return HF_ERR_SYS;
 	if (insert_set(s, session, index, set, set_json) != HF_OK) {
-		exec(s, "ROLLBACK", "rolling back a set");
+		roll_back(s);
 		return HF_ERR_SYS;
 	}
 	if (exec(s, "COMMIT", "committing a set") != HF_OK) {
-		exec(s, "ROLLBACK", "rolling back a set");
+		roll_back(s);
 		return HF_ERR_SYS;
 	}
 	return HF_OK;
 }
 
 /* ---- reading ---- */
+
+static time_t parse_iso8601(const char *text)
+{
+	struct tm tm = {0};
+	const char *end = text ? strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+
+	return end && !*end ? timegm(&tm) : 0;
+}
+
+int hfd_store_unended(struct hfd_store *s, struct hfd_unended *out, int max)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, start, recording FROM sessions"
+			       " WHERE end IS NULL ORDER BY id LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "looking for sessions left open");
+		return 0;
+	}
+	sqlite3_bind_int(st, 1, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *rec = sqlite3_column_text(st, 2);
+		out[n].id = sqlite3_column_int64(st, 0);
+		out[n].start = parse_iso8601((const char *)sqlite3_column_text(st, 1));
+		snprintf(out[n].recording, sizeof out[n].recording, "%s",
+			 rec ? (const char *)rec : "");
+		n++;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
 
 int64_t hfd_store_latest(struct hfd_store *s)
 {

@@ -38,6 +38,15 @@ int hfd_store_session_input(struct hfd_store *s, int64_t session, json_object *i
 /* Mark the end (0: reopen, the session resumed). */
 int hfd_store_session_end(struct hfd_store *s, int64_t session, time_t end);
 
+/* A session without an end: the daemon stopped without ending it. */
+struct hfd_unended {
+	int64_t id;
+	time_t start;
+	char recording[512]; /* "" when none */
+};
+/* Up to max sessions that have no end, oldest first; the count. */
+int hfd_store_unended(struct hfd_store *s, struct hfd_unended *out, int max);
+
 /* The latest session's id, or 0 when none. */
 int64_t hfd_store_latest(struct hfd_store *s);
 /*

@@ -22,7 +22,9 @@
 # their sample time advances (bytes flow through the device ACL),
 # while a user outside the group is refused with one clear line; reload
 # (SIGHUP) keeps it running; `systemctl stop` ends it cleanly (result
-# success, exit status 0) and the journal has the daemon's own last words.
+# success, exit status 0) and the journal has the daemon's own last words;
+# with [server] group = dialout the socket gets group dialout (chown()
+# passes the system call filter).
 # Then the namespace's systemd powers off.
 #
 # Every file lives in WORKDIR (inside the build tree), never in /tmp.
@@ -220,6 +222,25 @@ check_stop() {
 		fail "the journal has no shutdown message from the daemon"
 }
 
+# Issue 9: a configured socket group must be applied under the unit's
+# system call filter (chown() of the socket; @privileged blocked it).
+# dialout: the service's supplementary group, so no privilege is needed.
+check_group() {
+	step "[server] group = dialout: the socket gets that group"
+	local gid got
+	gid=$(awk -F: '$1 == "dialout" { print $3 }' "$W/etc/group")
+	[ -n "$gid" ] || fail "no group dialout in the copied /etc/group"
+	mkdir -p "$W/etc/hipform"
+	printf '[server]\ngroup = dialout\n' > "$W/etc/hipform/hipformd.conf"
+	ns timeout 30 systemctl start hipformd.service || fail "systemctl start failed"
+	got=$(ns stat -c '%a %g' "$SOCK" 2>/dev/null)
+	ns journalctl -u hipformd.service --no-pager -o cat | grep -i "cannot give" | tail -1
+	ns timeout 30 systemctl stop hipformd.service
+	rm -f "$W/etc/hipform/hipformd.conf"
+	[ "$got" = "660 $gid" ] || fail "socket is '$got', want '660 $gid' (group dialout)"
+	echo "socket $SOCK: mode 0660, group dialout"
+}
+
 poweroff_ns() {
 	step "poweroff"
 	ns systemctl start poweroff.target --job-mode=replace-irreversibly --no-block
@@ -238,5 +259,6 @@ check_user
 check_watch
 check_reload
 check_stop
+check_group
 poweroff_ns
 echo "PASS: hipformd.service under a real systemd"
