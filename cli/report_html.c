@@ -428,9 +428,10 @@ static void trace_plot(FILE *f, const struct hf_html_doc *d, json_object *set, i
 	plot_close(&p);
 }
 
-/* Bars of one figure per rep against a target line. */
+/* Bars of one figure per rep against a target line; mark_set > 0: the
+ * faults of each rep marked above its bar (when there is no trace). */
 static void rep_bars(FILE *f, json_object *reps, const char *key, const char *ylabel,
-		     double target, const char *target_text, const char *cls)
+		     double target, const char *target_text, const char *cls, int mark_set)
 {
 	size_t n = jlen(reps);
 	double hi = target * 1.25;
@@ -442,7 +443,7 @@ static void rep_bars(FILE *f, json_object *reps, const char *key, const char *yl
 			hi = fmax(hi, jnum(jidx(reps, i), key) * 1.1);
 	p.f = f;
 	p.w = PLOT_W / 2.0;
-	plot_range(&p, 230.0, 0.5, (double)n + 0.5, 0.0, hi);
+	plot_range(&p, 230.0, 0.5, (double)n + 0.5, 0.0, hi * (mark_set > 0 ? 1.0 + 0.15 * max_faults(reps) : 1.0));
 	p.mt = 44.0;
 	plot_open(&p, cls, ylabel);
 	legend(&p, items, 2);
@@ -458,6 +459,8 @@ static void rep_bars(FILE *f, json_object *reps, const char *key, const char *yl
 		    x - bw / 2.0, py(&p, v), bw, py(&p, 0.0) - py(&p, v), i + 1, v);
 		out(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
 		    x, p.h - p.mb + 16.0, i + 1);
+		if (mark_set > 0)
+			fault_marks(f, mark_set, (int)i + 1, jget(jidx(reps, i), "faults"), x, py(&p, v));
 	}
 	out(f, "<line class=\"target\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n", p.ml,
 	    p.w - p.mr, py(&p, target), py(&p, target));
@@ -508,9 +511,10 @@ static void reps_set(FILE *f, const struct hf_html_doc *d, json_object *set, int
 	snprintf(text, sizeof text, clam ? "pelvis roll limit %.0f" HF_DEG : "target %.0f" HF_DEG " or more",
 		 clam ? d->th.rollback_deg : d->th.shallow_deg);
 	rep_bars(f, reps, "excursion_deg", "excursion (" HF_DEG ")",
-		 clam ? d->th.rollback_deg : d->th.shallow_deg, text, "bars-excursion");
+		 clam ? d->th.rollback_deg : d->th.shallow_deg, text, "bars-excursion",
+		 d->trace.n > 0 ? 0 : set_no);
 	snprintf(text, sizeof text, "target %.1f s", d->th.hold_target_s);
-	rep_bars(f, reps, "hold_s", "hold (s)", d->th.hold_target_s, text, "bars-hold");
+	rep_bars(f, reps, "hold_s", "hold (s)", d->th.hold_target_s, text, "bars-hold", 0);
 	out(f, "</div>\n");
 	rep_table(f, reps);
 }
@@ -523,7 +527,7 @@ static void hold_set(FILE *f, json_object *set)
 	json_object *h = jget(set, "hold");
 	double lo = jnum(h, "min_elevation_change_deg"), hi = jnum(h, "max_elevation_change_deg");
 	double lim = fmax(10.0, fmax(fabs(lo), fabs(hi)) * 1.2);
-	const char *items[] = {"rect:" C_GREEN, "within " HF_DEG "5 of the start",
+	const char *items[] = {"rect:" C_GREEN, "within 5" HF_DEG " of the start",
 			       "rect:" C_BLUE, "range of elevation change"};
 	struct plot p;
 
