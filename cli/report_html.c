@@ -500,8 +500,12 @@ static void reps_set(FILE *f, const struct hf_html_doc *d, json_object *set, int
 	bool clam = ex && strcmp(ex, "clam_shell") == 0;
 	char text[64];
 
-	if (d->trace.n > 0)
+	if (d->trace.n > 0) {
+		/* at phone width the trace keeps a readable size and scrolls */
+		out(f, "<div class=\"scroll\">\n");
 		trace_plot(f, d, set, set_no);
+		out(f, "</div>\n");
+	}
 	else
 		out(f, "<p class=\"note\">No excursion trace: this session's recording was not "
 		       "re-analysed (give the recording to <code>hipform report FILE</code> to see it).</p>\n");
@@ -634,7 +638,8 @@ static const char css[] =
 	".fault{display:inline-block;background:" C_VERMILLION ";color:#fff;border-radius:50%;width:1.3em;"
 	"text-align:center;font-size:.8em;font-weight:bold}"
 	".pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}"
-	"@media (max-width:560px){.pair{grid-template-columns:1fr}}"
+	".scroll{overflow-x:auto}"
+	"@media (max-width:560px){.pair{grid-template-columns:1fr}svg.plot-trace{min-width:640px}}"
 	"table{border-collapse:collapse;font-size:.9em;margin:.4em 0;width:100%}"
 	"th,td{border-bottom:1px solid #ddd;padding:2px 6px;text-align:right}"
 	"th:last-child,td:last-child{text-align:left}"
