@@ -897,10 +897,12 @@ static void ex_bars(FILE *f, const struct weeks *w, const double *v, const char 
 		out(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", p.ml - 4.0, y + 4.0);
 		esc(f, exercise_title(w->ex[i].name));
 		out(f, "</text>");
-		if (isfinite(v[i]))
-			out(f, "<rect class=\"bar\" data-exercise=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			       "height=\"16\"><title>%.1f</title></rect>\n",
-			    w->ex[i].name, p.ml, y - 8.0, px(&p, v[i]) - p.ml, v[i]);
+		if (!isfinite(v[i]))
+			continue;
+		out(f, "<rect class=\"bar\" data-exercise=\"");
+		esc(f, w->ex[i].name);
+		out(f, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\"><title>%.1f</title></rect>\n",
+		    p.ml, y - 8.0, px(&p, v[i]) - p.ml, v[i]);
 	}
 	if (isfinite(target))
 		out(f, "<line class=\"target\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",

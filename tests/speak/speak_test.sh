@@ -81,10 +81,12 @@ check '! awk '"'"'$1 == "utterance" && $3 < 0.15 {bad = 1} END {exit !bad}'"'"' 
 "$WAVCOUNT" faults.wav > faults.count
 said=$(awk '$1 == "utterances" {print $2}' faults.count)
 check '[ "$said" = "$faults" ]' "--speak=faults: $said utterances = $faults faults"
-check 'cmp -s all.json plain.json' "a speaking watcher gets the same messages as a silent one"
+# the events (STATUS comes by the clock, so watchers differ in those)
+events() { grep -E '"class":"(REP_START|HOLD|FAULT|REP|SET|SESSION)"' "$1"; }
+check 'cmp -s <(events all.json) <(events plain.json)' "a speaking watcher gets the same events as one that does not"
 check '[ "$(wc -l < silent.err)" = 1 ] && grep -q "^hipform: warning: no sound output" silent.err' \
 	"no sound server: one-line warning ($(head -c 120 silent.err))"
-check 'cmp -s silent.json plain.json' "no sound server: watching goes on"
+check 'cmp -s <(events silent.json) <(events plain.json)' "no sound server: watching goes on"
 check '[ ! -s all.err ] && [ ! -s faults.err ]' "nothing on stderr in WAV mode"
 
 "$HIPFORM" watch --speak=loud --socket "$W/s.sock" > /dev/null 2> err.txt
