@@ -12,11 +12,15 @@
 # Nothing is hard-coded: the counts come from the SESSION the daemon sent.
 # Also: a watcher that speaks gets the same messages as one that does not,
 # no sound server is a one-line warning (exit 0), and option errors.
+# The same session then serves `hipform report --session` against a real
+# hipformd (restarted on the state directory): the page must hold every
+# set, rep and fault of the SESSION, with the e(t) trace re-analysed from
+# the session's recording (hf_domcheck --trace).
 #
-#   speak_test.sh WORKDIR HIPFORM HIPFORMD HF_FEED HF_WAVCOUNT
+#   speak_test.sh WORKDIR HIPFORM HIPFORMD HF_FEED HF_WAVCOUNT HF_DOMCHECK
 # Exit status: 0 pass, 1 fail.
 set -u
-W=$(realpath -m "$1") HIPFORM=$2 HIPFORMD=$3 FEED=$4 WAVCOUNT=$5
+W=$(realpath -m "$1") HIPFORM=$2 HIPFORMD=$3 FEED=$4 WAVCOUNT=$5 DOMCHECK=$6
 rm -rf "$W" && mkdir -p "$W/state" || exit 1
 cd "$W" || exit 1
 export TMPDIR="$W"
@@ -88,6 +92,21 @@ check '[ "$(wc -l < silent.err)" = 1 ] && grep -q "^hipform: warning: no sound o
 	"no sound server: one-line warning ($(head -c 120 silent.err))"
 check 'cmp -s <(events silent.json) <(events plain.json)' "no sound server: watching goes on"
 check '[ ! -s all.err ] && [ ! -s faults.err ]' "nothing on stderr in WAV mode"
+
+# -- the session's report, from a hipformd restarted on the same history --
+printf '%s\n' "$session" > session.json
+"$HIPFORMD" --foreground --config /dev/null --device "$W/no-sensor" --socket "$W/s2.sock" \
+	--state-dir "$W/state" --log-level info > hipformd2.log 2>&1 &
+PIDS="$PIDS $!"
+for _ in $(seq 50); do [ -S "$W/s2.sock" ] && break; sleep 0.1; done
+id=$(grep -o '"id":[0-9]*' <<< "$session" | head -1 | cut -d: -f2)
+"$HIPFORM" report --session "$id" --calibration cal.ini --socket "$W/s2.sock" -o session.html
+check '[ $? = 0 ]' "report --session $id from hipformd"
+if "$DOMCHECK" --trace session.json session.html > domcheck.txt; then
+	pass "the session's page has every set, rep and fault, with e(t): $(tail -1 domcheck.txt)"
+else
+	fail "session page against the SESSION:"; sed 's/^/    /' domcheck.txt
+fi
 
 "$HIPFORM" watch --speak=loud --socket "$W/s.sock" > /dev/null 2> err.txt
 check '[ $? = 2 ] && [ "$(wc -l < err.txt)" = 1 ]' "--speak=loud: usage error, one line"
