@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	printf("session: %.0f s (%.1f min), %d sets of 12 reps, 100 Hz\n", len_s, len_s / 60.0, 2 * (pairs - 1));
 	printf("report:  %lld bytes (%.0f KiB), written in %.3f s by hipform report\n",
 	       (long long)st.st_size, st.st_size / 1024.0, report_s);
-#define BROWSER "HOME='%s' '%s' --headless --no-sandbox --disable-gpu --hide-scrollbars " \
+#define BROWSER "HOME='%s' '%s' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars " \
 	"--user-data-dir='%s/chromium-profile' --window-size=800,6000 "
 	snprintf(timed, sizeof timed, "%s/timed.html", dir);
 	snprintf(timed_blank, sizeof timed_blank, "%s/timed-blank.html", dir);

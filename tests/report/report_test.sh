@@ -24,9 +24,10 @@ pass() { echo "ok: $*"; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 check() { if eval "$1"; then pass "$2"; else fail "$2"; fi; }
 
-# chromium as root (CI) needs --no-sandbox; its profile stays in WORKDIR.
+# chromium as root (CI) needs --no-sandbox, and a container's small /dev/shm
+# --disable-dev-shm-usage; its profile stays in WORKDIR.
 browser() {
-	HOME="$W" timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	HOME="$W" timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
 		--user-data-dir="$W/profile" --no-first-run "$@" 2>> "$W/chromium.log"
 }
 
