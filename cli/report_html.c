@@ -134,6 +134,7 @@ struct plot {
 	double w, h;            /* viewBox */
 	double ml, mr, mt, mb;  /* margins */
 	double x0, x1, y0, y1;  /* data range */
+	bool whole_x, whole_y;  /* counts: ticks at whole numbers only */
 };
 
 static double px(const struct plot *p, double x)
@@ -193,6 +194,9 @@ static void axis_y(const struct plot *p, const char *label)
 {
 	double step = nice_step(p->y1 - p->y0, 5);
 
+	if (p->whole_y)
+		step = fmax(step, 1.0);
+
 	for (double v = ceil(p->y0 / step) * step; v <= p->y1 + 1e-9; v += step) {
 		out(p->f, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
 		    p->ml, p->w - p->mr, py(p, v), py(p, v));
@@ -208,6 +212,9 @@ static void axis_y(const struct plot *p, const char *label)
 static void axis_x(const struct plot *p, const char *label)
 {
 	double step = nice_step(p->x1 - p->x0, 8);
+
+	if (p->whole_x)
+		step = fmax(step, 1.0);
 
 	for (double v = ceil(p->x0 / step) * step; v <= p->x1 + 1e-9; v += step) {
 		double x = px(p, v);
@@ -633,6 +640,8 @@ static const char css[] =
 	".rep-no{fill:#555}"
 	".hold-band{fill:" C_SKY ";fill-opacity:.35;stroke:" C_SKY "}"
 	".hold-target,.target{stroke:" C_ORANGE ";stroke-width:2.5;stroke-dasharray:5 3}"
+	".drop{fill:none;stroke-width:2}.drop.left{stroke:" C_BLUE "}.drop.right{stroke:" C_ORANGE ";stroke-dasharray:5 3}"
+	".drop-mark.left{fill:" C_BLUE "}.drop-mark.right{fill:" C_ORANGE "}"
 	".bar{fill:" C_BLUE "}.bar.right{fill:" C_ORANGE "}.band{fill:" C_GREEN ";fill-opacity:.25}"
 	".mark-letter{font:bold 10px system-ui,sans-serif;fill:#fff}"
 	".fault{display:inline-block;background:" C_VERMILLION ";color:#fff;border-radius:50%;width:1.3em;"
@@ -853,6 +862,7 @@ static void sessions_per_day(FILE *f, const struct weeks *w)
 	for (int i = 0; i < w->days; i++)
 		hi = w->per_day[i] > hi ? w->per_day[i] : hi;
 	plot_init(&p, f, 200.0, 0.0, (double)w->days, 0.0, (double)hi);
+	p.whole_y = true;
 	plot_open(&p, "per-day", "sessions per day");
 	axis_y(&p, "sessions");
 	for (int i = 0; i < w->days; i++) {
@@ -880,7 +890,7 @@ static void sessions_per_day(FILE *f, const struct weeks *w)
 
 /* Horizontal bars, one per exercise, of value(i) (NAN: no bar). */
 static void ex_bars(FILE *f, const struct weeks *w, const double *v, const char *label,
-		    const char *cls, double target)
+		    const char *cls, double target, bool whole)
 {
 	double hi = isfinite(target) ? target * 1.2 : 1.0;
 	struct plot p;
@@ -890,6 +900,7 @@ static void ex_bars(FILE *f, const struct weeks *w, const double *v, const char 
 	plot_init(&p, f, 50.0 + 28.0 * w->n_ex, 0.0, hi, 0.0, (double)w->n_ex);
 	p.ml = 130.0;
 	p.mt = 8.0;
+	p.whole_x = whole;
 	plot_open(&p, cls, label);
 	for (int i = 0; i < w->n_ex; i++) {
 		double y = py(&p, w->n_ex - i - 0.5);
@@ -922,16 +933,16 @@ static void weeks_exercises(FILE *f, const struct weeks *w, const struct hf_thre
 	out(f, "<h2>Reps per exercise</h2>\n");
 	for (int i = 0; i < w->n_ex; i++)
 		v[i] = w->ex[i].reps > 0 ? (double)w->ex[i].reps : NAN;
-	ex_bars(f, w, v, "reps", "ex-reps", NAN);
+	ex_bars(f, w, v, "reps", "ex-reps", NAN, true);
 	out(f, "<h2>Mean hold per exercise</h2>\n<p class=\"sub\">Dashed line: the %.1f s target "
 	       "of rep exercises.</p>\n", th->hold_target_s);
 	for (int i = 0; i < w->n_ex; i++)
 		v[i] = w->ex[i].holds > 0 ? w->ex[i].hold_sum_s / w->ex[i].holds : NAN;
-	ex_bars(f, w, v, "mean hold (s)", "ex-hold", th->hold_target_s);
+	ex_bars(f, w, v, "mean hold (s)", "ex-hold", th->hold_target_s, false);
 	out(f, "<h2>Faults per 100 reps</h2>\n");
 	for (int i = 0; i < w->n_ex; i++)
 		v[i] = w->ex[i].reps > 0 ? 100.0 * w->ex[i].faults / w->ex[i].reps : NAN;
-	ex_bars(f, w, v, "faults per 100 reps", "ex-faults", NAN);
+	ex_bars(f, w, v, "faults per 100 reps", "ex-faults", NAN, false);
 }
 
 /* Share of complete program blocks per session that has a compliance. */
@@ -960,24 +971,76 @@ static void weeks_compliance(FILE *f, json_object *sessions)
 	out(f, "</tbody></table>\n");
 }
 
-/* Pelvic drop per side of every run, in time order. */
-static void weeks_runs(FILE *f, json_object *sessions)
+/* Pelvic drop per side of every run, in time order: a plot (left foot
+ * circles on a solid line, right foot squares on a dashed one) and a table. */
+static int run_drops(json_object *sessions, double *left, double *right, const char **when, int max)
 {
-	out(f, "<h2>Pelvic drop when running</h2>\n<table class=\"runs\"><thead><tr><th>session start</th>"
-	       "<th>left foot (" HF_DEG ")</th><th>right foot (" HF_DEG ")</th></tr></thead><tbody>\n");
+	int n = 0;
+
 	for (size_t i = 0; i < jlen(sessions); i++) {
 		json_object *s = jidx(sessions, i), *sets = jget(s, "sets");
 
-		for (size_t k = 0; k < jlen(sets); k++) {
+		for (size_t k = 0; k < jlen(sets) && n < max; k++) {
 			json_object *set = jidx(sets, k), *drop = jget(set, "pelvic_drop_deg");
 
 			if (!jstr(set, "exercise") || strcmp(jstr(set, "exercise"), "run") != 0)
 				continue;
-			out(f, "<tr class=\"run\"><td>");
-			esc(f, jstr(s, "start"));
-			out(f, "</td><td>%.1f</td><td>%.1f</td></tr>\n", jnum(drop, "left"),
-			    jnum(drop, "right"));
+			left[n] = jnum(drop, "left");
+			right[n] = jnum(drop, "right");
+			when[n++] = jstr(s, "start");
 		}
+	}
+	return n;
+}
+
+static void drop_series(const struct plot *p, const double *v, int n, bool square)
+{
+	out(p->f, "<polyline class=\"drop %s\" points=\"", square ? "right" : "left");
+	for (int i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			out(p->f, "%.1f,%.1f ", px(p, i + 1.0), py(p, v[i]));
+	out(p->f, "\"/>\n");
+	for (int i = 0; i < n; i++) {
+		if (!isfinite(v[i]))
+			continue;
+		if (square)
+			out(p->f, "<rect class=\"drop-mark right\" x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\"/>",
+			    px(p, i + 1.0) - 4.5, py(p, v[i]) - 4.5);
+		else
+			out(p->f, "<circle class=\"drop-mark left\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>",
+			    px(p, i + 1.0), py(p, v[i]));
+	}
+	out(p->f, "\n");
+}
+
+static void weeks_runs(FILE *f, json_object *sessions)
+{
+	enum { MAX_RUNS = 256 };
+	static const char *const items[] = {"line:" C_BLUE, "left foot", "line:" C_ORANGE ":dash",
+					    "right foot"};
+	double left[MAX_RUNS], right[MAX_RUNS], hi = 5.0;
+	const char *when[MAX_RUNS];
+	int n = run_drops(sessions, left, right, when, MAX_RUNS);
+	struct plot p;
+
+	for (int i = 0; i < n; i++)
+		hi = fmax(hi, fmax(isfinite(left[i]) ? left[i] : 0.0, isfinite(right[i]) ? right[i] : 0.0) * 1.2);
+	out(f, "<h2>Pelvic drop when running</h2>\n");
+	plot_init(&p, f, 220.0, 0.5, n + 0.5, 0.0, hi);
+	p.whole_x = true;
+	plot_open(&p, "runs", "pelvic drop per foot of every run");
+	legend(&p, items, 2);
+	axis_y(&p, "pelvic drop (" HF_DEG ")");
+	axis_x(&p, "run (in time order; dates in the table)");
+	drop_series(&p, left, n, false);
+	drop_series(&p, right, n, true);
+	plot_close(&p);
+	out(f, "<table class=\"runs\"><thead><tr><th>run</th><th>session start</th>"
+	       "<th>left foot (" HF_DEG ")</th><th>right foot (" HF_DEG ")</th></tr></thead><tbody>\n");
+	for (int i = 0; i < n; i++) {
+		out(f, "<tr class=\"run\"><td>%d</td><td>", i + 1);
+		esc(f, when[i]);
+		out(f, "</td><td>%.1f</td><td>%.1f</td></tr>\n", left[i], right[i]);
 	}
 	out(f, "</tbody></table>\n");
 }
