@@ -31,6 +31,7 @@
 #include "commands.h"
 #include "hipform/report.h"
 #include "options.h"
+#include "speak.h"
 
 #define HF_LINE_MAX (512u << 20)  /* hipformd replies up to 256 MiB (a SESSION of any length) */
 #define HF_REPLY_TIMEOUT_MS 10000
@@ -780,6 +781,8 @@ void hf_view_line(struct hf_view *v, const char *line)
 
 	if (cls && strcmp(cls, "STATUS") == 0)
 		v->status_t_s = jnum_or(m, "t_s", v->status_t_s);
+	if (cls && v->on_message)
+		v->on_message(v->on_message_user, m, cls);
 	if (v->json) {
 		fprintf(v->out, "%s\n", line);
 		v->sessions += cls && strcmp(cls, "SESSION") == 0;
@@ -860,16 +863,22 @@ int hf_watch_run(struct hf_conn *c, struct hf_view *v, const struct hf_watch_hoo
 
 /* ---- commands ---- */
 
-enum { OPT_SOCKET = 1000, OPT_LIMIT };
+enum { OPT_SOCKET = 1000, OPT_LIMIT, OPT_SPEAK, OPT_VOICE, OPT_SPEAK_WAV };
 
 struct client_opts {
 	const char *socket;
 	bool json;
 	long limit;
 	const char *session;  /* summary's SESSION argument */
+	bool speak;           /* watch --speak[=MODE] --voice --speak-wav */
+	enum hf_speak_mode speak_mode;
+	const char *voice, *speak_wav;
 };
 
 static const struct option client_longopts[] = {
+	{"speak", optional_argument, NULL, OPT_SPEAK},
+	{"voice", required_argument, NULL, OPT_VOICE},
+	{"speak-wav", required_argument, NULL, OPT_SPEAK_WAV},
 	{"socket", required_argument, NULL, OPT_SOCKET},
 	{"json", no_argument, NULL, 'j'},
 	{"limit", required_argument, NULL, OPT_LIMIT},
@@ -910,6 +919,16 @@ static int parse_client_opts(int argc, char **argv, const char *allowed,
 			o->socket = optarg;
 		} else if (ch == 'j' && strchr(allowed, 'j')) {
 			o->json = true;
+		} else if (ch == OPT_SPEAK && strchr(allowed, 's')) {
+			o->speak = true;
+			if (!hf_speak_mode_parse(optarg, &o->speak_mode)) {
+				hf_cli_error("--speak: '%s' is not all or faults", optarg);
+				return HF_EXIT_USAGE;
+			}
+		} else if (ch == OPT_VOICE && strchr(allowed, 's')) {
+			o->voice = optarg;
+		} else if (ch == OPT_SPEAK_WAV && strchr(allowed, 's')) {
+			o->speak_wav = optarg;
 		} else if (ch == OPT_LIMIT && strchr(allowed, 'l')) {
 			if (!parse_limit(optarg, &o->limit)) {
 				hf_cli_error("--limit wants a whole number from 1 to 100000, not '%s'", optarg);
@@ -1062,7 +1081,7 @@ out:
 static void watch_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hipform watch [--json] [--socket PATH]\n"
+		"Usage: hipform watch [--json] [--speak[=all|faults]] [--voice LANG] [--socket PATH]\n"
 		"\n"
 		"Follow live feedback from hipformd until Ctrl-C or until the daemon\n"
 		"stops.  On a terminal one line is refreshed in place: posture, the\n"
@@ -1076,8 +1095,47 @@ static void watch_usage(FILE *f)
 		"  -j, --json     print every message of the daemon as it arrives, one\n"
 		"                 JSON object per line (classes DEVICE, STATUS,\n"
 		"                 REP_START, HOLD, FAULT, REP, SET, SESSION, ERROR;\n"
-		"                 see docs/protocol.md)\n");
+		"                 see docs/protocol.md)\n"
+		"  --speak[=all|faults]\n"
+		"                 say the cues aloud (espeak-ng, through the sound server):\n"
+		"                 the rep number as each rep ends, \"hold... two\" when the\n"
+		"                 hold target is reached, and each form fault in a few\n"
+		"                 words (\"keep the hips stacked\"); =faults says only the\n"
+		"                 faults.  Each is said once; speech never holds up the\n"
+		"                 display.  Without a sound server or audio device this is\n"
+		"                 a one-line warning and watching goes on silently.\n"
+		"  --voice LANG   espeak-ng voice (default en; 'espeak-ng --voices' lists\n"
+		"                 them); the cues are English words in that voice\n"
+		"  --speak-wav FILE\n"
+		"                 for testing: synthesise into FILE (16-bit mono WAV, each\n"
+		"                 utterance followed by 1 s of silence) instead of playing\n");
 	socket_help(f);
+}
+
+static void watch_cue(void *user, json_object *m, const char *cls)
+{
+	hf_cues_message(user, m, cls);
+}
+
+/* The speaker of --speak: none is a warning (no sound server), an
+ * unknown --voice a usage error. */
+static int watch_speaker(const struct client_opts *o, struct hf_cues *cues)
+{
+	struct hf_speaker *s = NULL;
+	bool bad_voice = false;
+
+	if ((o->voice || o->speak_wav) && !o->speak) {
+		hf_cli_error("--voice and --speak-wav go with --speak");
+		return HF_EXIT_USAGE;
+	}
+	if (o->speak)
+		s = hf_speaker_new(o->voice, o->speak_wav, &bad_voice);
+	if (bad_voice)
+		return HF_EXIT_USAGE;
+	if (o->speak && !s && o->speak_wav)
+		return HF_EXIT_INPUT;  /* a test asked for the file */
+	hf_cues_init(cues, s, o->speak_mode);
+	return HF_EXIT_OK;
 }
 
 int hf_cmd_watch(int argc, char **argv)
@@ -1088,19 +1146,27 @@ int hf_cmd_watch(int argc, char **argv)
 	struct hf_conn c;
 	struct hf_view v;
 	json_object *ver = NULL;
-	int rc = parse_client_opts(argc, argv, "j", watch_usage, &o);
+	struct hf_cues cues;
+	int rc = parse_client_opts(argc, argv, "js", watch_usage, &o);
 
 	if (rc >= 0)
 		return rc;
-	hf_client_catch_signals(&stop);
-	if ((rc = open_session(&c, o.socket, &ver)) != HF_EXIT_OK)
+	if ((rc = watch_speaker(&o, &cues)) != HF_EXIT_OK)
 		return rc;
+	hf_client_catch_signals(&stop);
+	if ((rc = open_session(&c, o.socket, &ver)) != HF_EXIT_OK) {
+		hf_speaker_free(cues.speaker);
+		return rc;
+	}
 	hf_view_init(&v, stdout, o.json);
+	v.on_message = watch_cue;
+	v.on_message_user = &cues;
 	if (o.json)
 		hf_view_line(&v, json_object_to_json_string_ext(ver, HF_JSON_FLAGS));
 	json_object_put(ver);
 	rc = hf_watch_run(&c, &v, &hooks);
 	hf_conn_close(&c);
+	hf_speaker_free(cues.speaker);
 	return rc;
 }
 

@@ -78,6 +78,9 @@ struct hf_view {
 	 * set `announced_set`: the REP line does not repeat their advice */
 	int announced_set, announced_rep;
 	uint32_t announced;
+	/* called with every message received (parsed), NULL: none */
+	void (*on_message)(void *user, json_object *m, const char *cls);
+	void *on_message_user;
 };
 
 void hf_view_init(struct hf_view *v, FILE *out, bool json);

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"summary", hf_cmd_summary, "show a session's summary"},
 	{"history", hf_cmd_history, "list past sessions"},
 	{"demo", hf_cmd_demo, "run the daemon on a simulated sensor and watch"},
+	{"report", hf_cmd_report, "write an HTML report with plots (recording, session, weeks)"},
 	{"simulate", hf_cmd_simulate, "write a simulated recording and its ground truth"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
