@@ -4,7 +4,7 @@
  *
  * Every key is one row of a table (section, name, kind, offset, limits);
  * parsing, printing and change logging walk that table, so adding a key is
- * adding a row here and a line in docs/configuration.md.  Command-line
+ * adding a row here and an entry in docs/man/hipformd.conf.5.scd (tests/docs checks it).  Command-line
  * options are applied through the same rows (hfd_config_set), so they
  * validate exactly as the file does and override it.
  *

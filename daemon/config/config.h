@@ -3,7 +3,7 @@
  * hipformd configuration: the INI file (/etc/hipform/hipformd.conf) and the
  * command line, merged into one struct hfd_config.  The key list with
  * defaults and meanings is at the top of config.c and in
- * docs/configuration.md.
+ * docs/man/hipformd.conf.5.scd (the hipformd.conf(5) man page).
  */
 #ifndef HIPFORMD_CONFIG_H
 #define HIPFORMD_CONFIG_H

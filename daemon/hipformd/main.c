@@ -66,7 +66,7 @@ static void usage(FILE *f)
 "                       (device settings reconnect; analysis settings apply\n"
 "                       from the next session; the socket needs a restart)\n"
 "\n"
-"Configuration keys (INI; docs/configuration.md explains each):\n");
+"Configuration keys (INI; man 5 hipformd.conf explains each):\n");
 	hfd_config_print_keys(f);
 	fprintf(f,
 "\n"
