@@ -56,6 +56,22 @@ struct hfd_config {
 	struct hf_thresholds thresholds;
 	/* [log] */
 	enum hf_log_level log_level;
+	/* [mqtt] (daemon/mqtt/mqtt.h); host empty: MQTT off */
+	char mqtt_host[HFD_PATH_MAX];   /* HOST or HOST:PORT */
+	int mqtt_port;
+	char mqtt_username[128];
+	char mqtt_password[128];
+	bool mqtt_tls;
+	char mqtt_ca_file[HFD_PATH_MAX];
+	char mqtt_ca_path[HFD_PATH_MAX];
+	char mqtt_cert_file[HFD_PATH_MAX];
+	char mqtt_key_file[HFD_PATH_MAX];
+	bool mqtt_tls_insecure;         /* do not check the broker's name */
+	char mqtt_topic_prefix[128];
+	char mqtt_sensor_id[64];        /* empty: the host name */
+	bool mqtt_discovery;            /* Home Assistant MQTT discovery */
+	char mqtt_discovery_prefix[64];
+	int mqtt_keepalive_s;
 };
 
 /* Built-in defaults (documented in config.c). */
