@@ -35,7 +35,7 @@ done
 echo "data: $((seed - 1)) simulated sessions, $samples samples at $rate Hz ($(awk -v s=$samples -v r=$rate 'BEGIN {printf "%.2f", s / r / 3600}') h), $(($(stat -c %s hour.wit) / 1024)) KiB"
 
 PORT=$((20000 + (RANDOM * 7 + $$) % 40000))
-printf 'listener %d 127.0.0.1\nallow_anonymous true\nlog_dest stderr\nmax_queued_messages 100000\n' "$PORT" > mq.conf
+printf 'listener %d 127.0.0.1\nallow_anonymous true\nlog_dest stderr\nmax_queued_messages 100000\nuser %s\n' "$PORT" "$(id -un)" > mq.conf
 "$MOSQUITTO" -c mq.conf > mq.log 2>&1 &
 MQ_PID=$!
 PIDS="$PIDS $MQ_PID"

@@ -61,6 +61,7 @@ struct hfd_mqtt {
 	char node[128];                /* hipform_<sensor_id> */
 	char discovery_prefix[64];
 	bool discovery;
+	int refused;                   /* libmosquitto's thread: last CONNACK code */
 	/* shared with libmosquitto's thread, under lock */
 	pthread_mutex_t lock;
 	bool connected;
@@ -92,10 +93,13 @@ static void on_connect(struct mosquitto *mosq, void *user, int rc)
 	struct hfd_mqtt *m = user;
 
 	if (rc != 0) {
-		hf_warn("mqtt: broker refused the connection: %s",
-			mosquitto_connack_string(rc));
+		if (rc != m->refused) /* once, not at every retry */
+			hf_warn("mqtt: broker refused the connection: %s (trying again)",
+				mosquitto_connack_string(rc));
+		m->refused = rc;
 		return;
 	}
+	m->refused = 0;
 	pthread_mutex_lock(&m->lock);
 	m->connected = true;
 	m->generation++;

@@ -34,8 +34,10 @@ broker_stop() { kill "$MQ_PID"; wait "$MQ_PID" 2>/dev/null; }
 for try in 1 2 3 4 5; do
 	PORT=$((20000 + (RANDOM * 7 + $$) % 40000))
 	mkdir -p "$WORK/mq"
-	printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/mq/\nlog_dest stderr\n' \
-		"$PORT" "$WORK" > "$WORK/mq.conf"
+	# user: as root, mosquitto would switch to user mosquitto and could not
+	# write its persistence file here
+	printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/mq/\nlog_dest stderr\nuser %s\n' \
+		"$PORT" "$WORK" "$(id -un)" > "$WORK/mq.conf"
 	: > "$WORK/mq.log"
 	"$MOSQUITTO" -c "$WORK/mq.conf" >> "$WORK/mq.log" 2>&1 &
 	MQ_PID=$!
@@ -95,6 +97,7 @@ awk -F'|' '{ if ($2 !~ /^msg_id:[0-9]+$/) { print "no msg_id: " $2; exit 1 }
 	id = substr($2, 8) + 0; if (NR > 1 && id <= last) { print "msg_id " id " after " last; exit 1 } last = id }' \
 	sub.out || fail "message ids"
 grep -q "mqtt: connected, [1-9][0-9]* messages waiting" st.log || fail "no backlog published after the restart"
+grep -q "Error" mq.log && fail "the broker logged an error (its persistence keeps the subscriber's session)"
 [ "$sets_up" -gt "$sets_down" ] || fail "no set closed while the broker was down"
 pass "MQTT: $n messages (REP, SET, FAULT, SESSION) once, in order, same JSON as the socket;" \
 	"$((sets_up - sets_down)) set(s) closed while the broker was down arrived after its restart"
