@@ -103,9 +103,11 @@ report_messages() { # NAME
 		END { if (n) printf "  analysis delay:   mean %.3f s, max %.3f s over %d reps (sample time, rep end to REP)\n", s / n, m, n }'
 }
 
-run fast "$speed" 0
-report_messages fast
-echo "  broker peak RSS:  $(awk '{printf "%.1f MiB", $1 / 1024}' <<< "$(hwm "$MQ_PID")")"
+if [ "${BENCH_FAST:-1}" = 1 ]; then # BENCH_FAST=0: the real-speed runs only
+	run fast "$speed" 0
+	report_messages fast
+	echo "  broker peak RSS:  $(awk '{printf "%.1f MiB", $1 / 1024}' <<< "$(hwm "$MQ_PID")")"
+fi
 if [ "$real_s" -gt 0 ]; then
 	run real 1 "$real_s"
 	report_messages real
