@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "hipform/report.h"
 
 struct command {
 	const char *name;
@@ -40,6 +41,10 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
+		"Options:\n"
+		"  -h, --help  this text\n"
+		"  --version   the release and the contract version\n"
+		"\n"
 		"Run 'hipform COMMAND --help' for the options of a command.\n"
 		"Exit status: 0 success, 1 input that cannot be handled, 2 usage error.\n");
 }
@@ -56,7 +61,7 @@ int main(int argc, char **argv)
 		return HF_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("hipform %s (contract 1)\n", HF_VERSION);
+		printf("hipform %s (contract %d)\n", HF_VERSION, HF_CONTRACT_VERSION);
 		return HF_EXIT_OK;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++)

@@ -4,7 +4,7 @@
  *
  * Every key is one row of a table (section, name, kind, offset, limits);
  * parsing, printing and change logging walk that table, so adding a key is
- * adding a row here and a line in docs/configuration.md.  Command-line
+ * adding a row here and an entry in docs/man/hipformd.conf.5.scd (tests/docs checks it).  Command-line
  * options are applied through the same rows (hfd_config_set), so they
  * validate exactly as the file does and override it.
  *
@@ -61,6 +61,11 @@
  *                                 hold_fraction)
  * [log]
  *   level         = notice        err | warning | notice | info | debug
+ * [mqtt]          (daemon/mqtt/mqtt.c; empty host: no MQTT)
+ *   host, port = 1883, username, password, tls = false, ca_file, ca_path,
+ *   cert_file, key_file, tls_insecure = false, topic_prefix = hipform,
+ *   sensor_id = (host name), discovery = true,
+ *   discovery_prefix = homeassistant, keepalive_s = 30
  */
 #include <errno.h>
 #include <ini.h>
@@ -117,6 +122,21 @@ static const struct key_row key_rows[] = {
 	ONE("analysis", "side", K_SIDE, side),
 	STR("analysis", "calibration", calibration),
 	ONE("log", "level", K_LOGLEVEL, log_level),
+	STR("mqtt", "host", mqtt_host),
+	NUM("mqtt", "port", K_INT, mqtt_port, 1, 65535),
+	STR("mqtt", "username", mqtt_username),
+	STR("mqtt", "password", mqtt_password),
+	ONE("mqtt", "tls", K_BOOL, mqtt_tls),
+	STR("mqtt", "ca_file", mqtt_ca_file),
+	STR("mqtt", "ca_path", mqtt_ca_path),
+	STR("mqtt", "cert_file", mqtt_cert_file),
+	STR("mqtt", "key_file", mqtt_key_file),
+	ONE("mqtt", "tls_insecure", K_BOOL, mqtt_tls_insecure),
+	STR("mqtt", "topic_prefix", mqtt_topic_prefix),
+	STR("mqtt", "sensor_id", mqtt_sensor_id),
+	ONE("mqtt", "discovery", K_BOOL, mqtt_discovery),
+	STR("mqtt", "discovery_prefix", mqtt_discovery_prefix),
+	NUM("mqtt", "keepalive_s", K_INT, mqtt_keepalive_s, 5, 3600),
 };
 #define N_KEY_ROWS (sizeof key_rows / sizeof key_rows[0])
 
@@ -145,6 +165,11 @@ void hfd_config_default(struct hfd_config *c)
 	c->side = HF_SIDE_NONE;
 	c->thresholds = hf_thresholds_default;
 	c->log_level = HF_LOG_NOTICE;
+	c->mqtt_port = 1883;
+	snprintf(c->mqtt_topic_prefix, sizeof c->mqtt_topic_prefix, "hipform");
+	c->mqtt_discovery = true;
+	snprintf(c->mqtt_discovery_prefix, sizeof c->mqtt_discovery_prefix, "homeassistant");
+	c->mqtt_keepalive_s = 30;
 }
 
 /* ---- value parsers: 0 on success, -1 on a bad value ---- */
@@ -449,8 +474,10 @@ int hfd_config_log_changes(const struct hfd_config *a, const struct hfd_config *
 		format_value(a, &key_rows[i], va, sizeof va);
 		format_value(b, &key_rows[i], vb, sizeof vb);
 		if (strcmp(va, vb) != 0) {
+			bool secret = strcmp(key_rows[i].name, "password") == 0;
 			hf_notice("config: [%s] %s: %s -> %s", key_rows[i].section,
-				  key_rows[i].name, va, vb);
+				  key_rows[i].name, secret ? "(hidden)" : va,
+				  secret ? "(hidden)" : vb);
 			n++;
 		}
 	}

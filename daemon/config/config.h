@@ -3,7 +3,7 @@
  * hipformd configuration: the INI file (/etc/hipform/hipformd.conf) and the
  * command line, merged into one struct hfd_config.  The key list with
  * defaults and meanings is at the top of config.c and in
- * docs/configuration.md.
+ * docs/man/hipformd.conf.5.scd (the hipformd.conf(5) man page).
  */
 #ifndef HIPFORMD_CONFIG_H
 #define HIPFORMD_CONFIG_H
@@ -56,6 +56,22 @@ struct hfd_config {
 	struct hf_thresholds thresholds;
 	/* [log] */
 	enum hf_log_level log_level;
+	/* [mqtt] (daemon/mqtt/mqtt.h); host empty: MQTT off */
+	char mqtt_host[HFD_PATH_MAX];   /* HOST or HOST:PORT */
+	int mqtt_port;
+	char mqtt_username[128];
+	char mqtt_password[128];
+	bool mqtt_tls;
+	char mqtt_ca_file[HFD_PATH_MAX];
+	char mqtt_ca_path[HFD_PATH_MAX];
+	char mqtt_cert_file[HFD_PATH_MAX];
+	char mqtt_key_file[HFD_PATH_MAX];
+	bool mqtt_tls_insecure;         /* do not check the broker's name */
+	char mqtt_topic_prefix[128];
+	char mqtt_sensor_id[64];        /* empty: the host name */
+	bool mqtt_discovery;            /* Home Assistant MQTT discovery */
+	char mqtt_discovery_prefix[64];
+	int mqtt_keepalive_s;
 };
 
 /* Built-in defaults (documented in config.c). */

@@ -16,6 +16,7 @@
 
 #include "../config/config.h"
 #include "../io/sensor.h"
+#include "../mqtt/mqtt.h"
 #include "../server/server.h"
 #include "../store/recording.h"
 #include "../store/store.h"
@@ -67,6 +68,7 @@ struct hfd {
 	struct hfd_sensor *sensor;
 	struct hfd_server *server;
 	struct hfd_store *store;
+	struct hfd_mqtt *mqtt;    /* NULL: no [mqtt] host */
 	sd_event_source *tick;    /* 5 Hz: STATUS, flushes, idle checks */
 	unsigned ticks;
 	sd_event_source *session_end_timer;

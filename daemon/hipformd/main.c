@@ -56,6 +56,8 @@ static void usage(FILE *f)
 "                       without it, a calibration is needed to recognise them\n"
 "  --side left|right    the working leg, for clam_shell\n"
 "  --log-level LEVEL    err, warning, notice (default), info or debug\n"
+"  --mqtt HOST[:PORT]   publish REP, SET, FAULT and SESSION to this MQTT broker\n"
+"                       (the [mqtt] section has credentials, TLS, topics)\n"
 "  --foreground         stay in the foreground (implied under systemd)\n"
 "  --help               this text\n"
 "  --version            the release and contract versions\n"
@@ -67,7 +69,7 @@ static void usage(FILE *f)
 "                       (device settings reconnect; analysis settings apply\n"
 "                       from the next session; the socket needs a restart)\n"
 "\n"
-"Configuration keys (INI; docs/configuration.md explains each):\n");
+"Configuration keys (INI; man 5 hipformd.conf explains each):\n");
 	hfd_config_print_keys(f);
 	fprintf(f,
 "\n"
@@ -99,6 +101,7 @@ static const struct option_row option_rows[] = {
 	{"exercise", "analysis", "exercise"},
 	{"side", "analysis", "side"},
 	{"log-level", "log", "level"},
+	{"mqtt", "mqtt", "host"},
 };
 #define N_OPTION_ROWS (int)(sizeof option_rows / sizeof option_rows[0])
 
@@ -244,6 +247,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *user)
 
 	sd_event_source_set_time(s, usec + TICK_US);
 	hfd_session_tick(d);
+	hfd_mqtt_pump(d->mqtt);
 	if (d->sess.open && hfd_server_watchers(d->server) > 0) {
 		json_object *o = hfd_msg_status(d);
 		hfd_server_broadcast_json(d->server, o);
@@ -345,6 +349,14 @@ static void open_store(struct hfd *d)
 		hfd_session_close_crashed(d);
 }
 
+static int start_mqtt(struct hfd *d)
+{
+	char path[HFD_PATH_MAX + 16];
+
+	snprintf(path, sizeof path, "%s/history.db", d->cfg.state_dir);
+	return hfd_mqtt_new(&d->mqtt, &d->cfg, d->store ? path : NULL);
+}
+
 static int start(struct hfd *d)
 {
 	static const struct hfd_server_cb server_cb = {hfd_on_client, hfd_on_request};
@@ -366,13 +378,14 @@ static int start(struct hfd *d)
 	open_store(d);
 	if (hfd_sensor_new(&d->sensor, d->ev, &d->cfg, &sensor_cb, d) != HF_OK)
 		return HF_ERR_NOMEM;
-	return HF_OK;
+	return start_mqtt(d);
 }
 
 static void stop(struct hfd *d)
 {
 	hfd_sensor_free(d->sensor);
 	hfd_session_end(d, "stopping");
+	hfd_mqtt_free(d->mqtt);
 	hfd_server_free(d->server);
 	hfd_store_close(d->store);
 	sd_event_source_disable_unref(d->tick);

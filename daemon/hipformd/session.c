@@ -42,6 +42,7 @@ static uint64_t mono_us(const struct hfd *d)
 static void broadcast(struct hfd *d, json_object *o)
 {
 	hfd_server_broadcast_json(d->server, o);
+	hfd_mqtt_event(d->mqtt, o); /* REP, SET, FAULT, SESSION */
 	json_object_put(o);
 }
 

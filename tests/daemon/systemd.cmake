@@ -18,7 +18,7 @@ set(HF_SYSTEMD_WORK "${CMAKE_BINARY_DIR}/tests/daemon/systemd-work")
 set(HF_SYSTEMD_CHECKS "${CMAKE_CURRENT_LIST_DIR}/systemd_checks.sh")
 
 if(TARGET hipformd)
-  set(HF_TEST_HIPFORMD "$<TARGET_FILE:hipformd>")
+  set(HF_TEST_HIPFORMD "${HF_EXE_HIPFORMD}")
 else()
   set(HF_TEST_HIPFORMD "/bin/true")  # the static checks only need an executable
 endif()
@@ -41,18 +41,18 @@ set_tests_properties(hipformd_unit_verify hipformd_unit_security hipformd_sysuse
 
 add_test(NAME hipform_client_cli
   COMMAND "${CMAKE_CURRENT_LIST_DIR}/client_test.sh"
-          "${CMAKE_BINARY_DIR}/tests/daemon/client-work" "$<TARGET_FILE:hipform-cli>")
+          "${CMAKE_BINARY_DIR}/tests/daemon/client-work" "${HF_EXE_HIPFORM}")
 set_tests_properties(hipform_client_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
 
 if(TARGET hipformd)
   add_test(NAME hipformd_conf_example
     COMMAND "${HF_SYSTEMD_CHECKS}" conf "${HF_SYSTEMD_WORK}"
-            "${HF_SYSTEMD_SRC}/hipformd.conf.example" "$<TARGET_FILE:hipformd>")
+            "${HF_SYSTEMD_SRC}/hipformd.conf.example" "${HF_EXE_HIPFORMD}")
   set_tests_properties(hipformd_conf_example PROPERTIES TIMEOUT 60)
   add_test(NAME hipform_demo
     COMMAND "${CMAKE_CURRENT_LIST_DIR}/demo_test.sh"
             "${CMAKE_BINARY_DIR}/tests/daemon/demo-work"
-            "$<TARGET_FILE:hipform-cli>" "$<TARGET_FILE:hipformd>")
+            "${HF_EXE_HIPFORM}" "${HF_EXE_HIPFORMD}")
   set_tests_properties(hipform_demo PROPERTIES TIMEOUT 240)
   add_test(NAME hipformd_systemd_service
     COMMAND "${CMAKE_CURRENT_LIST_DIR}/systemd_service_test.sh"
@@ -60,7 +60,7 @@ if(TARGET hipformd)
             "${HF_SYSTEMD_SRC}/hipformd.service.in"
             "${HF_SYSTEMD_SRC}/hipform-sysusers.conf"
             "${HF_SYSTEMD_SRC}/hipform-tmpfiles.conf"
-            "$<TARGET_FILE:hipformd>" "$<TARGET_FILE:hipform-cli>")
+            "${HF_EXE_HIPFORMD}" "${HF_EXE_HIPFORM}")
   # A real systemd boots, so nothing else may run beside it that depends on
   # the machine's state; its own time bound is 120 s.
   set_tests_properties(hipformd_systemd_service PROPERTIES
