@@ -37,9 +37,10 @@
  * ENTRY_S before the start: the hips rise into a plank by turning about
  * the axis about which they sag, pelvis y in front and back planks, x in
  * side planks).  Its sign is that of a rise (getting into a plank raises
- * the elevation).  Without a clear entry (less than ENTRY_MIN_DEG of
- * turning) the elevation and rotation figures are null and sag, pike and
- * hip_drop are not judged.  docs/analysis.md explains this.
+ * the elevation).  Uncalibrated, a hold therefore needs a clear entry (at
+ * least ENTRY_MIN_DEG of turning about a horizontal axis in the ENTRY_S
+ * before it), and holds after the first must match its posture and rise
+ * (infer_frame()).  docs/holds.md explains this.
  */
 #include <kissfft/kiss_fftr.h>
 #include <math.h>
@@ -57,7 +58,7 @@
 #define CORE_EDGE_S 1.0       /* the core leaves out this much at each end */
 #define BASELINE_ITER 3
 #define ENTRY_S 1.5           /* getting into position, before the start */
-#define ENTRY_MIN_DEG 5.0
+#define ENTRY_MIN_DEG 12.0   /* the hips rise into a plank by 15 deg or more */
 #define POSTURE_COS 0.70710678118654752 /* within 45 deg */
 #define PLANK_MIN_ELEVATION_DEG 5.0
 #define TREMOR_WINDOW_S 2.56
@@ -124,6 +125,9 @@ struct hold {
 	struct hf_quat p2s;         /* pelvis to sensor (calibrated or inferred) */
 	bool have_frame;
 	double base_elev_deg;
+	/* uncalibrated: the first hold's up and rise axis, sensor frame */
+	bool have_ref;
+	double ref_up_s[3], ref_rise_s[3], cand_up_s[3], cand_rise_s[3];
 	enum hf_side side;
 	uint64_t live_i, commit_i;
 	double live_prev_s, commit_prev_s;
@@ -434,7 +438,13 @@ static uint64_t index_at(const struct hold *h, uint64_t from, double t_s)
 	return from;
 }
 
-/* Uncalibrated: the frame from gravity and the axis of getting in. */
+/*
+ * Uncalibrated: the frame from gravity and the axis of getting in.  The
+ * first hold's entry is taken as a rise; later holds must be in the same
+ * posture (up within 45 deg of the first hold's, in the sensor frame) and
+ * entered by a rise about the same axis, so that lying down to rest,
+ * kneeling or standing between holds are not holds.  False: not a hold.
+ */
 static bool infer_frame(struct hold *h)
 {
 	double up_s[3], rv[3], dot, norm;
@@ -449,9 +459,16 @@ static bool infer_frame(struct hold *h)
 	norm = hf_vec_normalize(rv);
 	if (norm * HF_RAD2DEG < ENTRY_MIN_DEG)
 		return false;
+	if (h->have_ref && (hf_vec_dot(up_s, h->ref_up_s) < POSTURE_COS ||
+			    hf_vec_dot(rv, h->ref_rise_s) <= 0.0))
+		return false;
+	for (int k = 0; k < 3; k++) {
+		h->cand_up_s[k] = up_s[k];
+		h->cand_rise_s[k] = rv[k];
+	}
 	h->p2s = build_frame(h, up_s, rv);
 	h->base_elev_deg = 0.0;
-	if (elevation_deg(h, q_pre) > 0.0) { /* the entry must be a rise */
+	if (elevation_deg(h, q_pre) > 0.0) { /* the entry is a rise */
 		for (int k = 0; k < 3; k++)
 			rv[k] = -rv[k];
 		h->p2s = build_frame(h, up_s, rv);
@@ -554,8 +571,11 @@ static void try_start(struct hold *h, uint64_t now)
 			h->anchor = now;
 			return;
 		}
-	} else {
-		h->have_frame = infer_frame(h);
+	} else if (h->info->id == HF_EX_HIP_FLEXOR_STRETCH) {
+		h->have_frame = false; /* stillness only: tilt needs standing */
+	} else if (!(h->have_frame = infer_frame(h))) {
+		h->anchor = now;
+		return;
 	}
 	h->state = HOLDING;
 	h->last_in_s = h->start_s;
@@ -735,6 +755,11 @@ static void holding_step(struct hold *h, uint64_t i)
 	}
 	if (!h->announced && h->last_in_s - h->start_s >= th->hold_min_s) {
 		h->announced = true;
+		if (!h->cfg.has_mounting && !h->have_ref) {
+			h->have_ref = true;
+			memcpy(h->ref_up_s, h->cand_up_s, sizeof h->ref_up_s);
+			memcpy(h->ref_rise_s, h->cand_rise_s, sizeof h->ref_rise_s);
+		}
 		emit(h, HF_EVENT_HOLD_START, r->t_s, HF_FAULT_COUNT, h->start_s, NULL);
 	}
 	if (h->announced)
