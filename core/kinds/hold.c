@@ -617,7 +617,9 @@ static void live_fault(struct hold *h, struct run *r, enum hf_fault f, bool cond
 		emit(h, HF_EVENT_FAULT, rec_at(h, h->n - 1)->t_s, f, r->extreme, NULL);
 }
 
-/* The live rules, from start + 1 s on, without waiting for the core. */
+/* The live rules, from start + 1 s on, without waiting for the core, on
+ * the samples inside the cone (outside it the hold may be ending; a run
+ * pauses there and goes on if the pelvis comes back). */
 static void live_advance(struct hold *h, uint64_t upto)
 {
 	const struct hf_thresholds *th = &h->cfg.thresholds;
@@ -628,6 +630,9 @@ static void live_advance(struct hold *h, uint64_t upto)
 		struct derived d;
 
 		h->live_prev_s = r->t_s;
+		/* outside the cone the hold may be ending: the rules wait */
+		if (cone_deg(h->base_q, r->q) > th->hold_cone_deg)
+			continue;
 		derive(h, r->q, &d);
 		live_fault(h, &h->live_sag, HF_FAULT_SAG, d.de_deg <= -th->elevation_change_deg,
 			   r->t_s, dt, d.de_deg, -1.0);
