@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "hipform/error.h"
+#include "hipform/report.h"
 #include "sim_internal.h"
 
 #define DIFF_STEP_S 1e-3
@@ -623,5 +624,38 @@ int hf_sim_hold_write_csv(const struct hf_sim_hold_session *s, FILE *f)
 		fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f\n", x->t_s, x->acc_g[0],
 			x->acc_g[1], x->acc_g[2], x->gyro_dps[0], x->gyro_dps[1], x->gyro_dps[2]);
 	}
+	return ferror(f) ? HF_ERR_SYS : HF_OK;
+}
+
+int hf_sim_hold_write_truth_json(const struct hf_sim_hold_session *s, FILE *f)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+	json_object *o = json_object_new_object(), *sets = json_object_new_array();
+	json_object *truth = json_object_new_object(), *mount = json_object_new_array();
+	const struct hf_quat *q = &s->sensor.pelvis_to_sensor;
+
+	json_object_object_add(o, "contract", json_object_new_int(HF_CONTRACT_VERSION));
+	json_object_object_add(o, "calibrated", json_object_new_boolean(false));
+	for (int i = 0; i < s->n_holds; i++) {
+		json_object *set = json_object_new_object();
+		const struct hf_hold_summary *h = &s->holds[i].sum;
+		json_object_object_add(set, "exercise", json_object_new_string(e->name));
+		json_object_object_add(set, "kind", json_object_new_string("hold"));
+		json_object_object_add(set, "side", hf_side_name(s->holds[i].side)
+			? json_object_new_string(hf_side_name(s->holds[i].side)) : NULL);
+		json_object_object_add(set, "start_s", json_object_new_double(h->start_s));
+		json_object_object_add(set, "end_s", json_object_new_double(h->end_s));
+		json_object_object_add(set, "hold", hf_json_hold(h));
+		json_object_array_add(sets, set);
+	}
+	json_object_object_add(o, "sets", sets);
+	json_object_array_add(mount, json_object_new_double(q->w));
+	json_object_array_add(mount, json_object_new_double(q->x));
+	json_object_array_add(mount, json_object_new_double(q->y));
+	json_object_array_add(mount, json_object_new_double(q->z));
+	json_object_object_add(truth, "pelvis_to_sensor", mount);
+	json_object_object_add(o, "truth", truth);
+	fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	json_object_put(o);
 	return ferror(f) ? HF_ERR_SYS : HF_OK;
 }

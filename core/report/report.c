@@ -212,9 +212,19 @@ json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
 
 /* ---- plain words ---- */
 
+static void hold_fault_advice(char *buf, size_t len, enum hf_fault f,
+			      const struct hf_hold_summary *h);
+
 void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 		     const struct hf_rep *rep, int rep_number)
 {
+	if (rep_number < 1 && (f == HF_FAULT_SHORT_HOLD || f == HF_FAULT_HIP_DROP)) {
+		/* a hold's (section 9), not a rep's */
+		struct hf_hold_summary h = {.hold_s = rep->hold_s,
+					    .max_abs_rotation_deg = rep->max_abs_rotation_deg};
+		hold_fault_advice(buf, len, f, &h);
+		return;
+	}
 	switch (f) {
 	case HF_FAULT_SHORT_HOLD:
 		snprintf(buf, len, "held %.1f s on rep %d: hold the top for a full 2 s before lowering",

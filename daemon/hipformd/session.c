@@ -144,6 +144,15 @@ static void on_event(const struct hf_event *ev, void *user)
 	case HF_EVENT_FAULT:
 		o = fault_msg(d, ev);
 		break;
+	case HF_EVENT_HOLD_START:
+		o = event_msg(d, "HOLD_START", ev);
+		json_object_object_add(o, "exercise", json_object_new_string(
+					       hf_exercise_info(ev->exercise)->name));
+		add_t(o, "t_s", ev->t_s);
+		add_t(o, "start_s", ev->value);
+		json_object_object_add(o, "hold_target_s", json_object_new_double(
+					       d->sess.an_cfg.thresholds.hold_short_s));
+		break;
 	case HF_EVENT_REP:
 		o = event_msg(d, "REP", ev);
 		hfd_msg_merge(o, hf_json_rep(ev->rep));

@@ -61,7 +61,11 @@ json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
 void hf_report_print_text(FILE *f, const struct hf_input_info *in,
 			  bool calibrated, const struct hf_report *r);
 /* One sentence for a fault of a rep ("pelvis rolled back 14 deg on rep 3:
- * keep the hips stacked, open the knee less"). */
+ * keep the hips stacked, open the knee less").  For a hold's fault
+ * (rep_number 0) the value is in rep->hold_s (short_hold),
+ * max_abs_rotation_deg (hip_drop) or excursion_deg (sag, pike: the
+ * elevation change; anterior_tilt: the tilt): "hips sinking (6 deg below
+ * the start): lift them back in line". */
 void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 		     const struct hf_rep *rep, int rep_number);
 

@@ -179,5 +179,7 @@ int hf_sim_hold_session(const struct hf_sim_sensor *sensor, enum hf_exercise ex,
 void hf_sim_hold_session_free(struct hf_sim_hold_session *s);
 /* Contract CSV of the samples. */
 int hf_sim_hold_write_csv(const struct hf_sim_hold_session *s, FILE *f);
+/* The truth as contract section 8 JSON (hold sets) plus the mounting. */
+int hf_sim_hold_write_truth_json(const struct hf_sim_hold_session *s, FILE *f);
 
 #endif
