@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"history", hf_cmd_history, "list past sessions"},
 	{"demo", hf_cmd_demo, "run the daemon on a simulated sensor and watch"},
 	{"simulate", hf_cmd_simulate, "write a simulated recording and its ground truth"},
+	{"program", hf_cmd_program, "show a program of exercises (the shipped one by default)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -100,6 +100,31 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.posture_left = HF_POSTURE_UPRIGHT,
 		.posture_right = HF_POSTURE_UPRIGHT,
 	},
+	[HF_EX_SIDE_WALK] = {
+		.id = HF_EX_SIDE_WALK,
+		.name = "side_walk",
+		.title = "Side walk",
+		.kind = HF_KIND_STEPS,
+		.sided = true,           /* the direction of travel */
+		.axis = HF_AXIS_OBLIQUITY,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_PELVIC_DROP),
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
+	[HF_EX_FOAM_ROLL] = {
+		.id = HF_EX_FOAM_ROLL,
+		.name = "foam_roll",
+		.title = "Foam roll",
+		.kind = HF_KIND_PASSES,
+		.sided = false,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = 0,
+		.posture_left = HF_POSTURE_PRONE,   /* or face up: either is it */
+		.posture_right = HF_POSTURE_SUPINE,
+	},
 };
 
 static const char *const kind_names[HF_KIND_COUNT] = {

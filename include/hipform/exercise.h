@@ -21,6 +21,8 @@ enum hf_exercise {
 	HF_EX_PLANK_SIDE,
 	HF_EX_PLANK_BACK,
 	HF_EX_HIP_FLEXOR_STRETCH,
+	HF_EX_SIDE_WALK,          /* steps (section 10) */
+	HF_EX_FOAM_ROLL,          /* passes (section 10) */
 	HF_EX_COUNT
 };
 
