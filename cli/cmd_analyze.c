@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "hipform/analyzer.h"
+#include "hipform/kind.h"
 #include "hipform/program.h"
 #include "hipform/report.h"
 #include "options.h"
@@ -158,6 +159,11 @@ static int check_args(const struct analyze_opts *o)
 	if (o->exercise == HF_EX_NONE && !o->calibration) {
 		hf_cli_error("analyze without --exercise needs --calibration (to recognise exercises)");
 		return HF_EXIT_USAGE;
+	}
+	if (e && e->kind != HF_KIND_REPS && !hf_kind_ops_get(e->kind)) {
+		hf_cli_error("--exercise %s: this version cannot analyse %s exercises yet",
+			     e->name, hf_kind_name(e->kind));
+		return HF_EXIT_INPUT;
 	}
 	if (e && e->sided && o->side == HF_SIDE_NONE) {
 		hf_cli_error("--exercise %s needs --side left|right (the working leg)", e->name);
