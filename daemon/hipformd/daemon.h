@@ -21,6 +21,7 @@
 #include "../store/store.h"
 #include "hipform/analyzer.h"
 #include "hipform/decoder.h"
+#include "hipform/program.h"
 #include "hipform/report.h"
 
 struct hfd_session {
@@ -41,6 +42,7 @@ struct hfd_session {
 	struct hf_decoder_stats past; /* counters of earlier connections */
 	uint64_t disconnected_us; /* CLOCK_MONOTONIC, 0 while connected */
 	bool analysis_warned;
+	struct hf_program *program;   /* [analysis] program, or NULL */
 };
 
 struct hfd {
