@@ -100,8 +100,8 @@ static void usage(FILE *f)
 		"                          plank, plank_side, plank_back, hip_flexor_stretch\n"
 		"                                       1-3 holds (front plank; side plank on the\n"
 		"                                       right; back plank; stretch kneeling on the\n"
-		"                                       left) with sag, pike, hip drops and tremor\n"
-		"                                       (CSV only)\n"
+		"                                       left) with sag, pike, hip drops and tremor;\n"
+		"                                       truth times are the CSV's\n"
 		"  --calibration-procedure\n"
 		"                        start with the calibration procedure (stand still,\n"
 		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
@@ -396,17 +396,20 @@ static int simulate_holds(const struct hf_sim_sensor *sensor, const struct simul
 	FILE *f;
 	int r;
 
-	if (o->witmotion) {
-		hf_cli_error("--scenario %s: only --format csv", scenario_names[o->scenario]);
-		return HF_EXIT_USAGE;
-	}
 	r = hf_sim_hold_session(sensor, ex, side, o->seed, &s);
 	if (r != HF_OK) {
 		hf_cli_error("simulate: %s", hf_strerror(r));
 		return HF_EXIT_INPUT;
 	}
-	f = open_out(o->output, false);
-	r = f ? hf_sim_hold_write_csv(&s, f) : HF_ERR_SYS;
+	f = open_out(o->output, o->witmotion);
+	if (f && o->witmotion) {
+		struct hf_sim_output out = {.n = s.n, .samples = s.samples,
+					    .q_pelvis_to_world = s.q_pelvis_to_world,
+					    .sensor = s.sensor};
+		r = hf_sim_write_witmotion(&out, f);
+	} else {
+		r = f ? hf_sim_hold_write_csv(&s, f) : HF_ERR_SYS;
+	}
 	if (!f || close_out(f, o->output, r) != HF_OK) {
 		hf_sim_hold_session_free(&s);
 		return HF_EXIT_INPUT;

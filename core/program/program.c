@@ -293,7 +293,7 @@ static json_object *json_prescribed(const struct hf_program_block *b)
 	add_range(o, "sets", &b->sets);
 	add_range(o, "reps", &b->reps);
 	if (isfinite(b->hold_s))
-		json_object_object_add(o, "hold_s", json_object_new_double(b->hold_s));
+		json_object_object_add(o, "hold_s", json_seconds(b->hold_s));
 	add_range(o, "cycles", &b->cycles);
 	add_range(o, "passes", &b->passes);
 	if (b->posture != HF_POSTURE_UNKNOWN)
@@ -302,9 +302,17 @@ static json_object *json_prescribed(const struct hf_program_block *b)
 	return o;
 }
 
-static double round_to(double v, double step)
+/* v with 3 decimals, printed as people write it. */
+static json_object *json_seconds(double v)
 {
-	return round(v / step) * step;
+	char text[48];
+	size_t n;
+
+	v = round(v * 1000.0) / 1000.0;
+	n = (size_t)snprintf(text, sizeof text, "%.3f", v);
+	while (n > 1 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
+	return json_object_new_double_s(v, text);
 }
 
 static json_object *json_done_set(const struct hf_set_summary *s, bool ok)
@@ -313,9 +321,9 @@ static json_object *json_done_set(const struct hf_set_summary *s, bool ok)
 	const char *side = hf_side_name(s->side);
 
 	json_object_object_add(o, "side", side ? json_object_new_string(side) : NULL);
-	json_object_object_add(o, "start_s", json_object_new_double(round_to(s->start_s, 0.001)));
+	json_object_object_add(o, "start_s", json_seconds(s->start_s));
 	if (s->hold)
-		json_object_object_add(o, "hold_s", json_object_new_double(round_to(s->hold->hold_s, 0.001)));
+		json_object_object_add(o, "hold_s", json_seconds(s->hold->hold_s));
 	else if (s->steps)
 		json_object_object_add(o, "cycles", json_object_new_int(s->steps->steps));
 	else if (s->passes)
