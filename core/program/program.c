@@ -286,6 +286,19 @@ static void add_range(json_object *o, const char *key, const struct hf_range *r)
 	json_object_object_add(o, key, json_object_new_string(text));
 }
 
+/* v with 3 decimals, printed as people write it. */
+static json_object *json_seconds(double v)
+{
+	char text[48];
+	size_t n;
+
+	v = round(v * 1000.0) / 1000.0;
+	n = (size_t)snprintf(text, sizeof text, "%.3f", v);
+	while (n > 1 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
+	return json_object_new_double_s(v, text);
+}
+
 static json_object *json_prescribed(const struct hf_program_block *b)
 {
 	json_object *o = json_object_new_object();
@@ -300,19 +313,6 @@ static json_object *json_prescribed(const struct hf_program_block *b)
 		json_object_object_add(o, "posture", json_object_new_string(
 					       b->posture == HF_POSTURE_PRONE ? "face_down" : "face_up"));
 	return o;
-}
-
-/* v with 3 decimals, printed as people write it. */
-static json_object *json_seconds(double v)
-{
-	char text[48];
-	size_t n;
-
-	v = round(v * 1000.0) / 1000.0;
-	n = (size_t)snprintf(text, sizeof text, "%.3f", v);
-	while (n > 1 && text[n - 1] == '0' && text[n - 2] != '.')
-		text[--n] = '\0';
-	return json_object_new_double_s(v, text);
 }
 
 static json_object *json_done_set(const struct hf_set_summary *s, bool ok)
