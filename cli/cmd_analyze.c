@@ -45,7 +45,7 @@ struct analyze_run {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hipform analyze FILE [--exercise hip_lift|clam_shell] [--side left|right]\n"
+		"Usage: hipform analyze FILE [--exercise NAME] [--side left|right]\n"
 		"                        [--calibration CALFILE] [--program FILE|default]\n"
 		"                        [--format csv|witmotion]\n"
 		"                        [--rate HZ] [--json] [--events] [--config FILE]\n"
@@ -55,9 +55,14 @@ static void usage(FILE *f)
 		"standard input): count reps, time holds, measure pelvic tilt, obliquity and\n"
 		"rotation at each rep's peak, and report form faults.\n"
 		"\n"
-		"  --exercise NAME      every set is NAME; without it, --calibration is needed\n"
-		"                       and each set's exercise and side are recognised\n"
-		"  --side left|right    the working (top) leg, required for clam_shell\n"
+		"  --exercise NAME      every set is NAME: hip_lift, clam_shell (reps),\n"
+		"                       plank_front, plank_side, plank_back,\n"
+		"                       hip_flexor_stretch (holds: each hold is a set);\n"
+		"                       without it, --calibration is needed and each set's\n"
+		"                       exercise and side are recognised\n"
+		"  --side left|right    clam_shell: the working (top) leg; plank_side: the\n"
+		"                       side facing the floor; hip_flexor_stretch: the\n"
+		"                       kneeling leg\n"
 		"  --calibration FILE   a file from 'hipform calibrate'\n"
 		"  --program FILE       match the sets to a program (docs/programs.md;\n"
 		"                       'default': the shipped glute activation program) and\n"
