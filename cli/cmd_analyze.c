@@ -10,6 +10,8 @@
 
 #include "commands.h"
 #include "hipform/analyzer.h"
+#include "hipform/kind.h"
+#include "hipform/program.h"
 #include "hipform/report.h"
 #include "options.h"
 
@@ -19,6 +21,7 @@ struct analyze_opts {
 	const char *file;
 	const char *calibration;
 	const char *config;
+	const char *program;
 	enum hf_exercise exercise;
 	enum hf_side side;
 	enum hf_format format;
@@ -33,6 +36,7 @@ struct analyze_run {
 	struct hf_analyzer *an;
 	struct hf_decoder *d;
 	struct hf_report report;
+	struct hf_program *prog;     /* --program, or NULL */
 	struct hf_sample stash[STASH_N];
 	int n_stash;
 	bool failed;
@@ -41,8 +45,9 @@ struct analyze_run {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hipform analyze FILE [--exercise hip_lift|clam_shell] [--side left|right]\n"
-		"                        [--calibration CALFILE] [--format csv|witmotion]\n"
+		"Usage: hipform analyze FILE [--exercise NAME] [--side left|right]\n"
+		"                        [--calibration CALFILE] [--program FILE|default]\n"
+		"                        [--format csv|witmotion]\n"
 		"                        [--rate HZ] [--json] [--events] [--config FILE]\n"
 		"                        [--threshold KEY=VALUE]...\n"
 		"\n"
@@ -50,10 +55,19 @@ static void usage(FILE *f)
 		"standard input): count reps, time holds, measure pelvic tilt, obliquity and\n"
 		"rotation at each rep's peak, and report form faults.\n"
 		"\n"
-		"  --exercise NAME      every set is NAME; without it, --calibration is needed\n"
-		"                       and each set's exercise and side are recognised\n"
-		"  --side left|right    the working (top) leg, required for clam_shell\n"
+		"  --exercise NAME      every set is NAME: hip_lift, clam_shell (reps),\n"
+		"                       plank_front, plank_side, plank_back,\n"
+		"                       hip_flexor_stretch (holds: each hold is a set);\n"
+		"                       without it, --calibration is needed and each set's\n"
+		"                       exercise and side are recognised\n"
+		"  --side left|right    clam_shell: the working (top) leg; plank_side: the\n"
+		"                       side facing the floor; hip_flexor_stretch: the\n"
+		"                       kneeling leg\n"
 		"  --calibration FILE   a file from 'hipform calibrate'\n"
+		"  --program FILE       match the sets to a program (docs/programs.md;\n"
+		"                       'default': the shipped glute activation program) and\n"
+		"                       report the blocks done, partly done and missed; its\n"
+		"                       hold target sets the short_hold threshold of holds\n"
 		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
 		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
 		"  --json               print the contract JSON summary\n"
@@ -86,6 +100,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 		{"json", no_argument, NULL, 'j'},
 		{"events", no_argument, NULL, 'E'},
 		{"config", required_argument, NULL, 'C'},
+		{"program", required_argument, NULL, 'P'},
 		{"threshold", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -125,6 +140,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 		case 'j': o->json = true; break;
 		case 'E': o->events = true; break;
 		case 'C': o->config = optarg; break;
+		case 'P': o->program = optarg; break;
 		case 't':
 			if (hf_cli_threshold_arg(&o->th, optarg) != HF_EXIT_OK)
 				return HF_EXIT_USAGE;
@@ -148,6 +164,11 @@ static int check_args(const struct analyze_opts *o)
 	if (o->exercise == HF_EX_NONE && !o->calibration) {
 		hf_cli_error("analyze without --exercise needs --calibration (to recognise exercises)");
 		return HF_EXIT_USAGE;
+	}
+	if (e && e->kind != HF_KIND_REPS && !hf_kind_ops_get(e->kind)) {
+		hf_cli_error("--exercise %s: this version cannot analyse %s exercises yet",
+			     e->name, hf_kind_name(e->kind));
+		return HF_EXIT_INPUT;
 	}
 	if (e && e->sided && o->side == HF_SIDE_NONE) {
 		hf_cli_error("--exercise %s needs --side left|right (the working leg)", e->name);
@@ -226,16 +247,24 @@ static void on_sample(const struct hf_sample *s, void *user)
 static int print_result(struct analyze_run *run)
 {
 	struct hf_input_info in;
+	struct hf_compliance comp;
 	json_object *doc;
 
 	hf_input_info_from_decoder(&in, run->d);
 	if (run->o->events)
 		return HF_EXIT_OK;
+	if (run->prog)
+		hf_program_comply(run->prog, &run->report, &comp);
 	if (!run->o->json) {
 		hf_report_print_text(stdout, &in, run->cfg.calib.has_mounting, &run->report);
+		if (run->prog)
+			hf_compliance_print_text(stdout, run->prog, &run->report, &comp);
 		return HF_EXIT_OK;
 	}
 	doc = hf_json_report(&in, run->cfg.calib.has_mounting, &run->report);
+	if (run->prog)
+		json_object_object_add(doc, "compliance",
+				       hf_json_compliance(run->prog, &run->report, &comp));
 	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 						 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(doc);
@@ -297,6 +326,15 @@ int hf_cmd_analyze(int argc, char **argv)
 			     o.calibration);
 		return HF_EXIT_INPUT;
 	}
+	if (o.program) {
+		run.prog = malloc(sizeof *run.prog);
+		if (!run.prog || (r = hf_cli_load_program(o.program, run.prog)) != HF_EXIT_OK) {
+			free(run.prog);
+			return run.prog ? r : HF_EXIT_INPUT;
+		}
+		if (hf_program_hold_target_s(run.prog, o.exercise) > 0.0)
+			o.th.hold_short_s = hf_program_hold_target_s(run.prog, o.exercise);
+	}
 	run.cfg.exercise = o.exercise;
 	run.cfg.side = o.side;
 	run.cfg.thresholds = o.th;
@@ -305,5 +343,6 @@ int hf_cmd_analyze(int argc, char **argv)
 	r = run_analysis(&o, &run, &d);
 	hf_analyzer_free(run.an);
 	hf_report_free(&run.report);
+	free(run.prog);
 	return r;
 }

@@ -17,7 +17,8 @@
 #include "hipform/sim.h"
 #include "options.h"
 
-enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL, SC_COUNT };
+enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL,
+		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_COUNT };
 
 static const char *const scenario_names[SC_COUNT] = {
 	[SC_RANDOM] = "random",
@@ -25,7 +26,23 @@ static const char *const scenario_names[SC_COUNT] = {
 	[SC_CALIBRATION] = "calibration",
 	[SC_HIP_LIFT] = "hip_lift",
 	[SC_CLAM_SHELL] = "clam_shell",
+	[SC_PLANK] = "plank",
+	[SC_PLANK_SIDE] = "plank_side",
+	[SC_PLANK_BACK] = "plank_back",
+	[SC_HIP_FLEXOR_STRETCH] = "hip_flexor_stretch",
 };
+
+/* Hold scenarios (sim/hold.c): their exercise, HF_EX_NONE for the others. */
+static enum hf_exercise hold_exercise(enum scenario sc)
+{
+	switch (sc) {
+	case SC_PLANK: return HF_EX_PLANK_FRONT;
+	case SC_PLANK_SIDE: return HF_EX_PLANK_SIDE;
+	case SC_PLANK_BACK: return HF_EX_PLANK_BACK;
+	case SC_HIP_FLEXOR_STRETCH: return HF_EX_HIP_FLEXOR_STRETCH;
+	default: return HF_EX_NONE;
+	}
+}
 
 static const char *const grade_names[] = {
 	[HF_SIM_GRADE_IDEAL] = "ideal",
@@ -96,6 +113,11 @@ static void usage(FILE *f)
 		"                          breathing_clams  14 clam shells, breathing 0.3 deg\n"
 		"                          odd_first_rep    9 hip lifts, the first small (8 deg)\n"
 		"                                           and oblique\n"
+		"                          plank, plank_side, plank_back, hip_flexor_stretch\n"
+		"                                       1-3 holds (front plank; side plank on the\n"
+		"                                       right; back plank; stretch kneeling on the\n"
+		"                                       left) with sag, pike, hip drops and tremor;\n"
+		"                                       truth times are the CSV's\n"
 		"  --calibration-procedure\n"
 		"                        start with the calibration procedure (stand still,\n"
 		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
@@ -386,6 +408,43 @@ static int write_outputs(const struct hf_sim_output *out, const struct simulate_
 	return close_out(f, o->truth, r) == HF_OK ? HF_EXIT_OK : HF_EXIT_INPUT;
 }
 
+/* A hold scenario: its own simulator (sim/hold.c). */
+static int simulate_holds(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
+{
+	enum hf_exercise ex = hold_exercise(o->scenario);
+	enum hf_side side = ex == HF_EX_HIP_FLEXOR_STRETCH ? HF_SIDE_LEFT : HF_SIDE_RIGHT;
+	struct hf_sim_hold_session s;
+	FILE *f;
+	int r;
+
+	r = hf_sim_hold_session(sensor, ex, side, o->seed, &s);
+	if (r != HF_OK) {
+		hf_cli_error("simulate: %s", hf_strerror(r));
+		return HF_EXIT_INPUT;
+	}
+	f = open_out(o->output, o->witmotion);
+	if (f && o->witmotion) {
+		struct hf_sim_output out = {.n = s.n, .samples = s.samples,
+					    .q_pelvis_to_world = s.q_pelvis_to_world,
+					    .sensor = s.sensor};
+		r = hf_sim_write_witmotion(&out, f);
+	} else {
+		r = f ? hf_sim_hold_write_csv(&s, f) : HF_ERR_SYS;
+	}
+	if (!f || close_out(f, o->output, r) != HF_OK) {
+		hf_sim_hold_session_free(&s);
+		return HF_EXIT_INPUT;
+	}
+	f = o->truth ? open_out(o->truth, false) : NULL;
+	r = f ? hf_sim_hold_write_truth_json(&s, f) : HF_OK;
+	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK)) {
+		hf_sim_hold_session_free(&s);
+		return HF_EXIT_INPUT;
+	}
+	hf_sim_hold_session_free(&s);
+	return HF_EXIT_OK;
+}
+
 int hf_cmd_simulate(int argc, char **argv)
 {
 	struct simulate_opts o = {.rate_hz = 100.0, .grade = HF_SIM_GRADE_MEMS, .seed = 1,
@@ -404,6 +463,8 @@ int hf_cmd_simulate(int argc, char **argv)
 	hf_sim_sensor_preset(&sensor, o.grade, o.rate_hz, o.seed);
 	if (o.named >= 0)
 		hf_sim_scenario_sensor((enum hf_sim_scenario)o.named, o.rate_hz, o.seed, &sensor);
+	if (hold_exercise(o.scenario) != HF_EX_NONE)
+		return simulate_holds(&sensor, &o);
 	sim = hf_sim_new(&sensor, o.seed);
 	if (!sim) {
 		hf_cli_error("simulate: out of memory");

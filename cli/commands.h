@@ -17,6 +17,7 @@ int hf_cmd_summary(int argc, char **argv);   /* client.c */
 int hf_cmd_history(int argc, char **argv);   /* client.c */
 int hf_cmd_demo(int argc, char **argv);      /* demo.c */
 int hf_cmd_report(int argc, char **argv);    /* cmd_report.c */
+int hf_cmd_program(int argc, char **argv);   /* cmd_program.c */
 
 #define HF_EXIT_OK 0
 #define HF_EXIT_INPUT 1

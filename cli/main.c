@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"demo", hf_cmd_demo, "run the daemon on a simulated sensor and watch"},
 	{"report", hf_cmd_report, "write an HTML report with plots (recording, session, weeks)"},
 	{"simulate", hf_cmd_simulate, "write a simulated recording and its ground truth"},
+	{"program", hf_cmd_program, "show a program of exercises (the shipped one by default)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -33,8 +34,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: hipform COMMAND [OPTIONS]\n"
 		"\n"
-		"Check exercise form (hip lifts, clam shells) from a pelvis-worn motion\n"
-		"sensor.  Offline commands read recordings; the others talk to hipformd.\n"
+		"Check exercise form from a pelvis-worn motion sensor: hip lifts and clam\n"
+		"shells (reps), planks and the hip flexor stretch (holds); side walks and\n"
+		"foam rolling are in the exercise table but not analysed yet.  Offline\n"
+		"commands read recordings; the others talk to hipformd.\n"
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)

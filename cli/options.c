@@ -100,7 +100,7 @@ static int config_line(void *user, const char *section, const char *name,
 	if (!name || strcmp(section, "analysis") != 0)
 		return 1; /* other sections belong to the daemon */
 	if (strcmp(name, "exercise") == 0 || strcmp(name, "side") == 0 ||
-	    strcmp(name, "calibration") == 0)
+	    strcmp(name, "calibration") == 0 || strcmp(name, "program") == 0)
 		return 1;
 	if (hf_thresholds_set(ctx->t, name, value) != HF_OK) {
 		hf_cli_error("%s: [analysis] %s = %s: unknown key or not a positive number",

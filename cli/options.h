@@ -19,6 +19,10 @@ char *hf_cli_read_text(const char *path, size_t max_len);
 
 /* Load a calibration file; HF_EXIT_* code, message printed on failure. */
 int hf_cli_load_calibration(const char *path, struct hf_calib *c);
+/* Load a program file ("default": the shipped one); HF_EXIT_* code,
+ * message printed on failure (cmd_program.c). */
+struct hf_program;
+int hf_cli_load_program(const char *path, struct hf_program *p);
 
 /* Apply "key=value" to thresholds; HF_EXIT_USAGE with a message if bad. */
 int hf_cli_threshold_arg(struct hf_thresholds *t, const char *arg);

@@ -43,6 +43,88 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.posture_left = HF_POSTURE_SIDE_RIGHT,  /* lying on the right side */
 		.posture_right = HF_POSTURE_SIDE_LEFT,
 	},
+	/* Holds (section 9): axis and signs are not used by the hold kind. */
+	[HF_EX_PLANK_FRONT] = {
+		.id = HF_EX_PLANK_FRONT,
+		.name = "plank_front",
+		.title = "Front plank",
+		.kind = HF_KIND_HOLD,
+		.sided = false,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+			  HF_FAULT_BIT(HF_FAULT_SAG) |
+			  HF_FAULT_BIT(HF_FAULT_PIKE) |
+			  HF_FAULT_BIT(HF_FAULT_HIP_DROP),
+		.posture_left = HF_POSTURE_PRONE,
+		.posture_right = HF_POSTURE_PRONE,
+	},
+	[HF_EX_PLANK_SIDE] = {
+		.id = HF_EX_PLANK_SIDE,
+		.name = "plank_side",
+		.title = "Side plank",
+		.kind = HF_KIND_HOLD,
+		.sided = true,           /* the side facing the floor */
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+			  HF_FAULT_BIT(HF_FAULT_SAG),
+		.posture_left = HF_POSTURE_SIDE_LEFT,   /* left side down: -y up */
+		.posture_right = HF_POSTURE_SIDE_RIGHT,
+	},
+	[HF_EX_PLANK_BACK] = {
+		.id = HF_EX_PLANK_BACK,
+		.name = "plank_back",
+		.title = "Back plank",
+		.kind = HF_KIND_HOLD,
+		.sided = false,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+			  HF_FAULT_BIT(HF_FAULT_SAG) |
+			  HF_FAULT_BIT(HF_FAULT_PIKE) |
+			  HF_FAULT_BIT(HF_FAULT_HIP_DROP),
+		.posture_left = HF_POSTURE_SUPINE,
+		.posture_right = HF_POSTURE_SUPINE,
+	},
+	[HF_EX_HIP_FLEXOR_STRETCH] = {
+		.id = HF_EX_HIP_FLEXOR_STRETCH,
+		.name = "hip_flexor_stretch",
+		.title = "Hip flexor stretch",
+		.kind = HF_KIND_HOLD,
+		.sided = true,           /* the kneeling leg */
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_SHORT_HOLD) |
+			  HF_FAULT_BIT(HF_FAULT_ANTERIOR_TILT),
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
+	[HF_EX_SIDE_WALK] = {
+		.id = HF_EX_SIDE_WALK,
+		.name = "side_walk",
+		.title = "Side walk",
+		.kind = HF_KIND_STEPS,
+		.sided = true,           /* the direction of travel */
+		.axis = HF_AXIS_OBLIQUITY,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = HF_FAULT_BIT(HF_FAULT_PELVIC_DROP),
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
+	[HF_EX_FOAM_ROLL] = {
+		.id = HF_EX_FOAM_ROLL,
+		.name = "foam_roll",
+		.title = "Foam roll",
+		.kind = HF_KIND_PASSES,
+		.sided = false,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = 0,
+		.posture_left = HF_POSTURE_PRONE,   /* or face up: either is it */
+		.posture_right = HF_POSTURE_SUPINE,
+	},
 };
 
 static const char *const kind_names[HF_KIND_COUNT] = {
@@ -79,6 +161,8 @@ enum hf_exercise hf_exercise_for_posture(enum hf_posture p, enum hf_side *side)
 {
 	for (int i = 0; i < HF_EX_COUNT; i++) {
 		const struct hf_exercise_info *e = &exercises[i];
+		if (e->kind != HF_KIND_REPS)
+			continue; /* the rep analyser's recognition only */
 		if (e->posture_left == p) {
 			*side = e->sided ? HF_SIDE_LEFT : HF_SIDE_NONE;
 			return e->id;
@@ -171,6 +255,13 @@ const struct hf_thresholds hf_thresholds_default = {
 	.baseline_s = 2.0,
 	.start_fraction = 0.10,
 	.hold_fraction = 0.90,
+	.hold_short_s = 30.0,
+	.hold_cone_deg = 10.0,
+	.hold_min_s = 5.0,
+	.hold_return_s = 3.0,
+	.elevation_change_deg = 5.0,
+	.hold_fault_s = 2.0,
+	.anterior_tilt_deg = 5.0,
 };
 
 #define THRESHOLD(field) { #field, offsetof(struct hf_thresholds, field) }
@@ -184,6 +275,10 @@ static const struct {
 	THRESHOLD(rep_min_fraction), THRESHOLD(rep_min_duration_s),
 	THRESHOLD(set_gap_s),        THRESHOLD(baseline_s),
 	THRESHOLD(start_fraction),   THRESHOLD(hold_fraction),
+	THRESHOLD(hold_short_s),     THRESHOLD(hold_cone_deg),
+	THRESHOLD(hold_min_s),       THRESHOLD(hold_return_s),
+	THRESHOLD(elevation_change_deg), THRESHOLD(hold_fault_s),
+	THRESHOLD(anterior_tilt_deg),
 };
 #define N_THRESHOLDS (sizeof threshold_keys / sizeof threshold_keys[0])
 

@@ -20,8 +20,10 @@ void hf_report_init(struct hf_report *r)
 
 void hf_report_free(struct hf_report *r)
 {
-	for (int i = 0; i < r->n_sets; i++)
+	for (int i = 0; i < r->n_sets; i++) {
 		free(r->sets[i].reps);
+		free(r->sets[i].hold);
+	}
 	free(r->sets);
 	memset(r, 0, sizeof *r);
 }
@@ -46,6 +48,16 @@ int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
 	if (s->rep_count > 0)
 		memcpy(rs->reps, s->reps, (size_t)s->rep_count * sizeof *rs->reps);
 	rs->sum.reps = rs->reps;
+	rs->hold = NULL;
+	if (s->hold) {
+		rs->hold = malloc(sizeof *rs->hold);
+		if (!rs->hold) {
+			free(rs->reps);
+			return HF_ERR_NOMEM;
+		}
+		*rs->hold = *s->hold;
+	}
+	rs->sum.hold = rs->hold;
 	r->n_sets++;
 	return HF_OK;
 }
@@ -114,6 +126,26 @@ json_object *hf_json_rep(const struct hf_rep *rep)
 	return o;
 }
 
+json_object *hf_json_hold(const struct hf_hold_summary *h)
+{
+	json_object *o = json_object_new_object();
+
+	add_num(o, "start_s", h->start_s, 3);
+	add_num(o, "end_s", h->end_s, 3);
+	add_num(o, "hold_s", h->hold_s, 3);
+	add_num(o, "elevation_deg", h->elevation_deg, 2);
+	add_num(o, "min_elevation_change_deg", h->min_elevation_change_deg, 2);
+	add_num(o, "max_elevation_change_deg", h->max_elevation_change_deg, 2);
+	add_num(o, "sag_s", h->sag_s, 3);
+	add_num(o, "pike_s", h->pike_s, 3);
+	add_num(o, "max_abs_rotation_deg", h->max_abs_rotation_deg, 2);
+	add_num(o, "tilt_deg", h->tilt_deg, 2);
+	add_num(o, "tremor_hz", h->tremor_hz, 2);
+	add_num(o, "tremor_deg", h->tremor_deg, 3);
+	json_object_object_add(o, "faults", json_faults(h->faults));
+	return o;
+}
+
 static json_object *json_side(enum hf_side s)
 {
 	const char *name = hf_side_name(s);
@@ -144,6 +176,8 @@ json_object *hf_json_set(const struct hf_set_summary *set)
 		add_num(o, "hold_tremor_hz", set->hold_tremor_hz, 2);
 		add_num(o, "hold_tremor_deg", set->hold_tremor_deg, 3);
 	}
+	if (set->hold)
+		json_object_object_add(o, "hold", hf_json_hold(set->hold));
 	return o;
 }
 
@@ -178,9 +212,19 @@ json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
 
 /* ---- plain words ---- */
 
+static void hold_fault_advice(char *buf, size_t len, enum hf_fault f,
+			      const struct hf_hold_summary *h);
+
 void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 		     const struct hf_rep *rep, int rep_number)
 {
+	if (rep_number < 1 && (f == HF_FAULT_SHORT_HOLD || f == HF_FAULT_HIP_DROP)) {
+		/* a hold's (section 9), not a rep's */
+		struct hf_hold_summary h = {.hold_s = rep->hold_s,
+					    .max_abs_rotation_deg = rep->max_abs_rotation_deg};
+		hold_fault_advice(buf, len, f, &h);
+		return;
+	}
 	switch (f) {
 	case HF_FAULT_SHORT_HOLD:
 		snprintf(buf, len, "held %.1f s on rep %d: hold the top for a full 2 s before lowering",
@@ -202,9 +246,86 @@ void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 		snprintf(buf, len, "rep %d was rushed (up %.1f s, down %.1f s): take at least half a second each way",
 			 rep_number, rep->rise_s, rep->lower_s);
 		break;
+	case HF_FAULT_SAG:
+		snprintf(buf, len, "hips sinking (%.0f\xc2\xb0 below the start): lift them back in line",
+			 fabs(rep->excursion_deg));
+		break;
+	case HF_FAULT_PIKE:
+		snprintf(buf, len, "hips hitched up (%.0f\xc2\xb0 above the start): lower them into one line from shoulders to heels",
+			 fabs(rep->excursion_deg));
+		break;
+	case HF_FAULT_ANTERIOR_TILT:
+		snprintf(buf, len, "pelvis tipped forward %.0f\xc2\xb0, the back arches: tuck the pelvis under and squeeze the glute of the kneeling leg",
+			 rep->excursion_deg);
+		break;
+	case HF_FAULT_PELVIC_DROP:
+		snprintf(buf, len, "pelvis rocked %.0f\xc2\xb0 side to side: keep the hips level as you step",
+			 rep->excursion_deg);
+		break;
 	default:
 		snprintf(buf, len, "rep %d: unknown fault", rep_number);
 	}
+}
+
+/* One sentence for a fault of a hold. */
+static void hold_fault_advice(char *buf, size_t len, enum hf_fault f,
+			      const struct hf_hold_summary *h)
+{
+	switch (f) {
+	case HF_FAULT_SHORT_HOLD:
+		snprintf(buf, len, "held %.0f s, short of the target: build up to the full hold, rest and go again",
+			 h->hold_s);
+		break;
+	case HF_FAULT_SAG:
+		snprintf(buf, len, "hips sinking for %.1f s (down to %.0f\xc2\xb0): lift them back in line",
+			 h->sag_s, h->min_elevation_change_deg);
+		break;
+	case HF_FAULT_PIKE:
+		snprintf(buf, len, "hips hitched up for %.1f s (up to +%.0f\xc2\xb0): lower them into one line from shoulders to heels",
+			 h->pike_s, h->max_elevation_change_deg);
+		break;
+	case HF_FAULT_HIP_DROP:
+		snprintf(buf, len, "pelvis rotated up to %.0f\xc2\xb0: one hip dropped, keep both hip points level",
+			 h->max_abs_rotation_deg);
+		break;
+	case HF_FAULT_ANTERIOR_TILT:
+		snprintf(buf, len, "pelvis tipped forward %.0f\xc2\xb0, the back arches: tuck the pelvis under and squeeze the glute of the kneeling leg",
+			 h->tilt_deg);
+		break;
+	default:
+		snprintf(buf, len, "%s", hf_fault_name(f));
+	}
+}
+
+static void print_hold_text(FILE *f, int index, const struct hf_set_summary *s)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+	const struct hf_hold_summary *h = s->hold;
+	const char *side = hf_side_name(s->side);
+
+	fprintf(f, "Set %d: %s%s%s, held %.1f s, %.1f s to %.1f s\n", index + 1,
+		e ? e->title : "?", side ? ", " : "", side ? side : "",
+		h->hold_s, h->start_s, h->end_s);
+	if (isfinite(h->min_elevation_change_deg)) {
+		fprintf(f, "  hips %+.1f\xc2\xb0 to %+.1f\xc2\xb0 from the start", h->min_elevation_change_deg,
+			h->max_elevation_change_deg);
+		if (isfinite(h->elevation_deg))
+			fprintf(f, " (body line %.0f\xc2\xb0 up)", h->elevation_deg);
+		fprintf(f, "; low %.1f s, high %.1f s; rotation up to %.1f\xc2\xb0\n", h->sag_s,
+			h->pike_s, h->max_abs_rotation_deg);
+	}
+	if (isfinite(h->tilt_deg))
+		fprintf(f, "  pelvis tilt %+.1f\xc2\xb0 against standing\n", h->tilt_deg);
+	if (isfinite(h->tremor_hz))
+		fprintf(f, "  shaking %.2f\xc2\xb0 at %.1f Hz\n", h->tremor_deg, h->tremor_hz);
+	for (int k = 0; k < HF_FAULT_COUNT; k++)
+		if (h->faults & HF_FAULT_BIT(k)) {
+			char advice[200];
+			hold_fault_advice(advice, sizeof advice, (enum hf_fault)k, h);
+			fprintf(f, "  - %s\n", advice);
+		}
+	if (!h->faults)
+		fprintf(f, "  Good hold.\n");
 }
 
 static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
@@ -213,6 +334,10 @@ static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 	const char *side = hf_side_name(s->side);
 	int clean = 0;
 
+	if (s->hold) {
+		print_hold_text(f, index, s);
+		return;
+	}
 	fprintf(f, "Set %d: %s%s%s, %d rep%s, %.1f s to %.1f s\n", index + 1,
 		e ? e->title : "?", side ? ", " : "", side ? side : "",
 		s->rep_count, s->rep_count == 1 ? "" : "s", s->start_s, s->end_s);

@@ -53,6 +53,9 @@
  *                                 (needs a calibration with mounting)
  *   side          = (none)        left | right: the working leg (clam_shell)
  *   calibration   = (none)        a file from `hipform calibrate`
+ *   program       = (none)        a program file (docs/programs.md): SESSION
+ *                                 gets "compliance"; a hold block's hold_s
+ *                                 is the short_hold threshold of holds
  *   <threshold>   = contract default    every key of hf_thresholds
  *                                 (hold_target_s, shallow_deg, hip_drop_deg,
  *                                 rollback_deg, rushed_s, rep_min_deg,
@@ -121,6 +124,7 @@ static const struct key_row key_rows[] = {
 	ONE("analysis", "exercise", K_EXERCISE, exercise),
 	ONE("analysis", "side", K_SIDE, side),
 	STR("analysis", "calibration", calibration),
+	STR("analysis", "program", program),
 	ONE("log", "level", K_LOGLEVEL, log_level),
 	STR("mqtt", "host", mqtt_host),
 	NUM("mqtt", "port", K_INT, mqtt_port, 1, 65535),

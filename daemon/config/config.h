@@ -53,6 +53,7 @@ struct hfd_config {
 	enum hf_exercise exercise;
 	enum hf_side side;
 	char calibration[HFD_PATH_MAX];
+	char program[HFD_PATH_MAX];     /* contract section 12; "" none */
 	struct hf_thresholds thresholds;
 	/* [log] */
 	enum hf_log_level log_level;

@@ -22,6 +22,7 @@
 #include "../store/store.h"
 #include "hipform/analyzer.h"
 #include "hipform/decoder.h"
+#include "hipform/program.h"
 #include "hipform/report.h"
 
 struct hfd_session {
@@ -44,6 +45,7 @@ struct hfd_session {
 	bool analysis_warned;
 	int sets_stored;          /* report sets 0..sets_stored-1 are in the history */
 	bool store_failing;       /* storing a set failed: retried every second */
+	struct hf_program *program;   /* [analysis] program, or NULL */
 };
 
 /* Errors decoding sensor bytes: the first is logged, the rest of each

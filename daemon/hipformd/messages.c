@@ -119,7 +119,8 @@ json_object *hfd_msg_status(const struct hfd *d)
 	add_rounded(o, "rotation_deg", live.angles.rotation_deg, 2);
 	add_rounded(o, "excursion_deg", live.excursion_deg, 2);
 	add_rounded(o, "hold_s", live.hold_s, 2);
-	add_rounded(o, "hold_target_s", d->cfg.thresholds.hold_target_s, 2);
+	add_rounded(o, "hold_target_s", live.hold_target_s > 0.0 ? live.hold_target_s
+							      : d->cfg.thresholds.hold_target_s, 2);
 	json_object_object_add(o, "rep_count", json_object_new_int(live.rep_count));
 	json_object_object_add(o, "set_count", json_object_new_int(live.set_count));
 	return o;

@@ -179,6 +179,15 @@ static void on_event(const struct hf_event *ev, void *user)
 	case HF_EVENT_FAULT:
 		o = fault_msg(d, ev);
 		break;
+	case HF_EVENT_HOLD_START:
+		o = event_msg(d, "HOLD_START", ev);
+		json_object_object_add(o, "exercise", json_object_new_string(
+					       hf_exercise_info(ev->exercise)->name));
+		add_t(o, "t_s", ev->t_s);
+		add_t(o, "start_s", ev->value);
+		json_object_object_add(o, "hold_target_s", json_object_new_double(
+					       d->sess.an_cfg.thresholds.hold_short_s));
+		break;
 	case HF_EVENT_REP:
 		o = event_msg(d, "REP", ev);
 		hfd_msg_merge(o, hf_json_rep(ev->rep));
@@ -221,6 +230,33 @@ static int load_calibration(struct hfd *d, struct hf_calib *c)
 	return HF_OK;
 }
 
+/* [analysis] program: NULL when none or unreadable (logged). */
+static struct hf_program *load_program(struct hfd *d)
+{
+	struct hf_program *p;
+	char err[200];
+	FILE *f;
+	char *text;
+	size_t n;
+
+	if (!d->cfg.program[0])
+		return NULL;
+	f = fopen(d->cfg.program, "re");
+	text = f ? calloc(1, 65537) : NULL;
+	n = text ? fread(text, 1, 65536, f) : 0;
+	if (f)
+		fclose(f);
+	p = text && n > 0 ? malloc(sizeof *p) : NULL;
+	if (!p || hf_program_parse(p, text, err, sizeof err) != HF_OK) {
+		hf_err_log("program %s: %s; sessions have no compliance", d->cfg.program,
+			   !text ? strerror(errno) : n == 0 ? "empty" : !p ? "out of memory" : err);
+		free(p);
+		p = NULL;
+	}
+	free(text);
+	return p;
+}
+
 static void start_analyzer(struct hfd *d)
 {
 	struct hfd_session *s = &d->sess;
@@ -230,6 +266,11 @@ static void start_analyzer(struct hfd *d)
 	s->an_cfg.exercise = d->cfg.exercise;
 	s->an_cfg.side = d->cfg.side;
 	s->an_cfg.thresholds = d->cfg.thresholds;
+	free(s->program);
+	s->program = load_program(d);
+	if (s->program && hf_program_hold_target_s(s->program, s->an_cfg.exercise) > 0.0)
+		s->an_cfg.thresholds.hold_short_s =
+			hf_program_hold_target_s(s->program, s->an_cfg.exercise);
 	s->an_cfg.rate_hz = d->cfg.rate_hz;
 	s->an = hf_analyzer_new(&s->an_cfg, on_event, d);
 	if (!s->an)
@@ -313,6 +354,12 @@ json_object *hfd_session_json(struct hfd *d)
 	json_object_object_add(o, "end", s->end ? json_object_new_string(iso) : NULL);
 	json_object_object_add(o, "recording", s->rec_path[0] ?
 			       json_object_new_string(s->rec_path) : NULL);
+	if (s->program) {
+		struct hf_compliance c;
+		hf_program_comply(s->program, &s->report, &c);
+		json_object_object_add(doc, "compliance",
+				       hf_json_compliance(s->program, &s->report, &c));
+	}
 	hfd_msg_merge(o, doc);
 	return o;
 }
@@ -361,6 +408,8 @@ void hfd_session_end(struct hfd *d, const char *why)
 	hf_analyzer_free(s->an);
 	hf_report_free(&s->report);
 	malloc_trim(0); /* the session's memory back to the system: RSS stays flat */
+	free(s->program);
+	s->program = NULL;
 	s->an = NULL;
 	s->open = false;
 	sd_event_source_set_enabled(d->session_end_timer, SD_EVENT_OFF);

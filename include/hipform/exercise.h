@@ -17,6 +17,12 @@ enum hf_exercise {
 	HF_EX_NONE = -1,
 	HF_EX_HIP_LIFT = 0,
 	HF_EX_CLAM_SHELL,
+	HF_EX_PLANK_FRONT,        /* holds (contract section 9) */
+	HF_EX_PLANK_SIDE,
+	HF_EX_PLANK_BACK,
+	HF_EX_HIP_FLEXOR_STRETCH,
+	HF_EX_SIDE_WALK,          /* steps (section 10) */
+	HF_EX_FOAM_ROLL,          /* passes (section 10) */
 	HF_EX_COUNT
 };
 
@@ -111,6 +117,14 @@ struct hf_thresholds {
 	double baseline_s;          /* baseline window before a set (2.0) */
 	double start_fraction;      /* rep start/end level (0.10) */
 	double hold_fraction;       /* hold level (0.90) */
+	/* holds (contract sections 5 and 9) */
+	double hold_short_s;        /* short_hold below this (30) */
+	double hold_cone_deg;       /* a hold stays within this of its baseline (10) */
+	double hold_min_s;          /* a hold lasts at least (5) */
+	double hold_return_s;       /* an excursion back within this does not end it (3) */
+	double elevation_change_deg;/* sag at <= -this, pike at >= +this (5) */
+	double hold_fault_s;        /* sag, pike, hip_drop last this long (2) */
+	double anterior_tilt_deg;   /* mean tilt against standing above (5) */
 };
 
 extern const struct hf_thresholds hf_thresholds_default;

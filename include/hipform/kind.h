@@ -64,4 +64,7 @@ struct hf_kind_ops {
  * for kinds not built in. */
 const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind);
 
+/* The built-in kinds (core/kinds/). */
+extern const struct hf_kind_ops hf_kind_hold_ops;   /* section 9 */
+
 #endif

@@ -30,6 +30,7 @@ struct hf_input_info {
 struct hf_report_set {
 	struct hf_set_summary sum;   /* sum.reps points at reps below */
 	struct hf_rep *reps;
+	struct hf_hold_summary *hold;/* sum.hold points here (hold sets) */
 };
 
 struct hf_report {
@@ -48,6 +49,8 @@ void hf_input_info_from_decoder(struct hf_input_info *in,
 
 json_object *hf_json_rep(const struct hf_rep *rep);
 json_object *hf_json_set(const struct hf_set_summary *set);
+/* The "hold" block of a hold set (contract section 8). */
+json_object *hf_json_hold(const struct hf_hold_summary *h);
 json_object *hf_json_input(const struct hf_input_info *in);
 /* The whole section 8 document. */
 json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
@@ -58,7 +61,11 @@ json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
 void hf_report_print_text(FILE *f, const struct hf_input_info *in,
 			  bool calibrated, const struct hf_report *r);
 /* One sentence for a fault of a rep ("pelvis rolled back 14 deg on rep 3:
- * keep the hips stacked, open the knee less"). */
+ * keep the hips stacked, open the knee less").  For a hold's fault
+ * (rep_number 0) the value is in rep->hold_s (short_hold),
+ * max_abs_rotation_deg (hip_drop) or excursion_deg (sag, pike: the
+ * elevation change; anterior_tilt: the tilt): "hips sinking (6 deg below
+ * the start): lift them back in line". */
 void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 		     const struct hf_rep *rep, int rep_number);
 

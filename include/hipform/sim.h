@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "hipform/exercise.h"
+#include "hipform/summary.h"
 #include "hipform/rotation.h"
 #include "hipform/sample.h"
 
@@ -263,5 +264,43 @@ int hf_sim_write_truth_json(const struct hf_sim_output *out, FILE *f);
  * rate (contract section 8), i.e. sensor.t0_s is subtracted. */
 int hf_sim_write_truth_json_format(const struct hf_sim_output *out,
 				   const char *format, FILE *f);
+
+/* ---- Holds (contract section 9), sim/hold.c ---- */
+
+#define HF_SIM_MAX_HOLDS 8
+
+struct hf_sim_hold_truth {
+	struct hf_hold_summary sum;  /* section 9 on the true trajectory
+				      * (tremor_hz/deg NAN: see tremor_max_deg) */
+	enum hf_side side;
+	double tremor_max_deg;       /* modelled tremor RMS at the hold's end */
+};
+
+struct hf_sim_hold_session {
+	enum hf_exercise exercise;
+	enum hf_side side;
+	struct hf_sim_sensor sensor;       /* mounting included */
+	double rate_hz, t0_s;
+	size_t n;
+	struct hf_sample *samples;         /* what the sensor reports */
+	struct hf_quat *q_pelvis_to_world; /* true R(t) */
+	int n_holds;
+	struct hf_sim_hold_truth holds[HF_SIM_MAX_HOLDS];
+};
+
+/*
+ * A session of one hold exercise drawn from seed: standing, getting into
+ * position, 1-3 holds with sag, pike, hip drops, brief excursions, tremor
+ * growing with fatigue and breathing, rests between them (sim/hold.c
+ * describes the model).  plank_side without a side is done on the right.
+ * HF_OK, HF_ERR_ARG (not a hold exercise) or HF_ERR_NOMEM.
+ */
+int hf_sim_hold_session(const struct hf_sim_sensor *sensor, enum hf_exercise ex,
+			enum hf_side side, unsigned seed, struct hf_sim_hold_session *out);
+void hf_sim_hold_session_free(struct hf_sim_hold_session *s);
+/* Contract CSV of the samples. */
+int hf_sim_hold_write_csv(const struct hf_sim_hold_session *s, FILE *f);
+/* The truth as contract section 8 JSON (hold sets) plus the mounting. */
+int hf_sim_hold_write_truth_json(const struct hf_sim_hold_session *s, FILE *f);
 
 #endif

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Accuracy of the kind analysers against simulated sessions with ground
+ * truth by the contract's rules (sim/hold.c), per kind, in two modes:
+ *   given:      the exercise (and side) given, no calibration;
+ *   calibrated: the exercise given and a mounting calibration (the true
+ *               mounting turned by a random 1.5 deg, as well as the
+ *               calibration procedure recovers it, README).
+ * Sensors: a random mounting and lever arm, good or cheap-MEMS grade
+ * (several deg/s of gyro bias, WitMotion quantisation), 50-200 Hz.
+ * Two seed sets: tuning (seeds 1..N) and held-out (seeds 100001..), the
+ * latter never looked at while tuning.
+ *   bench_kinds [N] [-v]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/analyzer.h"
+#include "hipform/sim.h"
+
+#define MAX_FOUND 16
+#define HELD_OUT_SEED 100001u
+
+struct found {
+	int n;
+	struct hf_hold_summary h[MAX_FOUND];
+};
+
+struct fault_count {
+	int tp, fp, fn;
+};
+
+struct score {
+	int truth, found, matched;
+	double hold_mae, ext_mae, sagpike_mae;
+	int hold_n, ext_n, sagpike_n;
+	struct fault_count f[HF_FAULT_COUNT];
+};
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct found *f = user;
+
+	if (ev->type == HF_EVENT_SET && ev->set->hold && f->n < MAX_FOUND)
+		f->h[f->n++] = *ev->set->hold;
+}
+
+static struct hf_quat small_turn(unsigned seed, double deg)
+{
+	double ax[3] = {sin(seed * 1.7), cos(seed * 2.3), sin(seed * 0.9 + 1.0)};
+
+	hf_vec_normalize(ax);
+	return hf_quat_from_axis_angle(ax, deg * HF_DEG2RAD);
+}
+
+static void analyse(const struct hf_sim_hold_session *s, bool calibrated, unsigned seed,
+		    struct found *f)
+{
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+
+	hf_analyzer_config_default(&cfg);
+	cfg.exercise = s->exercise;
+	cfg.side = s->side;
+	cfg.rate_hz = s->rate_hz;
+	if (calibrated) {
+		cfg.calib.has_mounting = true;
+		cfg.calib.pelvis_to_sensor =
+			hf_quat_mul(s->sensor.pelvis_to_sensor, small_turn(seed, 1.5));
+	}
+	memset(f, 0, sizeof *f);
+	a = hf_analyzer_new(&cfg, on_event, f);
+	if (!a) {
+		fprintf(stderr, "bench_kinds: analyser refused the configuration\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		hf_analyzer_update(a, &s->samples[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+}
+
+static double overlap_s(const struct hf_hold_summary *a, const struct hf_hold_summary *b)
+{
+	return fmin(a->end_s, b->end_s) - fmax(a->start_s, b->start_s);
+}
+
+static void add_err(double *sum, int *n, double x, double y)
+{
+	if (isfinite(x) && isfinite(y)) {
+		*sum += fabs(x - y);
+		(*n)++;
+	}
+}
+
+static void score_faults(struct score *sc, uint32_t truth, uint32_t got)
+{
+	for (int k = 0; k < HF_FAULT_COUNT; k++) {
+		bool t = truth & HF_FAULT_BIT(k), g = got & HF_FAULT_BIT(k);
+		sc->f[k].tp += t && g;
+		sc->f[k].fn += t && !g;
+		sc->f[k].fp += !t && g;
+	}
+}
+
+static void score_session(const struct hf_sim_hold_session *s, const struct found *f,
+			  struct score *sc, FILE *v, unsigned seed, bool calibrated)
+{
+	bool used[MAX_FOUND] = {false};
+	/* anterior_tilt is calibrated only; elevation figures are a plank's */
+	uint32_t mask = calibrated ? ~0u : ~HF_FAULT_BIT(HF_FAULT_ANTERIOR_TILT);
+	bool plank = s->exercise != HF_EX_HIP_FLEXOR_STRETCH;
+
+	sc->truth += s->n_holds;
+	sc->found += f->n;
+	for (int k = 0; k < s->n_holds; k++) {
+		const struct hf_hold_summary *t = &s->holds[k].sum;
+		int best = -1;
+		for (int j = 0; j < f->n; j++)
+			if (!used[j] && overlap_s(t, &f->h[j]) > 0.5 * t->hold_s)
+				best = j;
+		if (best < 0) {
+			score_faults(sc, t->faults & mask, 0);
+			if (v)
+				fprintf(v, "seed %u %s %c: missed hold %.1f-%.1f s\n", seed,
+					hf_exercise_info(s->exercise)->name, calibrated ? 'C' : 'U',
+					t->start_s, t->end_s);
+			continue;
+		}
+		used[best] = true;
+		sc->matched++;
+		add_err(&sc->hold_mae, &sc->hold_n, t->hold_s, f->h[best].hold_s);
+		if (plank) {
+			add_err(&sc->ext_mae, &sc->ext_n, t->min_elevation_change_deg,
+				f->h[best].min_elevation_change_deg);
+			add_err(&sc->ext_mae, &sc->ext_n, t->max_elevation_change_deg,
+				f->h[best].max_elevation_change_deg);
+			add_err(&sc->sagpike_mae, &sc->sagpike_n, t->sag_s, f->h[best].sag_s);
+			add_err(&sc->sagpike_mae, &sc->sagpike_n, t->pike_s, f->h[best].pike_s);
+		}
+		score_faults(sc, t->faults & mask, f->h[best].faults);
+		if (v && ((t->faults & mask) != f->h[best].faults ||
+			  fabs(t->hold_s - f->h[best].hold_s) > 0.3))
+			fprintf(v, "seed %u %s %c: hold %.2f/%.2f s (start %.2f/%.2f) faults %x/%x "
+				"de %.2f..%.2f / %.2f..%.2f sag %.2f/%.2f rot %.2f/%.2f\n",
+				seed, hf_exercise_info(s->exercise)->name, calibrated ? 'C' : 'U',
+				t->hold_s,
+				f->h[best].hold_s, t->start_s, f->h[best].start_s, t->faults,
+				f->h[best].faults, t->min_elevation_change_deg,
+				t->max_elevation_change_deg, f->h[best].min_elevation_change_deg,
+				f->h[best].max_elevation_change_deg, t->sag_s, f->h[best].sag_s,
+				t->max_abs_rotation_deg, f->h[best].max_abs_rotation_deg);
+	}
+	for (int j = 0; j < f->n; j++)
+		if (!used[j]) {
+			score_faults(sc, 0, f->h[j].faults);
+			if (v)
+				fprintf(v, "seed %u %s %c: extra hold %.1f-%.1f s\n", seed,
+					hf_exercise_info(s->exercise)->name, calibrated ? 'C' : 'U',
+					f->h[j].start_s,
+					f->h[j].end_s);
+		}
+}
+
+static double ratio(int a, int b)
+{
+	return b > 0 ? (double)a / b : NAN;
+}
+
+static void print_score(const char *title, const struct score *sc)
+{
+	static const enum hf_fault faults[] = {HF_FAULT_SHORT_HOLD, HF_FAULT_SAG, HF_FAULT_PIKE,
+					       HF_FAULT_HIP_DROP, HF_FAULT_ANTERIOR_TILT};
+
+	printf("%s\n", title);
+	printf("  holds: %d true, %d found, recall %.3f, precision %.3f\n", sc->truth, sc->found,
+	       ratio(sc->matched, sc->truth), ratio(sc->matched, sc->found));
+	printf("  hold_s MAE %.3f s; planks: elevation change extremes MAE %.3f deg (n %d), "
+	       "sag_s/pike_s MAE %.3f s (n %d)\n",
+	       sc->hold_n ? sc->hold_mae / sc->hold_n : NAN,
+	       sc->ext_n ? sc->ext_mae / sc->ext_n : NAN, sc->ext_n,
+	       sc->sagpike_n ? sc->sagpike_mae / sc->sagpike_n : NAN, sc->sagpike_n);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		const struct fault_count *c = &sc->f[faults[i]];
+		printf("  %-14s P %.3f R %.3f (tp %d fp %d fn %d)\n",
+		       hf_fault_name(faults[i]), ratio(c->tp, c->tp + c->fp),
+		       ratio(c->tp, c->tp + c->fn), c->tp, c->fp, c->fn);
+	}
+}
+
+static const struct {
+	enum hf_exercise ex;
+	enum hf_side side;
+} cases[] = {
+	{HF_EX_PLANK_FRONT, HF_SIDE_NONE},   {HF_EX_PLANK_SIDE, HF_SIDE_LEFT},
+	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT},   {HF_EX_PLANK_BACK, HF_SIDE_NONE},
+	{HF_EX_HIP_FLEXOR_STRETCH, HF_SIDE_LEFT}, {HF_EX_HIP_FLEXOR_STRETCH, HF_SIDE_RIGHT},
+};
+#define N_CASES (sizeof cases / sizeof cases[0])
+
+static void run_set(const char *name, unsigned first_seed, int n, FILE *v)
+{
+	struct score sc[2] = {{0}};
+	char title[160];
+
+	for (int i = 0; i < n; i++) {
+		unsigned seed = first_seed + (unsigned)i;
+		for (size_t c = 0; c < N_CASES; c++) {
+			struct hf_sim_sensor sensor;
+			struct hf_sim_hold_session s;
+			struct found f;
+			unsigned sseed = seed * 31u + (unsigned)c;
+			double rate = (double[]){50.0, 100.0, 200.0, 100.0}[sseed % 4];
+			enum hf_sim_grade g = sseed % 3 == 0 ? HF_SIM_GRADE_GOOD : HF_SIM_GRADE_MEMS;
+
+			hf_sim_sensor_preset(&sensor, g, rate, sseed);
+			if (hf_sim_hold_session(&sensor, cases[c].ex, cases[c].side, sseed, &s) != 0) {
+				fprintf(stderr, "bench_kinds: simulation failed\n");
+				exit(1);
+			}
+			for (int mode = 0; mode < 2; mode++) {
+				analyse(&s, mode == 1, sseed, &f);
+				score_session(&s, &f, &sc[mode], v, sseed, mode == 1);
+			}
+			hf_sim_hold_session_free(&s);
+		}
+	}
+	snprintf(title, sizeof title, "Holds, %s seeds (%d x %zu sessions), exercise given, no calibration",
+		 name, n, N_CASES);
+	print_score(title, &sc[0]);
+	snprintf(title, sizeof title, "Holds, %s seeds (%d x %zu sessions), exercise given, calibrated",
+		 name, n, N_CASES);
+	print_score(title, &sc[1]);
+}
+
+int main(int argc, char **argv)
+{
+	int n = 20;
+	FILE *v = NULL;
+	bool held_out = true, tuning = true;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			v = stdout;
+		else if (strcmp(argv[i], "--tuning") == 0)
+			held_out = false;
+		else if (strcmp(argv[i], "--held-out") == 0)
+			tuning = false;
+		else
+			n = atoi(argv[i]);
+	}
+	if (n < 1) {
+		fprintf(stderr, "usage: bench_kinds [SESSIONS] [-v] [--tuning|--held-out]\n");
+		return 2;
+	}
+	if (tuning)
+		run_set("tuning", 1u, n, v);
+	if (held_out)
+		run_set("held-out", HELD_OUT_SEED, n, v);
+	return 0;
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hold rules of contract section 9 on hand-built signals fed straight
+ * into the hold kind (core/kinds/hold.c): a front plank whose elevation
+ * follows a given profile, sensor frame = pelvis frame (calibrated, identity
+ * mounting), 100 Hz, no noise.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hipform/kind.h"
+#include "hipform/summary.h"
+
+#define RATE_HZ 100.0
+#define MAX_SETS 8
+
+struct seen {
+	int sets, hold_starts;
+	struct hf_hold_summary hold[MAX_SETS];
+	double hold_start_t[MAX_SETS];
+	int faults[HF_FAULT_COUNT];
+	double fault_t[HF_FAULT_COUNT];
+};
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct seen *s = user;
+
+	if (ev->type == HF_EVENT_SET && s->sets < MAX_SETS)
+		s->hold[s->sets++] = *ev->set->hold;
+	if (ev->type == HF_EVENT_HOLD_START && s->hold_starts < MAX_SETS)
+		s->hold_start_t[s->hold_starts++] = ev->t_s;
+	if (ev->type == HF_EVENT_FAULT) {
+		if (!s->faults[ev->fault])
+			s->fault_t[ev->fault] = ev->t_s;
+		s->faults[ev->fault]++;
+	}
+}
+
+/* Face down, pelvis z along world x, elevation elev_deg, rotation rot_deg. */
+static struct hf_quat plank_q(double elev_deg, double rot_deg)
+{
+	const double m[3][3] = {{0, 0, 1}, {0, 1, 0}, {-1, 0, 0}};
+	const double y[3] = {0, 1, 0}, z[3] = {0, 0, 1};
+	struct hf_quat lying = hf_quat_from_matrix(m);
+
+	return hf_quat_mul(hf_quat_mul(lying, hf_quat_from_axis_angle(y, -elev_deg * HF_DEG2RAD)),
+			   hf_quat_from_axis_angle(z, rot_deg * HF_DEG2RAD));
+}
+
+typedef void (*profile_fn)(double t, const void *arg, double *elev, double *rot);
+
+static void run(profile_fn f, const void *arg, double dur_s, struct seen *s)
+{
+	struct hf_kind_config cfg = {
+		.exercise = HF_EX_PLANK_FRONT,
+		.side = HF_SIDE_NONE,
+		.has_mounting = true,
+		.pelvis_to_sensor = hf_quat_identity(),
+		.thresholds = hf_thresholds_default,
+		.rate_hz = RATE_HZ,
+	};
+	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_HOLD);
+	void *k;
+
+	memset(s, 0, sizeof *s);
+	assert_non_null(ops);
+	k = ops->create(&cfg, on_event, s);
+	assert_non_null(k);
+	for (long i = 0; i <= (long)(dur_s * RATE_HZ); i++) {
+		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
+		double elev, rot = 0.0;
+		f(m.t_s, arg, &elev, &rot);
+		m.q_sensor_world = plank_q(elev, rot);
+		ops->update(k, &m);
+	}
+	ops->finish(k);
+	ops->destroy(k);
+}
+
+/* Linear from a to b over [t0, t1]. */
+static double ramp(double t, double t0, double t1, double a, double b)
+{
+	if (t <= t0)
+		return a;
+	if (t >= t1)
+		return b;
+	return a + (b - a) * (t - t0) / (t1 - t0);
+}
+
+struct plank {
+	double up_s, down_s;        /* the rise (3.0-3.5 s) and the lowering */
+	double dip_at_s, dip_s;     /* an excursion to 0 deg (15 deg away) */
+	double sag_at_s, sag_s;     /* 6 deg of sag */
+	double drop_at_s, drop_s;   /* 7 deg of rotation */
+};
+
+/* -10 deg lying, up to 15 deg in 0.5 s, hold, down to -10 deg in 0.5 s. */
+static void plank_profile(double t, const void *arg, double *elev, double *rot)
+{
+	const struct plank *p = arg;
+
+	*elev = t < p->down_s ? ramp(t, p->up_s, p->up_s + 0.5, -10.0, 15.0)
+			      : ramp(t, p->down_s, p->down_s + 0.5, 15.0, -10.0);
+	if (p->dip_s > 0.0 && t >= p->dip_at_s && t < p->dip_at_s + p->dip_s)
+		*elev = 0.0;
+	if (p->sag_s > 0.0 && t >= p->sag_at_s && t < p->sag_at_s + p->sag_s)
+		*elev = 9.0;
+	if (p->drop_s > 0.0 && t >= p->drop_at_s && t < p->drop_at_s + p->drop_s)
+		*rot = 7.0;
+}
+
+/* Start: the first instant inside the cone (elevation 5 deg on the way
+ * up, t = 3.3 s); end: the last inside on the way down (t = 40.2 s);
+ * a 2 s excursion beyond 10 deg does not end the hold. */
+static void test_boundaries_and_brief_excursion(void **state)
+{
+	const struct plank p = {.up_s = 3.0, .down_s = 40.0, .dip_at_s = 20.0, .dip_s = 2.0};
+	struct seen s;
+
+	(void)state;
+	run(plank_profile, &p, 50.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].start_s - 3.3) <= 0.02);
+	assert_true(fabs(s.hold[0].end_s - 40.2) <= 0.02);
+	assert_true(fabs(s.hold[0].hold_s - 36.9) <= 0.03);
+	assert_true(fabs(s.hold[0].elevation_deg - 15.0) <= 0.01);
+	assert_true(fabs(s.hold[0].min_elevation_change_deg + 15.0) <= 0.01);
+	assert_int_equal(s.hold_starts, 1);
+	assert_true(fabs(s.hold_start_t[0] - 8.3) <= 0.02); /* 5 s after the start */
+	assert_false(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_SHORT_HOLD));
+}
+
+/* An excursion of 3.5 s ends the hold; the pelvis coming back starts another. */
+static void test_long_excursion_ends_the_hold(void **state)
+{
+	const struct plank p = {.up_s = 3.0, .down_s = 40.0, .dip_at_s = 20.0, .dip_s = 3.5};
+	struct seen s;
+
+	(void)state;
+	run(plank_profile, &p, 50.0, &s);
+	assert_int_equal(s.sets, 2);
+	assert_true(fabs(s.hold[0].end_s - 19.99) <= 0.02);
+	assert_true(fabs(s.hold[1].start_s - 23.5) <= 0.02);
+	assert_true(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_SHORT_HOLD));
+}
+
+/* 4.8 s in position is not a hold, 5.3 s is. */
+static void test_five_second_minimum(void **state)
+{
+	const struct plank short_one = {.up_s = 3.0, .down_s = 3.3 + 4.8 - 0.2};
+	const struct plank long_one = {.up_s = 3.0, .down_s = 3.3 + 5.3 - 0.2};
+	struct seen s;
+
+	(void)state;
+	run(plank_profile, &short_one, 20.0, &s);
+	assert_int_equal(s.sets, 0);
+	assert_int_equal(s.hold_starts, 0);
+	run(plank_profile, &long_one, 20.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].hold_s - 5.3) <= 0.02);
+}
+
+/* Six degrees of sag for 1.9 s is not a fault, for 2.1 s it is; sag_s. */
+static void test_sag_1_9_vs_2_1(void **state)
+{
+	struct plank p = {.up_s = 3.0, .down_s = 40.0, .sag_at_s = 15.0, .sag_s = 1.9};
+	struct seen s;
+
+	(void)state;
+	run(plank_profile, &p, 50.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].sag_s - 1.9) <= 0.015);
+	assert_false(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_SAG));
+	assert_int_equal(s.faults[HF_FAULT_SAG], 0);
+	p.sag_s = 2.1;
+	run(plank_profile, &p, 50.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].sag_s - 2.1) <= 0.015);
+	assert_true(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_SAG));
+	assert_false(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_PIKE));
+	/* live: the moment the sag has lasted 2 s */
+	assert_int_equal(s.faults[HF_FAULT_SAG], 1);
+	assert_true(fabs(s.fault_t[HF_FAULT_SAG] - 17.0) <= 0.02);
+}
+
+/* Seven degrees of rotation for 2.5 s: hip_drop, max |rotation| 7. */
+static void test_hip_drop(void **state)
+{
+	const struct plank p = {.up_s = 3.0, .down_s = 40.0, .drop_at_s = 25.0, .drop_s = 2.5};
+	struct seen s;
+
+	(void)state;
+	run(plank_profile, &p, 50.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].max_abs_rotation_deg - 7.0) <= 0.01);
+	assert_true(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_HIP_DROP));
+	assert_int_equal(s.faults[HF_FAULT_HIP_DROP], 1);
+}
+
+/* Lying flat (elevation 0 < 5 deg) is not a plank. */
+static void flat_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*elev = t < 3.0 ? 30.0 : 0.0;
+	*rot = 0.0;
+}
+
+static void test_lying_flat_is_no_plank(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	run(flat_profile, NULL, 30.0, &s);
+	assert_int_equal(s.sets, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_boundaries_and_brief_excursion),
+		cmocka_unit_test(test_long_excursion_ends_the_hold),
+		cmocka_unit_test(test_five_second_minimum),
+		cmocka_unit_test(test_sag_1_9_vs_2_1),
+		cmocka_unit_test(test_hip_drop),
+		cmocka_unit_test(test_lying_flat_is_no_plank),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
