@@ -43,6 +43,32 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.posture_left = HF_POSTURE_SIDE_RIGHT,  /* lying on the right side */
 		.posture_right = HF_POSTURE_SIDE_LEFT,
 	},
+	[HF_EX_WALK] = {
+		.id = HF_EX_WALK,
+		.name = "walk",
+		.title = "Walk",
+		.kind = HF_KIND_GAIT,
+		.sided = false,
+		.axis = HF_AXIS_OBLIQUITY, /* not a rep axis: no e(t) */
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = 0,
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
+	[HF_EX_RUN] = {
+		.id = HF_EX_RUN,
+		.name = "run",
+		.title = "Run",
+		.kind = HF_KIND_GAIT,
+		.sided = false,
+		.axis = HF_AXIS_OBLIQUITY,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = 0,
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
 };
 
 static const char *const kind_names[HF_KIND_COUNT] = {
@@ -79,6 +105,8 @@ enum hf_exercise hf_exercise_for_posture(enum hf_posture p, enum hf_side *side)
 {
 	for (int i = 0; i < HF_EX_COUNT; i++) {
 		const struct hf_exercise_info *e = &exercises[i];
+		if (e->kind != HF_KIND_REPS)
+			continue; /* the rep recogniser's own exercises only */
 		if (e->posture_left == p) {
 			*side = e->sided ? HF_SIDE_LEFT : HF_SIDE_NONE;
 			return e->id;

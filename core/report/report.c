@@ -20,10 +20,33 @@ void hf_report_init(struct hf_report *r)
 
 void hf_report_free(struct hf_report *r)
 {
-	for (int i = 0; i < r->n_sets; i++)
+	for (int i = 0; i < r->n_sets; i++) {
 		free(r->sets[i].reps);
+		free(r->sets[i].gait);
+		free(r->sets[i].contacts);
+	}
 	free(r->sets);
 	memset(r, 0, sizeof *r);
+}
+
+/* Deep copy of a gait summary and its contacts into rs. */
+static int copy_gait(struct hf_report_set *rs, const struct hf_gait_summary *g)
+{
+	size_t n;
+
+	if (!g)
+		return HF_OK;
+	n = g->n_contacts > 0 ? (size_t)g->n_contacts : 0;
+	rs->gait = malloc(sizeof *rs->gait);
+	rs->contacts = calloc(n ? n : 1, sizeof *rs->contacts);
+	if (!rs->gait || !rs->contacts)
+		return HF_ERR_NOMEM;
+	*rs->gait = *g;
+	if (n)
+		memcpy(rs->contacts, g->contacts, n * sizeof *rs->contacts);
+	rs->gait->contacts = rs->contacts;
+	rs->sum.gait = rs->gait;
+	return HF_OK;
 }
 
 int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
@@ -46,8 +69,10 @@ int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
 	if (s->rep_count > 0)
 		memcpy(rs->reps, s->reps, (size_t)s->rep_count * sizeof *rs->reps);
 	rs->sum.reps = rs->reps;
+	rs->gait = NULL;
+	rs->contacts = NULL;
 	r->n_sets++;
-	return HF_OK;
+	return copy_gait(rs, s->gait);
 }
 
 void hf_input_info_from_decoder(struct hf_input_info *in, const struct hf_decoder *d)
@@ -144,7 +169,44 @@ json_object *hf_json_set(const struct hf_set_summary *set)
 		add_num(o, "hold_tremor_hz", set->hold_tremor_hz, 2);
 		add_num(o, "hold_tremor_deg", set->hold_tremor_deg, 3);
 	}
+	if (set->gait)
+		hf_json_gait(o, set->gait);
 	return o;
+}
+
+/* {"left": l, "right": r} */
+static json_object *json_per_foot(const double v[2], int decimals)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "left", json_num(v[0], decimals));
+	json_object_object_add(o, "right", json_num(v[1], decimals));
+	return o;
+}
+
+void hf_json_gait(json_object *o, const struct hf_gait_summary *g)
+{
+	json_object *contacts = json_object_new_array();
+
+	json_object_object_add(o, "steps", json_object_new_int(g->steps));
+	add_num(o, "cadence_spm", g->cadence_spm, 1);
+	for (int i = 0; i < g->n_contacts; i++) {
+		json_object *c = json_object_new_object();
+		add_num(c, "t_s", g->contacts[i].t_s, 3);
+		json_object_object_add(c, "foot", json_side(g->contacts[i].foot));
+		json_object_array_add(contacts, c);
+	}
+	json_object_object_add(o, "contacts", contacts);
+	json_object_object_add(o, "step_time_s", json_per_foot(g->step_time_s, 3));
+	json_object_object_add(o, "pelvic_drop_deg", json_per_foot(g->pelvic_drop_deg, 2));
+	add_num(o, "obliquity_range_deg", g->obliquity_range_deg, 2);
+	add_num(o, "rotation_range_deg", g->rotation_range_deg, 2);
+	add_num(o, "vertical_oscillation_cm", g->vertical_oscillation_cm, 2);
+	json_object_object_add(o, "contact_time_s", json_per_foot(g->contact_time_s, 3));
+	add_num(o, "tilt_deg", g->tilt_deg, 2);
+	/* the flight-phase classification (section 11), also when the
+	 * exercise was given (section 7) and says otherwise */
+	json_object_object_add(o, "classified", json_object_new_string(g->run ? "run" : "walk"));
 }
 
 json_object *hf_json_input(const struct hf_input_info *in)
