@@ -4,6 +4,10 @@
  * a tuning seed set and a held-out one:
  *
  *     bench_gait [N_PER_SET]
+ *     bench_gait --write csv|witmotion walk|run SEED FILE
+ *
+ * The second form writes one simulated bout as a recording (100 Hz) and
+ * prints its truth (steps, run, cadence) on stdout, for the CLI tests.
  *
  * Each seed draws a walk or a run (half each), a sensor (MEMS grade at
  * 100 or 200 Hz, any mounting) and its gait; `--exercise walk` or `run`
@@ -134,12 +138,49 @@ static void report(const char *name, const struct acc *a)
 	       a->samples / a->cpu_s / 1e6);
 }
 
+/* bench_gait --write FORMAT KIND SEED FILE */
+static int write_recording(char **argv)
+{
+	static struct hf_sim_gait_output out;
+	struct hf_sim_gait p = {.run = strcmp(argv[3], "run") == 0, .duration_s = 30.0};
+	struct hf_sim_output o;
+	struct hf_sim_sensor sensor;
+	unsigned seed = (unsigned)atoi(argv[4]);
+	FILE *f;
+	int r;
+
+	hf_sim_sensor_preset(&sensor, HF_SIM_GRADE_MEMS, 100.0, seed);
+	if (hf_sim_gait_render(&p, &sensor, seed, &out) != 0)
+		return 1;
+	memset(&o, 0, sizeof o);
+	o.n = out.n;
+	o.samples = out.samples;
+	o.sensor = sensor;
+	o.q_pelvis_to_world = calloc(out.n, sizeof *o.q_pelvis_to_world);
+	f = fopen(argv[5], "wb");
+	if (!f || !o.q_pelvis_to_world) {
+		perror(argv[5]);
+		return 1;
+	}
+	for (size_t i = 0; i < out.n; i++)
+		o.q_pelvis_to_world[i] = hf_quat_identity();
+	r = strcmp(argv[2], "csv") == 0 ? hf_sim_write_csv(&o, f) : hf_sim_write_witmotion(&o, f);
+	fclose(f);
+	printf("%d %s %.1f\n", out.truth.steps, out.truth.run ? "run" : "walk",
+	       out.truth.cadence_spm);
+	free(o.q_pelvis_to_world);
+	hf_sim_gait_output_free(&out);
+	return r == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 20;
 	int verbose = getenv("HF_BENCH_VERBOSE") != NULL;
 	struct acc tune = {0}, held = {0};
 
+	if (argc == 6 && strcmp(argv[1], "--write") == 0)
+		return write_recording(argv);
 	if (n < 1)
 		n = 20;
 	for (int i = 0; i < n; i++)

@@ -41,14 +41,15 @@ struct analyze_run {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hipform analyze FILE [--exercise hip_lift|clam_shell] [--side left|right]\n"
+		"Usage: hipform analyze FILE [--exercise hip_lift|clam_shell|walk|run] [--side left|right]\n"
 		"                        [--calibration CALFILE] [--format csv|witmotion]\n"
 		"                        [--rate HZ] [--json] [--events] [--config FILE]\n"
 		"                        [--threshold KEY=VALUE]...\n"
 		"\n"
 		"Analyse a recording (contract CSV or a raw WitMotion capture; '-' reads\n"
 		"standard input): count reps, time holds, measure pelvic tilt, obliquity and\n"
-		"rotation at each rep's peak, and report form faults.\n"
+		"rotation at each rep's peak, and report form faults.  With --exercise walk\n"
+		"or run: steps, cadence and pelvic drop per side of each walking or running bout.\n"
 		"\n"
 		"  --exercise NAME      every set is NAME; without it, --calibration is needed\n"
 		"                       and each set's exercise and side are recognised\n"

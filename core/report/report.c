@@ -269,12 +269,59 @@ void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 	}
 }
 
+/* What the pelvic drop per side means, in words. */
+static void print_drop_text(FILE *f, const struct hf_gait_summary *g)
+{
+	double l = g->pelvic_drop_deg[0], r = g->pelvic_drop_deg[1];
+
+	if (!isfinite(l) || !isfinite(r))
+		return;
+	fprintf(f, "  Pelvic drop: %.1f\xc2\xb0 standing on the left leg, %.1f\xc2\xb0 on the right.\n", l, r);
+	fprintf(f, "  (The hip of the swinging leg sinks while the other leg carries you; the\n"
+		   "  gluteus medius of the standing leg holds it up.  More drop means a weaker\n"
+		   "  hold; each extra degree in running goes with more injuries, Bramah 2018.)\n");
+	if (fabs(l - r) >= 1.0)
+		fprintf(f, "  The %s leg lets the pelvis drop %.1f\xc2\xb0 more than the other: its gluteus\n"
+			   "  medius is the one to work on.\n", l > r ? "left" : "right", fabs(l - r));
+}
+
+static void print_gait_text(FILE *f, int index, const struct hf_set_summary *s)
+{
+	const struct hf_gait_summary *g = s->gait;
+	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+
+	fprintf(f, "Set %d: %s, %d steps, %.1f s to %.1f s (moved like a %s)\n", index + 1,
+		e ? e->title : "?", g->steps, s->start_s, s->end_s, g->run ? "run" : "walk");
+	fprintf(f, "  Cadence %.0f steps/min", g->cadence_spm);
+	if (isfinite(g->step_time_s[0]) && isfinite(g->step_time_s[1]))
+		fprintf(f, "; step time %.2f s from the left foot, %.2f s from the right",
+			g->step_time_s[0], g->step_time_s[1]);
+	fprintf(f, ".\n");
+	print_drop_text(f, g);
+	if (isfinite(g->vertical_oscillation_cm))
+		fprintf(f, "  The pelvis bounces %.1f cm up and down per step.\n",
+			g->vertical_oscillation_cm);
+	if (isfinite(g->obliquity_range_deg) && isfinite(g->rotation_range_deg))
+		fprintf(f, "  Per stride it tips %.1f\xc2\xb0 side to side and turns %.1f\xc2\xb0.\n",
+			g->obliquity_range_deg, g->rotation_range_deg);
+	if (isfinite(g->contact_time_s[0]) && isfinite(g->contact_time_s[1]))
+		fprintf(f, "  Ground contact %.0f ms on the left foot, %.0f ms on the right.\n",
+			1000.0 * g->contact_time_s[0], 1000.0 * g->contact_time_s[1]);
+	if (isfinite(g->tilt_deg))
+		fprintf(f, "  Pelvis tilted %.1f\xc2\xb0 %s against standing.\n", fabs(g->tilt_deg),
+			g->tilt_deg >= 0.0 ? "forward" : "back");
+}
+
 static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 {
 	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
 	const char *side = hf_side_name(s->side);
 	int clean = 0;
 
+	if (s->gait) {
+		print_gait_text(f, index, s);
+		return;
+	}
 	fprintf(f, "Set %d: %s%s%s, %d rep%s, %.1f s to %.1f s\n", index + 1,
 		e ? e->title : "?", side ? ", " : "", side ? side : "",
 		s->rep_count, s->rep_count == 1 ? "" : "s", s->start_s, s->end_s);
