@@ -575,8 +575,15 @@ static void detect(struct gait *g)
 	if (g->n < need)
 		return;
 	p = g->n - 1 - delay;
-	if (!is_step_peak(g, p) || !upright(g, at(g, p)))
+	if (!is_step_peak(g, p))
 		return;
+	if (!upright(g, at(g, p))) {
+		if (g->fr.calibrated || g->n_steps > 0)
+			return;
+		/* uncalibrated, no bout open: the posture of a new bout is
+		 * the one it starts in (the recording may start lying down) */
+		memcpy(g->fr.up_mean, at(g, p)->up_s, sizeof g->fr.up_mean);
+	}
 	lo = p - (uint64_t)(FLIGHT_LOOK_S * g->rate_hz);
 	if (!flight_contact(g, p, lo, &ic_s, &to_s)) {
 		ic_s = loading_contact_s(g, p);

@@ -86,11 +86,15 @@ static void motion_at(const struct walk *w, double t, struct hf_motion *m)
 	m->gyro_dps[2] = yaw_dps;
 }
 
-static void run_walk(const struct walk *w, double end_s, struct sets *out)
+/* Lying on the back (sensor x up) until this time, when not 0. */
+static double lying_until_s;
+
+static void run_walk_cfg(const struct walk *w, double end_s, bool calibrated,
+			 struct sets *out)
 {
 	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_GAIT);
 	struct hf_kind_config cfg = {
-		.exercise = HF_EX_WALK, .side = HF_SIDE_NONE, .has_mounting = true,
+		.exercise = HF_EX_WALK, .side = HF_SIDE_NONE, .has_mounting = calibrated,
 		.pelvis_to_sensor = hf_quat_identity(), .rate_hz = RATE_HZ,
 	};
 	void *g;
@@ -102,10 +106,20 @@ static void run_walk(const struct walk *w, double end_s, struct sets *out)
 	for (int i = 0; i / RATE_HZ < end_s; i++) {
 		struct hf_motion m;
 		motion_at(w, i / RATE_HZ, &m);
+		if (i / RATE_HZ < lying_until_s) {
+			m.q_sensor_world = hf_quat_from_axis_angle((const double[3]){0, 1, 0},
+								   -HF_PI / 2.0);
+			hf_quat_rotate_inv(m.q_sensor_world, (const double[3]){0, 0, 1}, m.acc_g);
+		}
 		ops->update(g, &m);
 	}
 	ops->finish(g);
 	ops->destroy(g);
+}
+
+static void run_walk(const struct walk *w, double end_s, struct sets *out)
+{
+	run_walk_cfg(w, end_s, true, out);
 }
 
 static void test_cadence_from_contacts(void **state)
@@ -210,6 +224,24 @@ static void test_pause_splits_bout(void **state)
 	assert_int_equal(sets_after_pause(1.6), 1);
 }
 
+/* Uncalibrated, a recording that starts lying down still finds the walk
+ * (its posture is the one the bout starts in). */
+static void test_uncalibrated_after_lying(void **state)
+{
+	double t[16];
+	struct walk w = {t, 16, 4.0, 4.0};
+	struct sets s;
+
+	(void)state;
+	fill_times(t, 16, 3.0, 0.5);
+	lying_until_s = 2.0;
+	run_walk_cfg(&w, 14.0, false, &s);
+	lying_until_s = 0.0;
+	assert_int_equal(s.n, 1);
+	assert_in_range(s.g[0].steps, 14, 16);
+	assert_float_equal(s.g[0].cadence_spm, 120.0, 1.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_summary_definitions),
 		cmocka_unit_test(test_drop_sign_per_foot),
 		cmocka_unit_test(test_pause_splits_bout),
+		cmocka_unit_test(test_uncalibrated_after_lying),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
