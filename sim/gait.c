@@ -274,8 +274,8 @@ static int build_model(struct model *m, const struct hf_sim_gait *p, struct hf_r
 /* Contract section 11 on the true trajectory. */
 static void compute_truth(const struct model *m, struct hf_sim_gait_truth *t)
 {
-	double drop_sum[2] = {0, 0}, vo_sum = 0.0;
-	int drop_n[2] = {0, 0};
+	double drop_sum[2] = {0, 0}, vo_sum = 0.0, tilt_sum = 0.0;
+	int drop_n[2] = {0, 0}, tilt_n = 0;
 
 	memset(t, 0, sizeof *t);
 	t->run = m->p.run;
@@ -289,6 +289,10 @@ static void compute_truth(const struct model *m, struct hf_sim_gait_truth *t)
 		int f = is_left(m, k) ? 0 : 1;
 		for (double x = m->t_step[k]; x < m->t_step[k + 1]; x += TRUTH_DT_S) {
 			double d = obliquity_deg(m, x) - o0, z = vertical_m(m, x);
+			struct hf_angles a;
+			angles_at(m, x, &a);
+			tilt_sum += a.tilt_deg;
+			tilt_n++;
 			best = fmax(best, f == 0 ? d : -d);
 			lo = fmin(lo, z);
 			hi = fmax(hi, z);
@@ -301,6 +305,7 @@ static void compute_truth(const struct model *m, struct hf_sim_gait_truth *t)
 		t->pelvic_drop_deg[f] = drop_n[f] ? drop_sum[f] / drop_n[f] : NAN;
 	t->vertical_oscillation_cm = vo_sum / m->n_steps;
 	t->contact_time_s = m->p.run ? m->p.contact_s : NAN;
+	t->tilt_deg = tilt_n ? tilt_sum / tilt_n : NAN;
 	t->cadence_spm = 60.0 * m->n_steps / (m->t_step[m->n_steps] - m->t_step[0]);
 }
 

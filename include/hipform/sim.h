@@ -177,6 +177,7 @@ struct hf_sim_gait_truth {
 	double vertical_oscillation_cm;
 	double contact_time_s;        /* runs; NAN for walks */
 	double cadence_spm;
+	double tilt_deg;              /* mean over the bout, against upright */
 };
 
 struct hf_sim_gait_output {
