@@ -30,6 +30,9 @@
  *   it (not asserted): the same formula on our contacts inside the
  *   reference bout's span (+-60 ms), which does not depend on where our
  *   bout begins and ends ("span" column).
+ * - Bouts: "cover" = share of the reference bouts' time (first to last
+ *   contact) inside our sets; "split" = reference bouts that two or more
+ *   of our sets overlap (we broke a reference bout, e.g. at a shuffle).
  * With --assert the exit status is 1 unless, pooled over the files that
  * have reference bouts, recall, precision and foot reach the given
  * floors and the given share of bouts has its cadence within 2 steps/min
@@ -74,8 +77,8 @@ static struct gap gaps[MAX_GAPS];
 static int n_gaps;
 
 struct tally {
-	int ref, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, span_ok;
-	double cadence_err_max;
+	int ref, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, span_ok, split;
+	double cadence_err_max, ref_bout_s, covered_s;
 };
 
 /* Contract cadence of our contacts inside bout b. */
@@ -267,6 +270,14 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 			    (best < 0 || overlap(&rb[i], &ob[k]) > overlap(&rb[i], &ob[best])))
 				best = k;
 		double err = best < 0 ? INFINITY : fabs(ob[best].cadence_spm - rb[i].cadence_spm);
+		int parts = 0;
+		for (int k = 0; k < nob; k++)
+			if (overlap(&rb[i], &ob[k]) > 0.0) {
+				t->covered_s += overlap(&rb[i], &ob[k]); /* our sets never overlap */
+				parts++;
+			}
+		t->split += parts >= 2;
+		t->ref_bout_s += rb[i].end_s - rb[i].start_s;
 		t->bouts++;
 		t->cadence_ok += err <= 2.0;
 		t->span_ok += fabs(span_cadence(ours, no, &rb[i]) - rb[i].cadence_spm) <= 2.0;
@@ -307,8 +318,9 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("reference: %s\n", ref_system);
-	printf("%-22s %5s %5s %5s %5s %7s %9s %6s %8s %12s %7s\n", "recording", "ref", "ours",
-	       "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max", "span");
+	printf("%-22s %5s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s\n", "recording", "ref",
+	       "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
+	       "span", "cover", "split");
 	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
 		char csv[1024], lab[1024];
 		int nr, nrb, no, nob;
@@ -324,11 +336,15 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		score(ref, nr, rb, nrb, ours, no, ob, nob, &t);
-		printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d\n",
+		printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d\n",
 		       files[f], t.ref, t.ours_in, t.unjudged, t.matched, ratio(t.matched, t.ref),
 		       ratio(t.matched, t.ours_in - t.unjudged), ratio(t.foot_ok, t.matched), t.cadence_ok,
-		       t.bouts, t.cadence_err_max, t.span_ok, t.bouts);
+		       t.bouts, t.cadence_err_max, t.span_ok, t.bouts,
+		       t.ref_bout_s > 0.0 ? t.covered_s / t.ref_bout_s : NAN, t.split);
 		sum.span_ok += t.span_ok;
+		sum.split += t.split;
+		sum.ref_bout_s += t.ref_bout_s;
+		sum.covered_s += t.covered_s;
 		sum.ref += t.ref;
 		sum.ours_in += t.ours_in;
 		sum.unjudged += t.unjudged;
@@ -338,10 +354,11 @@ int main(int argc, char **argv)
 		sum.cadence_ok += t.cadence_ok;
 		sum.cadence_err_max = fmax(sum.cadence_err_max, t.cadence_err_max);
 	}
-	printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d\n", "all",
+	printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d\n", "all",
 	       sum.ref, sum.ours_in, sum.unjudged, sum.matched, ratio(sum.matched, sum.ref),
 	       ratio(sum.matched, sum.ours_in - sum.unjudged), ratio(sum.foot_ok, sum.matched), sum.cadence_ok,
-	       sum.bouts, sum.cadence_err_max, sum.span_ok, sum.bouts);
+	       sum.bouts, sum.cadence_err_max, sum.span_ok, sum.bouts,
+	       sum.ref_bout_s > 0.0 ? sum.covered_s / sum.ref_bout_s : NAN, sum.split);
 	if (!check)
 		return 0;
 	ok = ratio(sum.matched, sum.ref) >= floor_recall &&
