@@ -33,7 +33,9 @@
  *    al. 2012, the "vertical angular velocity" rule used by Mobilise-D):
  *    the pelvis is still turning with the swinging leg as it lands, so at
  *    a left contact it turns clockwise seen from above.  Neighbouring
- *    steps vote too (steps alternate).  Needs no forward direction.
+ *    steps vote too (steps alternate), but not across an interval longer
+ *    than 1.5 step times, where a step may have been missed and the
+ *    alternation is unknown.  Needs no forward direction.
  * 5. The pelvis frame.  Calibrated: the mounting.  Uncalibrated: up is the
  *    mean of world up in the sensor frame while walking; forward is the
  *    horizontal direction in which the acceleration varies most (the

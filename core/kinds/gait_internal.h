@@ -36,7 +36,9 @@ double hf_gait_cadence_spm(const struct hf_contact *c, int n);
  * Feet from the yaw votes: the pelvis still turns with the swinging leg
  * at its contact (McCamley et al. 2012), so a negative high-passed yaw
  * rate (clockwise seen from above) means the left foot.  Each step is
- * voted on by its neighbours too, assuming alternation (+-2 steps).
+ * voted on by its neighbours too, assuming alternation (+-2 steps), but
+ * not across an interval over 1.5 times the bout's median step time
+ * (a missed step or a pause: the parity is unknown across it).
  */
 void hf_gait_assign_feet(struct hf_gait_step *s, int n);
 

@@ -9,6 +9,7 @@
 #include "gait_internal.h"
 
 #define FOOT_HALF_WINDOW 2 /* neighbours each side that vote on a foot */
+#define GAP_STEP_FACTOR 1.5 /* intervals beyond this x the median break the vote */
 
 double hf_gait_cadence_spm(const struct hf_contact *c, int n)
 {
@@ -20,16 +21,47 @@ double hf_gait_cadence_spm(const struct hf_contact *c, int n)
 	return span_s > 0.0 ? 60.0 * (double)(n - 1) / span_s : NAN;
 }
 
+/*
+ * The bout's median contact interval (its step time), s; 0 with fewer than
+ * two steps.  Lower median by counting, on at most ~200 intervals spread
+ * over the bout (no allocation, bounded work once per bout).
+ */
+static double median_interval_s(const struct hf_gait_step *s, int n)
+{
+	int m = n - 1, stride = m > 200 ? m / 200 : 1, best_below = -1;
+	double best = 0.0;
+
+	for (int a = 0; a < m; a += stride) {
+		double v = s[a + 1].t_s - s[a].t_s;
+		int below = 0, total = 0;
+		for (int b = 0; b < m; b += stride) {
+			below += s[b + 1].t_s - s[b].t_s < v;
+			total++;
+		}
+		if (2 * below <= total && below > best_below) {
+			best_below = below;
+			best = v;
+		}
+	}
+	return best;
+}
+
 void hf_gait_assign_feet(struct hf_gait_step *s, int n)
 {
+	/* a gap longer than this is not one step: a step was missed or the
+	 * walk paused, so the feet need not alternate across it */
+	double max_step_s = GAP_STEP_FACTOR * median_interval_s(s, n);
+
 	for (int k = 0; k < n; k++) {
-		double vote = 0.0;
-		for (int j = -FOOT_HALF_WINDOW; j <= FOOT_HALF_WINDOW; j++) {
-			int i = k + j;
-			double w = j == 0 ? 1.5 : 1.0; /* own vote breaks ties */
-			if (i < 0 || i >= n || !isfinite(s[i].yaw_score_dps))
-				continue;
-			vote += ((j & 1) ? -w : w) * s[i].yaw_score_dps;
+		double vote = 1.5 * (isfinite(s[k].yaw_score_dps) ? s[k].yaw_score_dps : 0.0);
+		for (int dir = -1; dir <= 1; dir += 2) {
+			for (int j = 1; j <= FOOT_HALF_WINDOW; j++) {
+				int i = k + dir * j, prev = i - dir;
+				if (i < 0 || i >= n || fabs(s[i].t_s - s[prev].t_s) > max_step_s)
+					break;
+				if (isfinite(s[i].yaw_score_dps))
+					vote += ((j & 1) ? -1.0 : 1.0) * s[i].yaw_score_dps;
+			}
 		}
 		s[k].foot = vote < 0.0 ? HF_SIDE_LEFT : HF_SIDE_RIGHT;
 	}

@@ -226,6 +226,32 @@ static void test_pause_splits_bout(void **state)
 
 /* Uncalibrated, a recording that starts lying down still finds the walk
  * (its posture is the one the bout starts in). */
+/*
+ * Feet alternate only across one step: with a step missed (a gap of two
+ * step times) the neighbours beyond the gap must not vote with the wrong
+ * parity.  Right foot = positive yaw score (gait_internal.h).
+ */
+static void test_feet_vote_not_across_missed_step(void **state)
+{
+	/* true feet L R L R (L missed at 2.0 s) R L R L */
+	static const double t_s[] = {0.0, 0.5, 1.0, 1.5, 2.5, 3.0, 3.5, 4.0};
+	static const double yaw_dps[] = {-10, 10, -10, 10, 1, -3, 3, -3};
+	static const enum hf_side want[] = {HF_SIDE_LEFT, HF_SIDE_RIGHT, HF_SIDE_LEFT,
+					    HF_SIDE_RIGHT, HF_SIDE_RIGHT, HF_SIDE_LEFT,
+					    HF_SIDE_RIGHT, HF_SIDE_LEFT};
+	struct hf_gait_step s[8];
+
+	(void)state;
+	memset(s, 0, sizeof s);
+	for (int k = 0; k < 8; k++) {
+		s[k].t_s = t_s[k];
+		s[k].yaw_score_dps = yaw_dps[k];
+	}
+	hf_gait_assign_feet(s, 8);
+	for (int k = 0; k < 8; k++)
+		assert_int_equal(s[k].foot, want[k]);
+}
+
 static void test_uncalibrated_after_lying(void **state)
 {
 	double t[16];
@@ -250,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_drop_sign_per_foot),
 		cmocka_unit_test(test_pause_splits_bout),
 		cmocka_unit_test(test_uncalibrated_after_lying),
+		cmocka_unit_test(test_feet_vote_not_across_missed_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
