@@ -1293,6 +1293,39 @@ static void duration_text(const char *start, const char *end, char *buf, size_t 
 		snprintf(buf, len, "%.0f min", (b - a) / 60.0);
 }
 
+/* "left/right" of a {"left", "right"} member, scaled; false if absent. */
+static bool left_right_text(json_object *o, const char *key, double scale, const char *fmt,
+			    char *buf, size_t len)
+{
+	json_object *lr;
+	double l, r;
+
+	if (!json_object_object_get_ex(o, key, &lr) || !jnum(lr, "left", &l) ||
+	    !jnum(lr, "right", &r))
+		return false;
+	snprintf(buf, len, fmt, l * scale, r * scale);
+	return true;
+}
+
+/* The session's walking and running (contract section 11), one line. */
+static void print_history_gait(json_object *s)
+{
+	json_object *g;
+	char drop[48], contact[48];
+	double cad;
+
+	if (!json_object_object_get_ex(s, "gait", &g) || !json_object_is_type(g, json_type_object))
+		return;
+	printf("%8s  walk/run: %d steps", "", (int)jnum_or(g, "steps", 0.0));
+	if (jnum(g, "cadence_spm", &cad))
+		printf(", cadence %.0f/min", cad);
+	if (left_right_text(g, "pelvic_drop_deg", 1.0, "%.1f/%.1f", drop, sizeof drop))
+		printf(", pelvic drop L/R %s deg", drop);
+	if (left_right_text(g, "contact_time_s", 1000.0, "%.0f/%.0f", contact, sizeof contact))
+		printf(", contact L/R %s ms", contact);
+	printf("\n");
+}
+
 static void print_history_text(json_object *hist)
 {
 	json_object *arr = jarray(hist, "sessions");
@@ -1316,6 +1349,7 @@ static void print_history_text(json_object *hist)
 		printf("%8s  %-20s %9s %5d %5d %7d\n", jid(s, "id", id, sizeof id), when, dur,
 		       (int)jnum_or(s, "sets", 0.0), (int)jnum_or(s, "reps", 0.0),
 		       (int)jnum_or(s, "faults", 0.0));
+		print_history_gait(s);
 	}
 	printf("\n'hipform summary SESSION' shows one session in full.\n");
 }

@@ -125,6 +125,32 @@ static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 		.posture_left = HF_POSTURE_PRONE,   /* or face up: either is it */
 		.posture_right = HF_POSTURE_SUPINE,
 	},
+	[HF_EX_WALK] = {
+		.id = HF_EX_WALK,
+		.name = "walk",
+		.title = "Walk",
+		.kind = HF_KIND_GAIT,
+		.sided = false,
+		.axis = HF_AXIS_OBLIQUITY, /* not a rep axis: no e(t) */
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = 0,
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
+	[HF_EX_RUN] = {
+		.id = HF_EX_RUN,
+		.name = "run",
+		.title = "Run",
+		.kind = HF_KIND_GAIT,
+		.sided = false,
+		.axis = HF_AXIS_OBLIQUITY,
+		.sign_left = 1.0,
+		.sign_right = 1.0,
+		.faults = 0,
+		.posture_left = HF_POSTURE_UPRIGHT,
+		.posture_right = HF_POSTURE_UPRIGHT,
+	},
 };
 
 static const char *const kind_names[HF_KIND_COUNT] = {

@@ -7,11 +7,14 @@
 
 #include "hipform/kind.h"
 
+extern const struct hf_kind_ops hf_kind_gait_ops; /* gait.c */
+
 const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
 {
 	static const struct hf_kind_ops *const table[HF_KIND_COUNT] = {
 		[HF_KIND_REPS] = NULL,
 		[HF_KIND_HOLD] = &hf_kind_hold_ops,
+		[HF_KIND_GAIT] = &hf_kind_gait_ops,
 	};
 
 	if (kind < 0 || kind >= HF_KIND_COUNT)

@@ -23,9 +23,31 @@ void hf_report_free(struct hf_report *r)
 	for (int i = 0; i < r->n_sets; i++) {
 		free(r->sets[i].reps);
 		free(r->sets[i].hold);
+		free(r->sets[i].gait);
+		free(r->sets[i].contacts);
 	}
 	free(r->sets);
 	memset(r, 0, sizeof *r);
+}
+
+/* Deep copy of a gait summary and its contacts into rs. */
+static int copy_gait(struct hf_report_set *rs, const struct hf_gait_summary *g)
+{
+	size_t n;
+
+	if (!g)
+		return HF_OK;
+	n = g->n_contacts > 0 ? (size_t)g->n_contacts : 0;
+	rs->gait = malloc(sizeof *rs->gait);
+	rs->contacts = calloc(n ? n : 1, sizeof *rs->contacts);
+	if (!rs->gait || !rs->contacts)
+		return HF_ERR_NOMEM;
+	*rs->gait = *g;
+	if (n)
+		memcpy(rs->contacts, g->contacts, n * sizeof *rs->contacts);
+	rs->gait->contacts = rs->contacts;
+	rs->sum.gait = rs->gait;
+	return HF_OK;
 }
 
 int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
@@ -58,8 +80,10 @@ int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
 		*rs->hold = *s->hold;
 	}
 	rs->sum.hold = rs->hold;
+	rs->gait = NULL;
+	rs->contacts = NULL;
 	r->n_sets++;
-	return HF_OK;
+	return copy_gait(rs, s->gait);
 }
 
 void hf_input_info_from_decoder(struct hf_input_info *in, const struct hf_decoder *d)
@@ -178,7 +202,44 @@ json_object *hf_json_set(const struct hf_set_summary *set)
 	}
 	if (set->hold)
 		json_object_object_add(o, "hold", hf_json_hold(set->hold));
+	if (set->gait)
+		hf_json_gait(o, set->gait);
 	return o;
+}
+
+/* {"left": l, "right": r} */
+static json_object *json_per_foot(const double v[2], int decimals)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "left", json_num(v[0], decimals));
+	json_object_object_add(o, "right", json_num(v[1], decimals));
+	return o;
+}
+
+void hf_json_gait(json_object *o, const struct hf_gait_summary *g)
+{
+	json_object *contacts = json_object_new_array();
+
+	json_object_object_add(o, "steps", json_object_new_int(g->steps));
+	add_num(o, "cadence_spm", g->cadence_spm, 1);
+	for (int i = 0; i < g->n_contacts; i++) {
+		json_object *c = json_object_new_object();
+		add_num(c, "t_s", g->contacts[i].t_s, 3);
+		json_object_object_add(c, "foot", json_side(g->contacts[i].foot));
+		json_object_array_add(contacts, c);
+	}
+	json_object_object_add(o, "contacts", contacts);
+	json_object_object_add(o, "step_time_s", json_per_foot(g->step_time_s, 3));
+	json_object_object_add(o, "pelvic_drop_deg", json_per_foot(g->pelvic_drop_deg, 2));
+	add_num(o, "obliquity_range_deg", g->obliquity_range_deg, 2);
+	add_num(o, "rotation_range_deg", g->rotation_range_deg, 2);
+	add_num(o, "vertical_oscillation_cm", g->vertical_oscillation_cm, 2);
+	json_object_object_add(o, "contact_time_s", json_per_foot(g->contact_time_s, 3));
+	add_num(o, "tilt_deg", g->tilt_deg, 2);
+	/* the flight-phase classification (section 11), also when the
+	 * exercise was given (section 7) and says otherwise */
+	json_object_object_add(o, "classified", json_object_new_string(g->run ? "run" : "walk"));
 }
 
 json_object *hf_json_input(const struct hf_input_info *in)
@@ -328,6 +389,49 @@ static void print_hold_text(FILE *f, int index, const struct hf_set_summary *s)
 		fprintf(f, "  Good hold.\n");
 }
 
+/* What the pelvic drop per side means, in words. */
+static void print_drop_text(FILE *f, const struct hf_gait_summary *g)
+{
+	double l = g->pelvic_drop_deg[0], r = g->pelvic_drop_deg[1];
+
+	if (!isfinite(l) || !isfinite(r))
+		return;
+	fprintf(f, "  Pelvic drop: %.1f\xc2\xb0 standing on the left leg, %.1f\xc2\xb0 on the right.\n", l, r);
+	fprintf(f, "  (The hip of the swinging leg sinks while the other leg carries you; the\n"
+		   "  gluteus medius of the standing leg holds it up.  More drop means a weaker\n"
+		   "  hold; each extra degree in running goes with more injuries, Bramah 2018.)\n");
+	if (fabs(l - r) >= 1.0)
+		fprintf(f, "  The %s leg lets the pelvis drop %.1f\xc2\xb0 more than the other: its gluteus\n"
+			   "  medius is the one to work on.\n", l > r ? "left" : "right", fabs(l - r));
+}
+
+static void print_gait_text(FILE *f, int index, const struct hf_set_summary *s)
+{
+	const struct hf_gait_summary *g = s->gait;
+	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+
+	fprintf(f, "Set %d: %s, %d steps, %.1f s to %.1f s (moved like a %s)\n", index + 1,
+		e ? e->title : "?", g->steps, s->start_s, s->end_s, g->run ? "run" : "walk");
+	fprintf(f, "  Cadence %.0f steps/min", g->cadence_spm);
+	if (isfinite(g->step_time_s[0]) && isfinite(g->step_time_s[1]))
+		fprintf(f, "; step time %.2f s from the left foot, %.2f s from the right",
+			g->step_time_s[0], g->step_time_s[1]);
+	fprintf(f, ".\n");
+	print_drop_text(f, g);
+	if (isfinite(g->vertical_oscillation_cm))
+		fprintf(f, "  The pelvis bounces %.1f cm up and down per step.\n",
+			g->vertical_oscillation_cm);
+	if (isfinite(g->obliquity_range_deg) && isfinite(g->rotation_range_deg))
+		fprintf(f, "  Per stride it tips %.1f\xc2\xb0 side to side and turns %.1f\xc2\xb0.\n",
+			g->obliquity_range_deg, g->rotation_range_deg);
+	if (isfinite(g->contact_time_s[0]) && isfinite(g->contact_time_s[1]))
+		fprintf(f, "  Ground contact %.0f ms on the left foot, %.0f ms on the right.\n",
+			1000.0 * g->contact_time_s[0], 1000.0 * g->contact_time_s[1]);
+	if (isfinite(g->tilt_deg))
+		fprintf(f, "  Pelvis tilted %.1f\xc2\xb0 %s against standing.\n", fabs(g->tilt_deg),
+			g->tilt_deg >= 0.0 ? "forward" : "back");
+}
+
 static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 {
 	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
@@ -336,6 +440,10 @@ static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 
 	if (s->hold) {
 		print_hold_text(f, index, s);
+		return;
+	}
+	if (s->gait) {
+		print_gait_text(f, index, s);
 		return;
 	}
 	fprintf(f, "Set %d: %s%s%s, %d rep%s, %.1f s to %.1f s\n", index + 1,

@@ -123,5 +123,9 @@ json_object *hfd_msg_status(const struct hfd *d)
 							      : d->cfg.thresholds.hold_target_s, 2);
 	json_object_object_add(o, "rep_count", json_object_new_int(live.rep_count));
 	json_object_object_add(o, "set_count", json_object_new_int(live.set_count));
+	/* walking and running (contract section 11): steps of the current
+	 * bout and the cadence over its last steps */
+	json_object_object_add(o, "steps", json_object_new_int(live.steps));
+	add_rounded(o, "cadence_spm", live.cadence_spm, 1);
 	return o;
 }

@@ -18,6 +18,7 @@
  * scripts, script i taking the schema from version i to i+1.
  */
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,6 +439,44 @@ json_object *hfd_store_session_json(struct hfd_store *s, int64_t session)
 	return o;
 }
 
+static json_object *real_or_null(sqlite3_stmt *st, int col)
+{
+	char text[32];
+	double v;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	v = round(sqlite3_column_double(st, col) * 1000.0) / 1000.0;
+	snprintf(text, sizeof text, "%.3f", v);
+	return json_object_new_double_s(v, text);
+}
+
+static json_object *left_right(sqlite3_stmt *st, int col)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "left", real_or_null(st, col));
+	json_object_object_add(o, "right", real_or_null(st, col + 1));
+	return o;
+}
+
+/* Walking and running of a session (contract section 11), from the
+ * stored set JSON: steps, and the figures averaged over its bouts,
+ * weighted by their steps; null when the session had none. */
+static json_object *history_gait(sqlite3_stmt *st, int col)
+{
+	json_object *o;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "steps", json_object_new_int(sqlite3_column_int(st, col)));
+	json_object_object_add(o, "cadence_spm", real_or_null(st, col + 1));
+	json_object_object_add(o, "pelvic_drop_deg", left_right(st, col + 2));
+	json_object_object_add(o, "contact_time_s", left_right(st, col + 4));
+	return o;
+}
+
 static json_object *history_row(sqlite3_stmt *st)
 {
 	json_object *o = json_object_new_object();
@@ -449,8 +488,16 @@ static json_object *history_row(sqlite3_stmt *st)
 	json_object_object_add(o, "reps", json_object_new_int(sqlite3_column_int(st, 5)));
 	json_object_object_add(o, "faults", json_object_new_int(sqlite3_column_int(st, 6)));
 	json_object_object_add(o, "recording", text_or_null(st, 3));
+	json_object_object_add(o, "gait", history_gait(st, 7));
 	return o;
 }
+
+/* Step-weighted mean of a gait set's field over a session's gait sets. */
+#define GAIT_MEAN(path) \
+	" (SELECT sum(json_extract(t.json, '$.steps') * json_extract(t.json, '" path "'))" \
+	"  / sum(CASE WHEN json_extract(t.json, '" path "') IS NOT NULL" \
+	"        THEN json_extract(t.json, '$.steps') END) FROM sets t" \
+	"  WHERE t.session_id = s.id AND json_extract(t.json, '$.kind') = 'gait')"
 
 json_object *hfd_store_history(struct hfd_store *s, int limit)
 {
@@ -459,7 +506,12 @@ json_object *hfd_store_history(struct hfd_store *s, int limit)
 		" (SELECT count(*) FROM sets t WHERE t.session_id = s.id),"
 		" (SELECT coalesce(sum(rep_count), 0) FROM sets t WHERE t.session_id = s.id),"
 		" (SELECT count(*) FROM faults f JOIN reps r ON f.rep_id = r.id"
-		"  JOIN sets t ON r.set_id = t.id WHERE t.session_id = s.id)"
+		"  JOIN sets t ON r.set_id = t.id WHERE t.session_id = s.id),"
+		" (SELECT sum(json_extract(t.json, '$.steps')) FROM sets t"
+		"  WHERE t.session_id = s.id AND json_extract(t.json, '$.kind') = 'gait'),"
+		GAIT_MEAN("$.cadence_spm") ","
+		GAIT_MEAN("$.pelvic_drop_deg.left") "," GAIT_MEAN("$.pelvic_drop_deg.right") ","
+		GAIT_MEAN("$.contact_time_s.left") "," GAIT_MEAN("$.contact_time_s.right")
 		" FROM sessions s ORDER BY s.id DESC LIMIT ?";
 	json_object *arr = json_object_new_array();
 	sqlite3_stmt *st;

@@ -23,6 +23,8 @@ enum hf_exercise {
 	HF_EX_HIP_FLEXOR_STRETCH,
 	HF_EX_SIDE_WALK,          /* steps (section 10) */
 	HF_EX_FOAM_ROLL,          /* passes (section 10) */
+	HF_EX_WALK,       /* gait (contract section 11) */
+	HF_EX_RUN,
 	HF_EX_COUNT
 };
 
@@ -92,7 +94,8 @@ struct hf_exercise_info {
 const struct hf_exercise_info *hf_exercise_info(enum hf_exercise ex);
 /* Lookup by contract name; HF_EX_NONE when unknown. */
 enum hf_exercise hf_exercise_from_name(const char *name);
-/* The exercise and side done in a posture; HF_EX_NONE if none. */
+/* The rep exercise and side done in a posture; HF_EX_NONE if none.
+ * Exercises of other kinds (walk, run: also upright) are never returned. */
 enum hf_exercise hf_exercise_for_posture(enum hf_posture p, enum hf_side *side);
 /* e(t) sign for an exercise and side. */
 double hf_exercise_sign(enum hf_exercise ex, enum hf_side side);

@@ -31,6 +31,8 @@ struct hf_report_set {
 	struct hf_set_summary sum;   /* sum.reps points at reps below */
 	struct hf_rep *reps;
 	struct hf_hold_summary *hold;/* sum.hold points here (hold sets) */
+	struct hf_gait_summary *gait; /* sum.gait's copy, NULL if none */
+	struct hf_contact *contacts;  /* gait->contacts points here */
 };
 
 struct hf_report {
@@ -51,6 +53,8 @@ json_object *hf_json_rep(const struct hf_rep *rep);
 json_object *hf_json_set(const struct hf_set_summary *set);
 /* The "hold" block of a hold set (contract section 8). */
 json_object *hf_json_hold(const struct hf_hold_summary *h);
+/* The gait fields of contract section 8 (and "classified"), added to o. */
+void hf_json_gait(json_object *o, const struct hf_gait_summary *g);
 json_object *hf_json_input(const struct hf_input_info *in);
 /* The whole section 8 document. */
 json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,

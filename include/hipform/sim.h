@@ -302,5 +302,53 @@ void hf_sim_hold_session_free(struct hf_sim_hold_session *s);
 int hf_sim_hold_write_csv(const struct hf_sim_hold_session *s, FILE *f);
 /* The truth as contract section 8 JSON (hold sets) plus the mounting. */
 int hf_sim_hold_write_truth_json(const struct hf_sim_hold_session *s, FILE *f);
+/* ---- Walking and running (sim/gait.c; contract section 11) ---- */
+
+/*
+ * One bout of walking or running with a physically modelled pelvis:
+ * inverted-pendulum (walk) or spring-mass (run, half-sine vertical force,
+ * flight phases) vertical motion, a heel-strike impact at each contact,
+ * fore-aft surge, sideways sway over the stance foot, obliquity with a
+ * contralateral drop per stance side, rotation and tilt per stride.
+ * Zeros mean "draw a sensible value" (from the seed).
+ */
+struct hf_sim_gait {
+	int run;                  /* 1: run, 0: walk */
+	double cadence_spm;
+	double duration_s;        /* of the bout */
+	double stand_s;           /* standing still before and after */
+	double vo_cm;             /* walk: peak-to-peak of the pendulum bounce */
+	double contact_s;         /* run: ground contact per step */
+	double drop_deg[2];       /* peak contralateral drop on left/right stance */
+	double rotation_deg;      /* amplitude of the pelvis rotation */
+	double impact_g;          /* heel-strike impact height */
+};
+
+#define HF_SIM_GAIT_MAX_STEPS 4096
+
+/* Ground truth: contract section 11 on the true trajectory. */
+struct hf_sim_gait_truth {
+	int run;
+	int steps;
+	double t_contact_s[HF_SIM_GAIT_MAX_STEPS];
+	enum hf_side foot[HF_SIM_GAIT_MAX_STEPS];
+	double pelvic_drop_deg[2];    /* left, right */
+	double vertical_oscillation_cm;
+	double contact_time_s;        /* runs; NAN for walks */
+	double cadence_spm;
+	double tilt_deg;              /* mean over the bout, against upright */
+};
+
+struct hf_sim_gait_output {
+	size_t n;
+	struct hf_sample *samples;    /* malloc'd; hf_sim_gait_output_free() */
+	struct hf_sim_gait params;    /* with the drawn values */
+	struct hf_sim_gait_truth truth;
+};
+
+/* Render a bout with sensor (noise, bias, mounting) and seed. */
+int hf_sim_gait_render(const struct hf_sim_gait *p, const struct hf_sim_sensor *sensor,
+		       unsigned seed, struct hf_sim_gait_output *out);
+void hf_sim_gait_output_free(struct hf_sim_gait_output *out);
 
 #endif

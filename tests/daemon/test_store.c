@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The history database: schema, a set in one transaction, reading back. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,6 +98,60 @@ static void test_roundtrip(void **state)
 	remove_db(path);
 }
 
+/* A walk and a run in one session: the history's gait figures are the
+ * step-weighted means over its gait sets (contract section 11 fields). */
+static void test_history_gait(void **state)
+{
+	const char *path = tmp_path("hfd_store_gait.db");
+	struct hfd_store *s;
+	struct hf_contact c[2] = {{1.0, HF_SIDE_LEFT}, {1.5, HF_SIDE_RIGHT}};
+	struct hf_gait_summary walk = {
+		.steps = 100, .cadence_spm = 110, .n_contacts = 2, .contacts = c,
+		.step_time_s = {0.55, 0.55}, .pelvic_drop_deg = {4.0, 6.0},
+		.contact_time_s = {NAN, NAN}, .tilt_deg = NAN,
+	}, run = walk;
+	struct hf_set_summary set = {.exercise = HF_EX_WALK, .start_s = 1, .end_s = 60, .gait = &walk};
+	int64_t id = 0;
+	json_object *j, *hist, *g, *v, *lr;
+
+	(void)state;
+	run.run = true;
+	run.steps = 300;
+	run.cadence_spm = 170;
+	run.pelvic_drop_deg[0] = 8.0;
+	run.pelvic_drop_deg[1] = 6.0;
+	run.contact_time_s[0] = 0.25;
+	run.contact_time_s[1] = 0.23;
+	remove_db(path);
+	assert_int_equal(hfd_store_open(&s, path), HF_OK);
+	assert_int_equal(hfd_store_session_begin(s, 1700000000, "/dev/ttyUSB0", &id), HF_OK);
+	j = hf_json_set(&set);
+	assert_int_equal(hfd_store_set(s, id, 0, &set, j), HF_OK);
+	json_object_put(j);
+	set.exercise = HF_EX_RUN;
+	set.gait = &run;
+	j = hf_json_set(&set);
+	assert_int_equal(hfd_store_set(s, id, 1, &set, j), HF_OK);
+	json_object_put(j);
+	hist = hfd_store_history(s, 10);
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(hist, 0), "gait", &g));
+	assert_non_null(g);
+	assert_true(json_object_object_get_ex(g, "steps", &v));
+	assert_int_equal(json_object_get_int(v), 400);
+	assert_true(json_object_object_get_ex(g, "cadence_spm", &v));
+	assert_float_equal(json_object_get_double(v), (100 * 110 + 300 * 170) / 400.0, 1e-3);
+	assert_true(json_object_object_get_ex(g, "pelvic_drop_deg", &lr));
+	assert_true(json_object_object_get_ex(lr, "left", &v));
+	assert_float_equal(json_object_get_double(v), (100 * 4.0 + 300 * 8.0) / 400.0, 1e-3);
+	/* contact time: the run's alone (a walk has none) */
+	assert_true(json_object_object_get_ex(g, "contact_time_s", &lr));
+	assert_true(json_object_object_get_ex(lr, "right", &v));
+	assert_float_equal(json_object_get_double(v), 0.23, 1e-3);
+	json_object_put(hist);
+	hfd_store_close(s);
+	remove_db(path);
+}
+
 static void test_recording_round(void **state)
 {
 	struct hf_sample in = {.t_s = 12.345678912345, .acc_g = {1.0 / 2048.0 * 1234, -0.9999999999, 0},
@@ -115,6 +170,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_history_gait),
 		cmocka_unit_test(test_recording_round),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
