@@ -111,7 +111,6 @@ struct hf_analyzer {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
-	double settle_open_s;   /* when its candidate opened */
 	double rising_since_s;  /* the body has been turning away from the rest since */
 
 	/* the open set */
@@ -1081,17 +1080,31 @@ static void flush_probe(struct hf_analyzer *a)
  */
 static void restart_probe(struct hf_analyzer *a)
 {
-	uint64_t lo = ring_oldest(a), i = a->n, end;
+	uint64_t lo = ring_oldest(a), i = a->n, end = 0, run_end = 0;
+	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0, best_s = 0.0;
 
 	reset_provisional(a);
-	while (i > lo && !rec(a, i - 1)->still)
-		i--;
-	end = i;
-	while (i > lo && rec(a, i - 1)->still &&
-	       rec(a, i - 1)->t_s >= rec(a, end - 1)->t_s - a->cfg.thresholds.baseline_s)
-		i--;
-	if (i == end)
+	/* the longest still run of the last MAX_REP_S: a settled rest
+	 * outlasts the hold at the top of a rep */
+	for (; i > lo && rec(a, i - 1)->t_s >= t_now - MAX_REP_S; i--) {
+		const struct record *r = rec(a, i - 1);
+		if (!r->still) {
+			run_end = 0;
+			continue;
+		}
+		if (run_end == 0)
+			run_end = i;
+		if (rec(a, run_end - 1)->t_s - r->t_s > best_s) {
+			best_s = rec(a, run_end - 1)->t_s - r->t_s;
+			end = run_end;
+		}
+	}
+	if (end == 0)
 		return;
+	for (i = end; i > lo && rec(a, i - 1)->still &&
+		      rec(a, i - 1)->t_s >= rec(a, end - 1)->t_s - a->cfg.thresholds.baseline_s;
+	     i--)
+		;
 	a->prov.tail = i;
 	a->prov.next = end;
 	for (uint64_t k = i; k < end; k++)
@@ -1105,22 +1118,6 @@ static void restart_probe(struct hf_analyzer *a)
 		probe_feed(a, rec(a, k));
 }
 
-/*
- * ... unless the second probe is half way through a rep against the rest
- * the body settled into: it becomes the probe, rep and all.
- */
-static void adopt_settled_rest(struct hf_analyzer *a)
-{
-	struct hf_reps old = a->probe;
-
-	a->probe = a->settle;
-	a->settle = old;
-	a->prov = a->settle_rest;
-	a->probe_open_s = a->settle_open_s;
-	reset_rest(a, &a->settle_rest);
-	hf_reps_reset(&a->settle, 0.0);
-}
-
 static void settle_step(struct hf_analyzer *a, const struct record *r)
 {
 	struct hf_reps_point p = {.t_s = r->t_s};
@@ -1131,20 +1128,12 @@ static void settle_step(struct hf_analyzer *a, const struct record *r)
 		reset_settle(a);
 		return;
 	}
-	if (hf_reps_active(&a->settle) && r->still &&
-	    r->t_s - a->settle_open_s > SETTLE_OPEN_S) {
-		/* the second probe's own rest was taken while the body was
-		 * still settling: it starts again from here */
-		reset_settle(a);
-	}
 	if (!hf_reps_active(&a->settle))
 		track_rest(a, &a->settle_rest, r);
 	if (!a->settle_rest.valid)
 		return;
 	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
 	p.e_deg = probe_signal(a, &a->settle_rest, r);
-	if (!hf_reps_active(&a->settle))
-		a->settle_open_s = r->t_s;
 	hf_reps_push(&a->settle, &p, &st);
 	if (!st.done)
 		return;
@@ -1170,12 +1159,8 @@ static void idle_step(struct hf_analyzer *a, const struct record *r)
 		flush_probe(a);
 		if (a->state != IDLE)
 			return;
-		if (hf_reps_active(&a->settle) && a->settle_rest.valid) {
-			adopt_settled_rest(a); /* mid-rep against the new rest */
-		} else {
-			restart_probe(a);
-			return;
-		}
+		restart_probe(a);
+		return;
 	}
 	if (!hf_reps_active(&a->probe) && !rising_from_rest(a, r))
 		update_provisional(a, r);
