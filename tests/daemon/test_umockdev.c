@@ -283,7 +283,7 @@ static void wait_for(struct t *t, const char *cond, double timeout_s)
 static GPid spawn(struct t *t, char **argv, const char *out)
 {
 	GError *err = NULL;
-	GPid pid;
+	GPid pid = 0; /* clang cannot see that die() does not return */
 	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0 || !g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
