@@ -14,6 +14,7 @@
 #include "options.h"
 
 #define STASH_N 64 /* samples held until the CSV rate is known */
+#define MIN_USABLE 100 /* 1 good record in this many, or the input is unusable */
 
 struct analyze_opts {
 	const char *file;
@@ -56,7 +57,7 @@ static void usage(FILE *f)
 		"  --side left|right    the working (top) leg, required for clam_shell\n"
 		"  --calibration FILE   a file from 'hipform calibrate'\n"
 		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
-		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
+		"  --rate HZ            sample rate, 1 to 10000; required for raw WitMotion captures\n"
 		"  --json               print the contract JSON summary\n"
 		"  --events             print every analyser event as a JSON line, as it happens\n"
 		"  --config FILE        INI file whose [analysis] section sets thresholds\n"
@@ -244,15 +245,13 @@ static int print_result(struct analyze_run *run)
 	return HF_EXIT_OK;
 }
 
-/* Fewer than 1 in HF_CLI_MIN_USABLE of the records (lines or packets)
- * gave a sample: whatever the file is, it is not a recording to report on. */
-#define HF_CLI_MIN_USABLE 100
-
+/* Fewer than 1 in MIN_USABLE of the records (lines or packets) gave a
+ * sample: whatever the file is, it is not a recording to report on. */
 static bool almost_nothing_usable(const struct hf_decoder_stats *st)
 {
 	uint64_t bad = st->bad_lines + st->bad_packets;
 
-	return bad > 0 && st->samples < (st->samples + bad) / HF_CLI_MIN_USABLE;
+	return bad > 0 && st->samples < (st->samples + bad) / MIN_USABLE;
 }
 
 static int run_analysis(const struct analyze_opts *o, struct analyze_run *run,
