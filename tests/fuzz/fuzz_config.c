@@ -14,6 +14,7 @@
 
 #include "../../daemon/config/config.h"
 #include "fuzz.h"
+#include "hipform/analyzer.h"
 #include "hipform/error.h"
 #include "hipform/log.h"
 
@@ -36,7 +37,7 @@ static void check_config(const struct hfd_config *c)
 	check_string(c->group, sizeof c->group);
 	check_string(c->state_dir, sizeof c->state_dir);
 	check_string(c->calibration, sizeof c->calibration);
-	FUZZ_CHECK(c->rate_hz >= 0.1 && c->rate_hz <= 2000.0);
+	FUZZ_CHECK(c->rate_hz >= HF_RATE_MIN_HZ && c->rate_hz <= 2000.0); /* analysable */
 	FUZZ_CHECK(c->baud == 0 || (c->baud >= 50 && c->baud <= 4000000));
 	FUZZ_CHECK(c->n_vid_pid >= 0 && c->n_vid_pid <= HFD_MAX_VID_PID);
 	FUZZ_CHECK(c->setup_rate_hz >= 0.0 && c->setup_rate_hz <= 200.0);
