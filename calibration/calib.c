@@ -121,7 +121,7 @@ static int parse_sensor_key(struct parse_ctx *ctx, const char *name, const char 
 		memcpy(c->acc_offset_g, v, sizeof v);
 	} else if (strcmp(name, "acc_scale") == 0) {
 		for (int i = 0; i < 3; i++)
-			if (!(v[i] > 0.5 && v[i] < 2.0))
+			if (!(v[i] >= 0.5 && v[i] <= 2.0)) /* closed: 1.9999996 is written 2.000000 */
 				return fail(ctx, "%s out of range (0.5..2): '%s'", name, value);
 		memcpy(c->acc_scale, v, sizeof v);
 	}

@@ -16,6 +16,7 @@
 #include "options.h"
 
 #define STASH_N 64 /* samples held until the CSV rate is known */
+#define MIN_USABLE 100 /* 1 good record in this many, or the input is unusable */
 
 struct analyze_opts {
 	const char *file;
@@ -40,6 +41,7 @@ struct analyze_run {
 	struct hf_sample stash[STASH_N];
 	int n_stash;
 	bool failed;
+	bool bad_rate;           /* the rate estimated from the file is none */
 };
 
 static void usage(FILE *f)
@@ -70,7 +72,7 @@ static void usage(FILE *f)
 		"                       report the blocks done, partly done and missed; its\n"
 		"                       hold target sets the short_hold threshold of holds\n"
 		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
-		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
+		"  --rate HZ            sample rate, 1 to 10000; required for raw WitMotion captures\n"
 		"  --json               print the contract JSON summary\n"
 		"  --events             print every analyser event as a JSON line, as it happens\n"
 		"  --config FILE        INI file whose [analysis] section sets thresholds\n"
@@ -107,7 +109,6 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 		{NULL, 0, NULL, 0},
 	};
 	int c;
-	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -132,11 +133,8 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 				return HF_EXIT_USAGE;
 			break;
 		case 'r':
-			o->rate_hz = strtod(optarg, &end);
-			if (*end || !(o->rate_hz > 0.0 && o->rate_hz <= 10000.0)) {
-				hf_cli_error("--rate: '%s' is not a rate in Hz", optarg);
+			if (hf_cli_rate_arg(optarg, &o->rate_hz) != HF_EXIT_OK)
 				return HF_EXIT_USAGE;
-			}
 			break;
 		case 'j': o->json = true; break;
 		case 'E': o->events = true; break;
@@ -219,6 +217,11 @@ static void on_event(const struct hf_event *ev, void *user)
 static void start_analyzer(struct analyze_run *run)
 {
 	run->cfg.rate_hz = run->d->rate_hz;
+	if (run->cfg.rate_hz > 0.0 && !hf_cli_rate_ok(run->cfg.rate_hz)) {
+		run->bad_rate = true; /* checked as --rate is */
+		run->failed = true;
+		return;
+	}
 	run->an = hf_analyzer_new(&run->cfg, on_event, run);
 	if (!run->an) {
 		run->failed = true;
@@ -272,6 +275,15 @@ static int print_result(struct analyze_run *run)
 	return HF_EXIT_OK;
 }
 
+/* Fewer than 1 in MIN_USABLE of the records (lines or packets) gave a
+ * sample: whatever the file is, it is not a recording to report on. */
+static bool almost_nothing_usable(const struct hf_decoder_stats *st)
+{
+	uint64_t bad = st->bad_lines + st->bad_packets;
+
+	return bad > 0 && st->samples < (st->samples + bad) / MIN_USABLE;
+}
+
 static int run_analysis(const struct analyze_opts *o, struct analyze_run *run,
 			struct hf_decoder *d)
 {
@@ -282,12 +294,28 @@ static int run_analysis(const struct analyze_opts *o, struct analyze_run *run,
 		return r;
 	if (!run->an && !run->failed && run->n_stash > 0)
 		start_analyzer(run);
+	if (run->bad_rate) {
+		hf_cli_error("%s: its t_s steps give a sample rate of %g Hz, not one from %g to %g Hz: "
+			     "the times are broken (give --rate HZ if only they are)",
+			     o->file, run->cfg.rate_hz, HF_RATE_MIN_HZ, HF_RATE_MAX_HZ);
+		return HF_EXIT_INPUT;
+	}
 	if (run->failed) {
 		hf_cli_error("%s: analysis failed (out of memory)", o->file);
 		return HF_EXIT_INPUT;
 	}
 	if (d->stats.samples == 0) {
 		hf_cli_error("%s: no samples found (%llu bad lines, %llu bad packets)", o->file,
+			     (unsigned long long)d->stats.bad_lines,
+			     (unsigned long long)d->stats.bad_packets);
+		return HF_EXIT_INPUT;
+	}
+	if (almost_nothing_usable(&d->stats)) {
+		hf_cli_error("%s: almost nothing was usable: %llu good of %llu records "
+			     "(%llu bad lines, %llu bad packets)",
+			     o->file, (unsigned long long)d->stats.samples,
+			     (unsigned long long)(d->stats.samples + d->stats.bad_lines +
+						  d->stats.bad_packets),
 			     (unsigned long long)d->stats.bad_lines,
 			     (unsigned long long)d->stats.bad_packets);
 		return HF_EXIT_INPUT;

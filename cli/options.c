@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -110,11 +111,33 @@ static int config_line(void *user, const char *section, const char *name,
 	return 1;
 }
 
+/* Open a configuration for reading: a regular file (fopen() also opens a
+ * directory, and reading it then looks like an empty file). */
+static FILE *open_config(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+
+	if (f && fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fclose(f);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return NULL;
+	}
+	return f;
+}
+
 int hf_cli_load_config(const char *path, struct hf_thresholds *t)
 {
 	struct config_ctx ctx = {t, path};
-	int line = ini_parse(path, config_line, &ctx);
+	FILE *f = open_config(path);
+	int line = f ? ini_parse_file(f, config_line, &ctx) : -1;
 
+	if (f && ferror(f)) {
+		line = -1;
+		errno = EIO;
+	}
+	if (f)
+		fclose(f);
 	if (line < 0) {
 		hf_cli_error("cannot read configuration %s: %s", path, strerror(errno));
 		return HF_EXIT_INPUT;
@@ -146,11 +169,37 @@ static int feed_all(struct hf_decoder *d, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+bool hf_cli_rate_ok(double rate_hz)
+{
+	return rate_hz >= HF_RATE_MIN_HZ && rate_hz <= HF_RATE_MAX_HZ;
+}
+
+int hf_cli_rate_arg(const char *arg, double *rate_hz)
+{
+	char *end;
+
+	*rate_hz = strtod(arg, &end);
+	if (end == arg || *end || !hf_cli_rate_ok(*rate_hz)) {
+		hf_cli_error("--rate: '%s' is not a sample rate from %g to %g Hz", arg,
+			     HF_RATE_MIN_HZ, HF_RATE_MAX_HZ);
+		return HF_EXIT_USAGE;
+	}
+	return HF_EXIT_OK;
+}
+
+/* An endless stream of bytes that never frame ends with an error here. */
+static bool no_packet_yet(const struct hf_decoder *d, uint64_t bytes)
+{
+	return d->format == HF_FORMAT_WITMOTION && d->stats.packets == 0 &&
+	       bytes >= HF_CLI_MAX_BYTES_WITHOUT_PACKET;
+}
+
 int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
 		       struct hf_decoder *d, hf_cli_sample_fn fn, void *user)
 {
 	static uint8_t buf[1 << 16];
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t bytes = 0;
 	ssize_t n;
 	int r = 0;
 
@@ -168,6 +217,13 @@ int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
 			break;
 		}
 		r = feed_all(d, buf, (size_t)n, fn, user);
+		bytes += (uint64_t)n;
+		if (r == 0 && no_packet_yet(d, bytes)) {
+			hf_cli_error("%s: not one WitMotion packet in its first %d MiB: giving up "
+				     "(is it a WitMotion capture?)",
+				     path, HF_CLI_MAX_BYTES_WITHOUT_PACKET >> 20);
+			r = -1;
+		}
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);

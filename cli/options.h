@@ -30,13 +30,25 @@ int hf_cli_threshold_arg(struct hf_thresholds *t, const char *arg);
 /* Load [analysis] thresholds from an INI file; HF_EXIT_* code. */
 int hf_cli_load_config(const char *path, struct hf_thresholds *t);
 
+/* Is rate_hz a sample rate hipform can analyse (HF_RATE_MIN_HZ to
+ * HF_RATE_MAX_HZ)?  For --rate and for a rate estimated from a file. */
+bool hf_cli_rate_ok(double rate_hz);
+
+/* Parse --rate's argument; HF_EXIT_USAGE with a message if bad. */
+int hf_cli_rate_arg(const char *arg, double *rate_hz);
+
+/* A WitMotion stream with no good packet in this many bytes is given up. */
+#define HF_CLI_MAX_BYTES_WITHOUT_PACKET (16 << 20)
+
 /* A callback per decoded sample. */
 typedef void (*hf_cli_sample_fn)(const struct hf_sample *s, void *user);
 
 /*
  * Decode FILE ("-" for stdin) in the given format (UNKNOWN: sniff) at
  * rate_hz, calling fn for every sample.  On return *d holds the counters.
- * Returns HF_EXIT_OK or HF_EXIT_INPUT (message printed).
+ * Returns HF_EXIT_OK or HF_EXIT_INPUT (message printed).  A WitMotion
+ * stream without one good packet in its first
+ * HF_CLI_MAX_BYTES_WITHOUT_PACKET bytes is an error (/dev/zero never ends).
  */
 int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
 		       struct hf_decoder *d, hf_cli_sample_fn fn, void *user);

@@ -1230,10 +1230,10 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 {
 	struct hf_analyzer *a;
 	struct hf_reps_config rc;
-	double rate = cfg && cfg->rate_hz > 0.0 ? cfg->rate_hz : DEFAULT_RATE_HZ;
+	double rate = cfg && cfg->rate_hz != 0.0 ? cfg->rate_hz : DEFAULT_RATE_HZ;
 
-	if (!cfg)
-		return NULL;
+	if (!cfg || !(rate >= HF_RATE_MIN_HZ && rate <= HF_RATE_MAX_HZ))
+		return NULL; /* buffers sized from rate would be empty or impossible */
 	if (cfg->exercise == HF_EX_NONE && !cfg->calib.has_mounting)
 		return NULL; /* recognition needs the mounting */
 	if (cfg->exercise != HF_EX_NONE && !hf_exercise_info(cfg->exercise))

@@ -7,7 +7,8 @@
  * '#' lines are comments and blank lines mean nothing.  The first other
  * line is the header; it names the seven columns we need in any order,
  * among any others.  Every later line is one sample, or a bad line:
- * wrong field count, a required field that is not a finite number, a t_s
+ * wrong field count, a required field that is not a finite decimal number
+ * (hex, inf and nan are not: the contract's fields are decimal), a t_s
  * below the previous good line's, or a line longer than HF_CSV_MAX_LINE.
  * Bad lines are skipped and counted, never fatal.  A header without a
  * required column is fatal: nothing after it can be read.

@@ -8,8 +8,9 @@
  * single operation correctly, so the result is the correctly rounded
  * value, the same as a correct strtod() (W. D. Clinger, "How to read
  * floating point numbers accurately", PLDI 1990, the "fast path").
- * Everything else falls back to strtod(), which the program calls in the
- * C locale (it never calls setlocale()).
+ * Other decimals fall back to strtod(), which the program calls in the
+ * C locale (it never calls setlocale()); text that is not a decimal (hex,
+ * inf, nan, which strtod() would read) is not a number here.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,12 +90,52 @@ static bool tn_fast(const char *p, const char *e, double *v)
 	return true;
 }
 
+/* Skip a run of digits; returns how many. */
+static size_t tn_skip_digits(const char **p, const char *e)
+{
+	const char *from = *p;
+
+	while (*p < e && tn_digit(**p))
+		(*p)++;
+	return (size_t)(*p - from);
+}
+
+/*
+ * Is [p, e) a decimal: sign, digits with at most one point (at least one
+ * digit), and an optional exponent "e", sign, digits?  strtod() also reads
+ * hex ("-0x9613"), "inf" and "nan", which are not decimal fields.
+ */
+static bool tn_decimal_form(const char *p, const char *e)
+{
+	size_t n;
+
+	if (p < e && (*p == '+' || *p == '-'))
+		p++;
+	n = tn_skip_digits(&p, e);
+	if (p < e && *p == '.') {
+		p++;
+		n += tn_skip_digits(&p, e);
+	}
+	if (n == 0)
+		return false;
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (tn_skip_digits(&p, e) == 0)
+			return false;
+	}
+	return p == e;
+}
+
 bool hf_text_number(const char *b, const char *e, double *v)
 {
 	char *end;
 
 	if (tn_fast(b, e, v))
 		return true;
+	if (!tn_decimal_form(b, e))
+		return false;
 	*v = strtod(b, &end);
 	return end == e && end != b;
 }

@@ -28,10 +28,12 @@
  * packets of one sample in ascending type order; a packet whose type is
  * not above the previous one's starts the next group.  The first group is
  * slot 0 at t = 0 (even when the stream starts inside a group).  A bad
- * packet takes part in grouping by its type byte when it starts exactly
- * where the previous packet ended (so it is most likely a real packet with
- * damaged data), so a group whose 0x51 or 0x52 is damaged keeps its slot:
- * no sample, one more gap.  Bytes lost outright take their slots with them.
+ * packet takes no part in grouping (contract v2): its type byte is not
+ * trusted, and line noise that starts with 0x55 right after a good packet
+ * must not open a group.  A group whose 0x51 or 0x52 is damaged still
+ * keeps its slot, because its other packets (0x53, 0x54, ...) frame it:
+ * no sample, one more gap.  Bytes lost outright take their slots with
+ * them, and so does a group whose every packet is damaged.
  *
  * A sample is a good 0x51 (acceleration) and the good 0x52 (angular rate)
  * after it in the same group; it is emitted when the 0x52 arrives.
@@ -141,13 +143,11 @@ static const wit_handler wit_handlers[16] = {
 	[0x2] = wit_on_gyro,
 };
 
-static int wit_good(struct hf_decoder *d, const uint8_t *p, uint64_t pos,
-		    struct hf_sample *out)
+static int wit_good(struct hf_decoder *d, const uint8_t *p, struct hf_sample *out)
 {
 	wit_handler h = wit_handlers[p[1] & 0x0F];
 
 	d->stats.packets++;
-	d->u.wit.sync_pos = pos + WIT_LEN;
 	wit_group(d, p[1]);
 	return h ? h(d, p, out) : 0;
 }
@@ -170,10 +170,6 @@ static void wit_bad(struct hf_decoder *d)
 		return; /* inside a bad packet already counted */
 	d->stats.bad_packets++;
 	w->covered_until = w->pkt_pos + WIT_LEN;
-	if (w->pkt_pos == w->sync_pos) {
-		wit_group(d, w->pkt[1]);
-		w->sync_pos = w->pkt_pos + WIT_LEN;
-	}
 }
 
 static int wit_push(struct hf_decoder *d, uint8_t b, uint64_t pos, struct hf_sample *out);
@@ -215,7 +211,7 @@ static int wit_push(struct hf_decoder *d, uint8_t b, uint64_t pos, struct hf_sam
 		return 0;
 	if (wit_sum(w->pkt) == w->pkt[WIT_LEN - 1]) {
 		w->have = 0;
-		return wit_good(d, w->pkt, w->pkt_pos, out);
+		return wit_good(d, w->pkt, out);
 	}
 	wit_bad(d);
 	wit_reject(d, out);
@@ -245,10 +241,9 @@ static int wit_feed(struct hf_decoder *d, const uint8_t *buf, size_t len, size_t
 			w->pos += n;
 			i += n;
 			if (len - i >= WIT_LEN && wit_checks(buf + i)) {
-				uint64_t pos = w->pos;
 				w->pos += WIT_LEN;
 				i += WIT_LEN;
-				r = wit_good(d, buf + i - WIT_LEN, pos, out);
+				r = wit_good(d, buf + i - WIT_LEN, out);
 				continue;
 			}
 			if (i == len)

@@ -16,8 +16,9 @@
  *                                 libserialport refuses (a pseudo-terminal,
  *                                 another tty) is opened through termios.
  *   format        = auto          witmotion | csv | auto (sniffed)
- *   rate_hz       = 100           nominal sample rate of the sensor (Hz):
- *                                 gives WitMotion samples their times
+ *   rate_hz       = 100           nominal sample rate of the sensor (Hz),
+ *                                 1 to 2000: gives WitMotion samples their
+ *                                 times
  *   baud          = auto          serial speed, or "auto": hunt over 9600,
  *                                 115200, 230400, 460800 until WitMotion
  *                                 packets decode
@@ -79,6 +80,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "hipform/analyzer.h"
 #include "hipform/error.h"
 
 enum key_kind {
@@ -103,7 +105,7 @@ struct key_row {
 static const struct key_row key_rows[] = {
 	STR("device", "path", device),
 	ONE("device", "format", K_FORMAT, format),
-	NUM("device", "rate_hz", K_DOUBLE, rate_hz, 0.1, 2000.0),
+	NUM("device", "rate_hz", K_DOUBLE, rate_hz, HF_RATE_MIN_HZ, 2000.0), /* analysable */
 	ONE("device", "baud", K_BAUD, baud),
 	ONE("device", "vid_pid", K_VIDPIDS, vid_pid),
 	ONE("device", "setup", K_BOOL, setup),

@@ -41,6 +41,16 @@ struct hf_analyzer_config {
 	double rate_hz;             /* nominal rate, sizes the buffers */
 };
 
+/*
+ * The sample rates hf_analyzer_new() accepts (0 means its default): any
+ * other rate is no sensor's, and would size buffers of no size or of an
+ * impossible one (below about 0.3 Hz the segmenters' 40 s look-back holds
+ * fewer than the 16 records they need).  `--rate` and a rate estimated
+ * from a file are checked against the same bounds.
+ */
+#define HF_RATE_MIN_HZ 1.0
+#define HF_RATE_MAX_HZ 10000.0
+
 void hf_analyzer_config_default(struct hf_analyzer_config *cfg);
 
 enum hf_event_type {

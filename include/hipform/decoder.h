@@ -93,7 +93,6 @@ struct hf_witmotion_state {
 	uint64_t pkt_pos;       /* stream offset of pkt[0] */
 	uint64_t pos;           /* stream offset of the next byte */
 	uint64_t covered_until; /* end of the last counted bad packet */
-	uint64_t sync_pos;      /* where the next packet starts when in step */
 	int last_type;          /* type of the previous grouped packet, -1 */
 	uint64_t slot;          /* current packet-group index */
 	bool group_open;

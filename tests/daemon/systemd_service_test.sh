@@ -91,6 +91,10 @@ prepare_tree() {
 	install -m 0755 "$HIPFORMD" "$HIPFORM" "$W/bin/" || fail "cannot copy the programs"
 	sed "s|@SBINDIR@/hipformd|$TEST_DIR/hipformd|" "$UNIT_IN" > "$W/etc/systemd/system/hipformd.service"
 	mkdir -p "$W/etc/sysusers.d" "$W/etc/tmpfiles.d" "$W/etc/systemd/system/hipformd.service.d"
+	if [ -n "${ASAN_OPTIONS:-}" ]; then # a sanitizer build: its options go to the unit too
+		printf '[Service]\nEnvironment=ASAN_OPTIONS=%s\n' "$ASAN_OPTIONS" \
+			> "$W/etc/systemd/system/hipformd.service.d/sanitizer.conf"
+	fi
 	cp "$SYSUSERS" "$W/etc/sysusers.d/hipform.conf"
 	cp "$TMPFILES" "$W/etc/tmpfiles.d/hipform.conf"
 	cat > "$W/etc/systemd/system/hipform-test.target" <<-EOF

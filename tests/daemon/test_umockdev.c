@@ -131,12 +131,14 @@ static void plug(struct t *t)
 	char *link = g_strdup_printf("%s%s/device", root, tty);
 	char *node = g_strdup_printf("/dev/ttyUSB%d", n - 1);
 	char *usb = g_strdup_printf(USB_FMT, n);
+	char *target = g_strdup_printf("../../../ttyUSB%d", n - 1);
 
 	if (!umockdev_testbed_add_from_string(t->tb, desc, &err))
 		die(t, "add device: %s", err->message);
 	unlink(link);
-	if (symlink(g_strdup_printf("../../../ttyUSB%d", n - 1), link) != 0)
+	if (symlink(target, link) != 0)
 		die(t, "device link: %s", g_strerror(errno));
+	g_free(target);
 	if (!umockdev_testbed_attach_ioctl(t->tb, node, t->ioctl, &err))
 		die(t, "attach ioctl: %s", err->message);
 	t->dev_fd = umockdev_testbed_get_dev_fd(t->tb, node);
@@ -283,7 +285,7 @@ static void wait_for(struct t *t, const char *cond, double timeout_s)
 static GPid spawn(struct t *t, char **argv, const char *out)
 {
 	GError *err = NULL;
-	GPid pid;
+	GPid pid = 0; /* clang cannot see that die() does not return */
 	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0 || !g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
@@ -418,5 +420,8 @@ int main(int argc, char **argv)
 	if (run(&t, aargv, "analyze.json") != 0)
 		die(&t, "hipform analyze of the recording");
 	printf("PASS\n");
+	g_free(rec), g_free(state), g_free(sock), g_free(t.bytes);
+	g_object_unref(t.ioctl);
+	g_object_unref(t.tb);
 	return 0;
 }

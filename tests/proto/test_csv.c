@@ -65,6 +65,11 @@ static const struct csv_case cases[] = {
 	 T(H ROW0 "\n0.01,abc,0,1,0,0,0\n0.02,1.0x,0,1,0,0,0\n0.03,,0,1,0,0,0\n0.04,nan,0,1,0,0,0\n"
 	     "0.05,0,inf,1,0,0,0\n0.055,0,0,1,0,0,- 1\n0.06,0,0,1,0,0,0\n"),
 	 100, 0, NULL, 2, 6, 1, 100, true, {0, 0.06}},
+	/* issue 8: the contract's fields are decimal; strtod() would read these */
+	{"hex, inf and nan are not decimal",
+	 T(H ROW0 "\n0.01,0,0,1,0,0,-0x9613\n0x1p-3,0,0,1,0,0,0\n0.02,0X1A,0,1,0,0,0\n"
+	     "0.03,0,0,1,0x0,0,0\n0.04,0,0,1,0,infinity,0\n0.05,0,NAN(1),1,0,0,0\n0.06,0,0,1,0,0,0\n"),
+	 100, 0, NULL, 2, 6, 1, 100, true, {0, 0.06}},
 	{"NUL inside a field", T(H ROW0 "\n0.01,0\0,0,1,0,0,0\n0.02,0,0,1,0,0,0\n"), 0, 0, NULL, 2, 1, 0, 50,
 	 true, {0, 0.02}},
 	{"wrong field count",
@@ -285,11 +290,19 @@ static void test_error_sticky(void **state)
 
 /* ---- the number parser against strtod, bit for bit ---- */
 
+/* Decimal only: any character but digits, signs, '.', 'e' or 'E' (hex,
+ * inf, nan, leading spaces, which strtod() takes) makes text no number. */
+static bool has_non_decimal_char(const char *text)
+{
+	return text[strspn(text, "0123456789+-.eE")] != '\0';
+}
+
+/* The parser is strtod() on decimal text, and rejects all else. */
 static void check_number(const char *text)
 {
 	char *end;
 	double want = strtod(text, &end), got = -12345.0;
-	bool want_ok = *end == '\0' && end != text;
+	bool want_ok = *end == '\0' && end != text && !has_non_decimal_char(text);
 	bool ok = hf_text_number(text, text + strlen(text), &got);
 
 	if (ok != want_ok || (ok && memcmp(&got, &want, sizeof got) != 0))
@@ -306,6 +319,7 @@ static void test_number_table(void **state)
 		"0.000000000000000000001", "1e22", "1e23", "1e-22", "1e-23", "3.14159265358979323846",
 		"0.1e1", "000123.4500", "1e", "1e+", "e3", ".", "-", "+", "", " 1", "1 ", "1..2",
 		"1.2.3", "--1", "+-1", "0x1A", "0x", "nan", "inf", "-infinity", "1e0001", "1e99999",
+		"-0x9613", "0x1p3", "0X.8P1", "+0x0", "NaN", "-nan(0x7)", "INF", "Infinity", "1e0x1",
 		"0.00000000000000000000000000001", "1,5", "1d", "12abc",
 	};
 

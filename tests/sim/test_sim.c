@@ -853,6 +853,7 @@ static void test_calibration_hinges(void **state)
 	}
 	assert_int_equal(hinges, 3);
 	assert_true(still_s >= 3.0);
+	hf_sim_free(sim);
 }
 
 /* ---- writers ---- */

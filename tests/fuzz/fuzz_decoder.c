@@ -1,17 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Fuzz target for the decoders: arbitrary bytes, fed in pseudo-random
- * chunk sizes to every format, with the contract of hf_decoder_feed() and
- * hf_decoder_flush() checked on every call, and the same bytes fed whole
- * required to give the same samples and counters (a decoder must not
- * depend on where the caller's buffers end).  Any broken rule aborts.
- *
- * Built two ways from this one file:
- * - with HF_LIBFUZZER, a libFuzzer binary (Clang, -fsanitize=fuzzer);
- * - without it, a replay driver run by ctest over tests/proto/corpus/,
- *   which can also try a few deterministic mutations of each file
- *   (--mutate N), so a gcc build exercises more than the seeds.
- * Crash inputs found by the fuzzer are kept in the corpus.
+ * Fuzz target for the decoders (fuzz.h): arbitrary bytes, fed in
+ * pseudo-random chunk sizes to every format, with the contract of
+ * hf_decoder_feed() and hf_decoder_flush() checked on every call, and the
+ * same bytes fed whole required to give the same samples and counters (a
+ * decoder must not depend on where the caller's buffers end).  Any broken
+ * rule aborts.
  */
 #include <math.h>
 #include <stdint.h>
@@ -19,17 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "hipform/decoder.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: broken: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
+#define CHECK FUZZ_CHECK
 
 struct outcome {
 	struct hf_decoder_stats stats;
@@ -168,124 +155,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)hf_format_sniff(data, size);
 	return 0;
 }
-
-#ifndef HF_LIBFUZZER
-/* ---- replay driver ---- */
-#include <dirent.h>
-#include <sys/stat.h>
-
-static long mutations;
-
-static void mutate(uint8_t *b, size_t *len, size_t cap, uint32_t *s)
-{
-	uint32_t k = next_rand(s);
-	size_t at = *len ? next_rand(s) % *len : 0;
-
-	switch (k % 4) {
-	case 0: /* flip a bit */
-		if (*len)
-			b[at] ^= (uint8_t)(1u << (k >> 8) % 8);
-		break;
-	case 1: /* delete a run */
-		if (*len) {
-			size_t n = 1 + (k >> 8) % 16;
-			n = n > *len - at ? *len - at : n;
-			memmove(b + at, b + at + n, *len - at - n);
-			*len -= n;
-		}
-		break;
-	case 2: /* insert an interesting byte */
-		if (*len < cap) {
-			static const uint8_t bytes[] = {0x55, 0x51, 0x52, '\n', ',', '#', '\r', 0};
-			memmove(b + at + 1, b + at, *len - at);
-			b[at] = bytes[(k >> 8) % sizeof bytes];
-			(*len)++;
-		}
-		break;
-	default: /* overwrite with a random byte */
-		if (*len)
-			b[at] = (uint8_t)(k >> 8);
-		break;
-	}
-}
-
-static int replay_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	size_t len, cap;
-	uint32_t seed = 0x9e3779b9u;
-
-	if (!f) {
-		perror(path);
-		return -1;
-	}
-	fseek(f, 0, SEEK_END);
-	len = (size_t)ftell(f);
-	rewind(f);
-	cap = len + 64;
-	buf = malloc(cap);
-	if (!buf || fread(buf, 1, len, f) != len) {
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, len);
-	uint8_t *m = malloc(cap);
-	for (long i = 0; m && i < mutations; i++) {
-		size_t mlen = len;
-		memcpy(m, buf, len);
-		for (uint32_t k = 0, n = 1 + next_rand(&seed) % 4; k < n; k++)
-			mutate(m, &mlen, cap, &seed);
-		LLVMFuzzerTestOneInput(m, mlen);
-	}
-	free(m);
-	free(buf);
-	return 0;
-}
-
-static int replay_path(const char *path, int *files)
-{
-	struct stat st;
-	DIR *dir;
-	struct dirent *e;
-	int bad = 0;
-
-	if (stat(path, &st) != 0) {
-		perror(path);
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		(*files)++;
-		return replay_file(path);
-	}
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((e = readdir(dir))) {
-		char sub[4096];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-		bad |= replay_path(sub, files);
-	}
-	closedir(dir);
-	return bad;
-}
-
-int main(int argc, char **argv)
-{
-	int files = 0, bad = 0;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--mutate") == 0 && i + 1 < argc) {
-			mutations = strtol(argv[++i], NULL, 10);
-			continue;
-		}
-		bad |= replay_path(argv[i], &files);
-	}
-	printf("replayed %d inputs, %ld mutations each: %s\n", files, mutations, bad ? "errors" : "ok");
-	return bad || files == 0 ? 1 : 0;
-}
-#endif
