@@ -200,6 +200,7 @@ static double angle_between_deg(const double a[3], const double b[3])
 static void reset_provisional(struct hf_analyzer *a);
 static void refine_frame(struct hf_analyzer *a);
 static void open_from_probe(struct hf_analyzer *a);
+static void restart_probe(struct hf_analyzer *a);
 
 /* ---- posture ---- */
 
@@ -647,6 +648,19 @@ static bool drifting(const struct hf_reps *reps, const struct record *r)
 	       reps->peak_e < hf_reps_qualifying_deg(reps);
 }
 
+/*
+ * The set's open candidate began set_gap_s after its last rep and the body
+ * has been resting on it SETTLE_OPEN_S: not a rep of this set (one that
+ * starts after the gap begins the next set anyway) but the body settling
+ * into a new rest, which would keep the set open until MAX_REP_S.
+ */
+static bool settled_after_gap(const struct hf_analyzer *a, const struct record *r)
+{
+	return a->reps.n_reps > 0 && r->still &&
+	       a->cand_open_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s &&
+	       r->t_s - a->cand_open_s > SETTLE_OPEN_S;
+}
+
 static void set_step(struct hf_analyzer *a, const struct record *r)
 {
 	set_feed(a, r);
@@ -658,11 +672,16 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 	}
 	if (drifting(&a->reps, r))
 		hf_reps_drop_candidate(&a->reps);
-	if (hf_reps_active(&a->reps) && r->t_s - a->cand_open_s > MAX_REP_S) {
-		/* measured from a baseline that is no rest: end the set, the
-		 * idle probe starts again from the rest that follows */
+	if (hf_reps_active(&a->reps) && (r->t_s - a->cand_open_s > MAX_REP_S ||
+					 settled_after_gap(a, r))) {
+		/* measured from a baseline that is no rest (the body
+		 * settled after the set): end the set; the probe starts
+		 * again from the rest since, and a rep already under way
+		 * against it is replayed */
 		hf_reps_drop_candidate(&a->reps);
 		close_set(a);
+		if (r == rec(a, a->n - 1)) /* not while a set is replayed */
+			restart_probe(a);
 		return;
 	}
 	if (!hf_reps_active(&a->reps) &&
