@@ -201,6 +201,7 @@ static void reset_provisional(struct hf_analyzer *a);
 static void refine_frame(struct hf_analyzer *a);
 static void open_from_probe(struct hf_analyzer *a);
 static void restart_probe(struct hf_analyzer *a);
+static bool rolled_back(const struct hf_analyzer *a, const struct hf_rep *rep);
 
 /* ---- posture ---- */
 
@@ -794,15 +795,18 @@ static bool infer_frame(struct hf_analyzer *a, const struct hf_rep *reps, int n_
 	double sum[3] = {0, 0, 0}, first[3], rv[3];
 	bool have_first = false;
 
-	for (int i = 0; i < n_reps; i++) {
+	int ref = 0;
+
+	for (int i = 1; i < n_reps; i++)
+		if (reps[i].excursion_deg > reps[ref].excursion_deg)
+			ref = i;
+	/* the largest rep sets which way round the axis is */
+	have_first = rise_axis(a, &reps[ref], from, first);
+	for (int i = 0; i < n_reps && have_first; i++) {
 		if (!rise_axis(a, &reps[i], from, rv))
 			continue;
-		if (!have_first) {
-			memcpy(first, rv, sizeof first);
-			have_first = true;
-		} else if (hf_vec_dot(rv, first) < 0.0) {
+		if (hf_vec_dot(rv, first) < 0.0)
 			continue; /* the wrong way round: no vote */
-		}
 		for (int k = 0; k < 3; k++)
 			sum[k] += reps[i].excursion_deg * rv[k];
 	}
@@ -1056,18 +1060,38 @@ static void open_from_probe(struct hf_analyzer *a)
 	struct hf_rep votes[AXIS_VOTES];
 	int n = 0;
 
+	int first = 0;
+	double largest = 0.0;
+
 	for (int i = 0; i < pr->n_reps && n < AXIS_VOTES; i++) {
 		if (i > 0 && pr->reps[i].start_s - pr->reps[i - 1].end_s >=
 				     a->cfg.thresholds.set_gap_s)
 			break;
 		votes[n++] = pr->reps[i];
+		if (!rolled_back(a, &pr->reps[i]))
+			largest = fmax(largest, pr->reps[i].excursion_deg);
 	}
+	/* a first movement under a quarter of the next (the body settling,
+	 * a twitch) is a fidget by the set's own rule: the set starts after */
+	while (first < n - 1 &&
+	       votes[first].excursion_deg < a->cfg.thresholds.rep_min_fraction * largest)
+		first++;
 	if (n > 0)
-		open_set(a, &votes[0], true, votes, n);
+		open_set(a, &votes[first], true, votes + first, n - first);
 	if (a->state == IDLE)
 		reset_provisional(a);
 	else
 		hf_reps_reset(&a->probe, 0.0);
+}
+
+/* A probe rep big enough for a pelvis_rollback, as the median rule of
+ * contract section 4 leaves such reps out. */
+static bool rolled_back(const struct hf_analyzer *a, const struct hf_rep *rep)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(a->probe_ex);
+
+	return e && (e->faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK)) &&
+	       rep->excursion_deg > a->cfg.thresholds.rollback_deg;
 }
 
 /* Before the probe starts again: a rep it holds opens its set first. */
