@@ -192,8 +192,10 @@ static void update_stillness(struct hf_ahrs *a, const struct hf_sample *s, doubl
  * shows as a long steady run that disagrees with it: RELEARN_S of steady
  * chunks whose means agree within RUN_SPREAD_DPS while gravity, seen by
  * the sensor, stays put within RUN_TILT_DEG (no turn about a horizontal
- * axis).  The bias is then forgotten and learned afresh from the rests
- * that follow.
+ * axis).  The run's mean then becomes the bias, refined by the rests
+ * that follow.  Runs are watched even while a movement keeps the bias
+ * from learning: a bias that moved further than the stillness test
+ * allows would otherwise keep the body from ever looking still.
  */
 #define CHUNK_S 0.1          /* bias chunk */
 #define BIAS_STEP_DPS 1.0    /* a rest's mean is this near a known bias */
@@ -259,8 +261,13 @@ static void track_steady_run(struct hf_ahrs *a, const struct hf_ahrs_chunk *c)
 				 (r->dur_s + c->dur_s);
 	r->dur_s += c->dur_s;
 	if (r->dur_s >= RELEARN_S && bias_known(a) &&
-	    dist3(r->mean_dps, a->bias_dps) >= BIAS_STEP_DPS)
-		a->bias_weight_s = 0.0;
+	    dist3(r->mean_dps, a->bias_dps) >= BIAS_STEP_DPS) {
+		/* the run is the new bias, to be refined by the rests that
+		 * follow */
+		memcpy(a->bias_dps, r->mean_dps, sizeof a->bias_dps);
+		a->bias_weight_s = BIAS_KNOWN_S;
+		r->dur_s = 0.0;
+	}
 }
 
 /* A finished chunk: extend the rest, or end it. */
@@ -290,12 +297,6 @@ static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 {
 	struct hf_ahrs_chunk *c = &a->chunk;
 
-	if (!a->learn_bias) {
-		a->steady.dur_s = 0.0;
-		a->rest_chunks = 0;
-		memset(c, 0, sizeof *c);
-		return;
-	}
 	for (int i = 0; i < 3; i++) {
 		c->gyro_sum_dps_s[i] += s->gyro_dps[i] * dt;
 		c->acc_sum_g_s[i] += s->acc_g[i] * dt;
@@ -305,7 +306,18 @@ static void update_bias(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 	c->dur_s += dt;
 	if (c->dur_s < CHUNK_S - 1e-9)
 		return;
-	close_chunk(a);
+	if (a->learn_bias) {
+		close_chunk(a);
+	} else {
+		/* no rests now (a movement may be under way), but a bias
+		 * that moved must still be found: it alone can keep the
+		 * body from ever looking still */
+		a->rest_chunks = 0;
+		if (chunk_is_steady(a, c))
+			track_steady_run(a, c);
+		else
+			a->steady.dur_s = 0.0;
+	}
 	memset(c, 0, sizeof *c);
 }
 

@@ -152,6 +152,29 @@ static void test_stale_bias_is_relearned(void **state)
 	assert_true(bias_error_dps(&st) < 0.05);
 }
 
+/*
+ * The bias moves by 2 deg/s while the analyser keeps learning off (a
+ * candidate it opened on the jump stays open): the body never looks still
+ * against the old bias, so the steady run must be found anyway, and the
+ * rest then recognised as still.
+ */
+static void test_bias_moved_while_learning_is_off(void **state)
+{
+	struct stream st;
+
+	(void)state;
+	start(&st, -2.0, 0.5, 1.0);
+	feed(&st, 4.0, NULL);
+	assert_true(bias_error_dps(&st) < 0.05);
+	hf_ahrs_learn_bias(&st.ahrs, false);
+	st.bias_dps[2] += 2.0;
+	feed(&st, 4.0, NULL);
+	print_message("bias error 4 s after a 2 deg/s step, learning off: %.3f deg/s\n",
+		      bias_error_dps(&st));
+	assert_true(bias_error_dps(&st) < 0.2);
+	assert_true(hf_ahrs_is_still(&st.ahrs));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_reps_do_not_teach_the_bias),
 		cmocka_unit_test(test_slow_start_is_not_bias),
 		cmocka_unit_test(test_stale_bias_is_relearned),
+		cmocka_unit_test(test_bias_moved_while_learning_is_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
