@@ -77,7 +77,7 @@ static void print_block(FILE *f, int i, const struct hf_program_block *b)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hipform program [--show FILE]\n"
+		"Usage: hipform program [--show FILE] [--raw]\n"
 		"\n"
 		"Show a program: the blocks of exercises, in order, with the sets and the\n"
 		"reps, holds, cycles or passes prescribed.  Without --show, the program\n"
