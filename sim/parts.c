@@ -9,6 +9,11 @@
  * 0 and the draw uses the assumption named at UNSPEC_* below (stated as
  * such, not a datasheet fact).  None of these consumer datasheets states
  * an in-run bias instability, so that column is 0 throughout.
+ *
+ * Checked against the datasheet text when written: the MPU-6050 and
+ * MPU-9250 rows, the ICM-42688-P and BMI270 noise densities, the BMI160
+ * and BMI270 zero-rate offsets.  The other figures are as read from the
+ * named tables from memory and want a second look.
  */
 #include <math.h>
 #include <string.h>
