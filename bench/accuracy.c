@@ -473,6 +473,61 @@ static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts
 			score_faults(s, NULL, &got->reps[j], verbose);
 }
 
+static int compare_exc(const void *a, const void *b)
+{
+	double x = ((const struct hf_rep *)a)->excursion_deg;
+	double y = ((const struct hf_rep *)b)->excursion_deg;
+
+	return (x > y) - (x < y);
+}
+
+/* Median peak of a truth set. */
+static double median_peak(const struct hf_sim_truth_set *ts)
+{
+	struct hf_rep r[HF_SIM_MAX_REPS];
+	int n = ts->rep_count;
+
+	if (n < 1)
+		return 0.0;
+	memcpy(r, ts->reps, (size_t)n * sizeof r[0]);
+	qsort(r, (size_t)n, sizeof r[0], compare_exc);
+	return n % 2 ? r[n / 2].excursion_deg
+		     : 0.5 * (r[n / 2 - 1].excursion_deg + r[n / 2].excursion_deg);
+}
+
+/* |acc| over the recording's first 0.5 s (standing still) off 1 g by
+ * more than 4 %. */
+static bool acc_off(const struct hf_sim_output *o)
+{
+	size_t n = (size_t)(0.5 * o->sensor.rate_hz);
+	double m = 0.0;
+
+	if (n < 1 || n > o->n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		m += hf_vec_norm(o->samples[i].acc_g) / (double)n;
+	return fabs(m - 1.0) > 0.04;
+}
+
+static void score_classes(struct hf_acc_score *s, const struct hf_sim_output *o,
+			  const struct hf_sim_truth_set *ts, bool exact)
+{
+	double med = median_peak(ts);
+	bool in[HF_ACC_CLASSES] = {
+		[HF_ACC_CLS_ACC_OFF] = acc_off(o),
+		[HF_ACC_CLS_TINY] = ts->exercise == HF_EX_CLAM_SHELL && med < 2.5,
+		[HF_ACC_CLS_ODD_FIRST] = ts->rep_count > 2 &&
+					 ts->reps[0].excursion_deg < 0.6 * med,
+	};
+
+	in[HF_ACC_CLS_PLAIN] = !in[0] && !in[1] && !in[2];
+	for (int c = 0; c < HF_ACC_CLASSES; c++)
+		if (in[c]) {
+			s->class_sets[c]++;
+			s->class_exact[c] += exact;
+		}
+}
+
 static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 			  const struct hf_report *rep, double t_off, FILE *verbose, int idx)
 {
@@ -502,6 +557,7 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 		err = (got ? got->rep_count : 0) - ts->rep_count;
 		s->truth_sets++;
 		s->count_exact += err == 0;
+		score_classes(s, o, ts, err == 0);
 		s->count_abs_err_sum += labs(err);
 		if (labs(err) > s->count_max_abs_err)
 			s->count_max_abs_err = labs(err);
@@ -716,6 +772,12 @@ void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s)
 	fprintf(f, "  rep count exact:      %.1f %% of sets (max |error| %ld)\n",
 		100 * hf_acc_count_exact_rate(s), s->count_max_abs_err);
 	fprintf(f, "  mean |count error|:   %.3f\n", hf_acc_count_mean_abs_err(s));
+	fprintf(f, "  exact by class:       accel off 1 g > 4 %% %ld/%ld, tiny clams %ld/%ld, "
+		"odd first rep %ld/%ld, none of these %ld/%ld\n",
+		s->class_exact[HF_ACC_CLS_ACC_OFF], s->class_sets[HF_ACC_CLS_ACC_OFF],
+		s->class_exact[HF_ACC_CLS_TINY], s->class_sets[HF_ACC_CLS_TINY],
+		s->class_exact[HF_ACC_CLS_ODD_FIRST], s->class_sets[HF_ACC_CLS_ODD_FIRST],
+		s->class_exact[HF_ACC_CLS_PLAIN], s->class_sets[HF_ACC_CLS_PLAIN]);
 	fprintf(f, "  hold MAE:             %.3f s\n", hf_acc_hold_mae(s));
 	fprintf(f, "  excursion MAE:        %.3f deg\n", hf_acc_excursion_mae(s));
 	fprintf(f, "  angle-at-peak MAE:    %.3f deg (max %.2f deg)\n", hf_acc_angle_mae(s),

@@ -36,6 +36,15 @@ struct hf_acc_fault_counts {
 	long tp, fp, fn, ignored;
 };
 
+/* Sets by what makes them hard (a set may be in several). */
+enum hf_acc_class {
+	HF_ACC_CLS_ACC_OFF = 0, /* the accelerometer reads > 4 % off 1 g at rest */
+	HF_ACC_CLS_TINY,        /* clam shells of median peak < 2.5 deg */
+	HF_ACC_CLS_ODD_FIRST,   /* first rep < 60 % of the median peak */
+	HF_ACC_CLS_PLAIN,       /* none of these */
+	HF_ACC_CLASSES
+};
+
 struct hf_acc_score {
 	long sessions, truth_sets, matched_sets, extra_sets;
 	long count_exact, count_abs_err_sum, count_max_abs_err;
@@ -47,6 +56,7 @@ struct hf_acc_score {
 	long bad_lines, bad_packets;
 	long calib_tried, calib_refused; /* procedures given to hipform calibrate */
 	long refused_sets;               /* truth sets of refused sessions (missed) */
+	long class_sets[HF_ACC_CLASSES], class_exact[HF_ACC_CLASSES];
 };
 
 /* One simulated session of suite index i (deterministic) in a mode;

@@ -58,6 +58,7 @@ struct simulate_opts {
 	unsigned seed;
 	enum scenario scenario;
 	int named;            /* enum hf_sim_scenario, -1 = none */
+	int part;             /* enum hf_sim_part, -1 = use the grade */
 	bool calibration;
 };
 
@@ -66,6 +67,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: hipform simulate [-o FILE] [--truth FILE.json] [--format csv|witmotion]\n"
 		"                        [--rate HZ] [--grade ideal|good|mems] [--seed N]\n"
+		"                        [--sensor PART]\n"
 		"                        [--scenario random|demo|calibration|hip_lift|clam_shell|\n"
 		"                                    cheap_accel|settling_rest|slow_tiny_clams|\n"
 		"                                    breathing_clams|odd_first_rep|plank|\n"
@@ -91,6 +93,10 @@ static void usage(FILE *f)
 		"  --rate HZ             sample rate, 10 to 1000 (default 100)\n"
 		"  --grade GRADE         ideal (exact), good (calibrated industrial IMU) or\n"
 		"                        mems (cheap sensor: 2-5 deg/s gyro bias; the default)\n"
+		"  --sensor PART         a specimen of a real part drawn within its datasheet's\n"
+		"                        tolerances, worn anywhere on a belt (instead of\n"
+		"                        --grade): MPU-6050, MPU-6500, MPU-9250, ICM-42688-P,\n"
+		"                        BMI160, BMI270, LSM6DSO or LSM6DS3\n"
 		"  --seed N              random seed (default 1); equal seeds, equal output\n"
 		"  --scenario NAME       what the wearer does (default random):\n"
 		"                          random       stand, walk, get down, 1-4 sets of hip\n"
@@ -211,6 +217,7 @@ static int parse_args(int argc, char **argv, struct simulate_opts *o)
 		{"grade", required_argument, NULL, 'g'},
 		{"seed", required_argument, NULL, 's'},
 		{"scenario", required_argument, NULL, 'S'},
+		{"sensor", required_argument, NULL, 'P'},
 		{"calibration-procedure", no_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -223,6 +230,14 @@ static int parse_args(int argc, char **argv, struct simulate_opts *o)
 		case 'o': o->output = optarg; break;
 		case 't': o->truth = optarg; break;
 		case 'c': o->calibration = true; break;
+		case 'P':
+			o->part = hf_sim_part_lookup(optarg);
+			if (o->part < 0) {
+				hf_cli_error("--sensor: unknown part '%s' (try 'hipform simulate --help')",
+					     optarg);
+				r = HF_EXIT_USAGE;
+			}
+			break;
 		case 'r':
 		case 's': r = parse_number_args(c, optarg, o); break;
 		case 'f':
@@ -450,7 +465,7 @@ static int simulate_holds(const struct hf_sim_sensor *sensor, const struct simul
 int hf_cmd_simulate(int argc, char **argv)
 {
 	struct simulate_opts o = {.rate_hz = 100.0, .grade = HF_SIM_GRADE_MEMS, .seed = 1,
-				  .named = -1};
+				  .named = -1, .part = -1};
 	struct hf_sim_sensor sensor;
 	const struct hf_sim_output *out;
 	struct hf_sim *sim;
@@ -463,6 +478,8 @@ int hf_cmd_simulate(int argc, char **argv)
 		return HF_EXIT_USAGE;
 	}
 	hf_sim_sensor_preset(&sensor, o.grade, o.rate_hz, o.seed);
+	if (o.part >= 0)
+		hf_sim_sensor_from_part(&sensor, (enum hf_sim_part)o.part, o.rate_hz, o.seed);
 	if (o.named >= 0)
 		hf_sim_scenario_sensor((enum hf_sim_scenario)o.named, o.rate_hz, o.seed, &sensor);
 	if (hold_exercise(o.scenario) != HF_EX_NONE)

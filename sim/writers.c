@@ -135,6 +135,15 @@ static json_object *truth_json(const struct hf_sim_output *out)
 	json_object_object_add(t, "acc_bias_g", vec_json(s->acc_bias_g));
 	json_object_object_add(t, "acc_noise_g", json_object_new_double(s->acc_noise_g));
 	json_object_object_add(t, "t0_s", json_object_new_double(s->t0_s));
+	if (s->part > 0) {
+		json_object_object_add(t, "part", json_object_new_string(
+			hf_sim_part_profile((enum hf_sim_part)(s->part - 1))->name));
+		json_object_object_add(t, "acc_scale_err", vec_json(s->acc_scale_err));
+		json_object_object_add(t, "gyro_temp_coef_dps_per_c",
+				       vec_json(s->gyro_temp_coef_dps_per_c));
+		json_object_object_add(t, "warmup_c", json_object_new_double(s->warmup_c));
+		json_object_object_add(t, "warmup_tau_s", json_object_new_double(s->warmup_tau_s));
+	}
 	return t;
 }
 
