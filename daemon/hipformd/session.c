@@ -29,6 +29,7 @@
 
 #include "daemon.h"
 #include "hipform/error.h"
+#include "hipform/kind.h"
 #include "hipform/log.h"
 
 static uint64_t mono_us(const struct hfd *d)
@@ -257,6 +258,19 @@ static struct hf_program *load_program(struct hfd *d)
 	return p;
 }
 
+/* Why hf_analyzer_new() refused cfg, in words for the log. */
+static const char *no_analysis_reason(const struct hf_analyzer_config *cfg)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(cfg->exercise);
+
+	if (cfg->exercise == HF_EX_NONE)
+		return "recognising exercises needs a calibration with [mounting]: "
+		       "set [analysis] exercise or calibration";
+	if (e && e->kind != HF_KIND_REPS && !hf_kind_ops_get(e->kind))
+		return "this version cannot analyse this exercise's kind yet";
+	return "out of memory";
+}
+
 static void start_analyzer(struct hfd *d)
 {
 	struct hfd_session *s = &d->sess;
@@ -275,9 +289,7 @@ static void start_analyzer(struct hfd *d)
 	s->an = hf_analyzer_new(&s->an_cfg, on_event, d);
 	if (!s->an)
 		hf_err_log("session %lld: no analysis (%s); the session is still recorded",
-			   (long long)s->id, s->an_cfg.exercise == HF_EX_NONE ?
-			   "recognising exercises needs a calibration with [mounting]: "
-			   "set [analysis] exercise or calibration" : "out of memory");
+			   (long long)s->id, no_analysis_reason(&s->an_cfg));
 }
 
 static void open_recording(struct hfd *d)
