@@ -21,6 +21,7 @@
 #include "client.h"
 #include "commands.h"
 #include "hipform/analyzer.h"
+#include "hipform/program.h"
 #include "hipform/report.h"
 #include "options.h"
 #include "report_html.h"
@@ -100,9 +101,9 @@ static void usage(FILE *f)
 		"                       it is needed to recognise the exercises\n"
 		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
 		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
-		"  --program PROGRAM    match the sets to a program (contract section 12); not\n"
-		"                       in this build yet (an error says so); a session whose\n"
-		"                       summary has \"compliance\" gets its table anyway\n"
+		"  --program PROGRAM    match the sets to a program (docs/programs.md; 'default':\n"
+		"                       the shipped glute activation program) and draw the\n"
+		"                       blocks done, partly done and missed\n"
 		"  --threshold KEY=VAL  set one threshold, as for 'hipform analyze'\n"
 		"  --session ID         a session of hipformd's history ('hipform history'\n"
 		"                       lists them); with --exercise or --calibration, its\n"
@@ -247,12 +248,6 @@ static int check_args(const struct report_opts *o)
 	if (o->format == HF_FORMAT_WITMOTION && o->rate_hz <= 0.0) {
 		hf_cli_error("--rate HZ is required for raw WitMotion captures");
 		return HF_EXIT_USAGE;
-	}
-	if (o->program) {
-		/* the program matcher (contract section 12) is not in libhipform
-		 * yet; the page draws "compliance" as soon as the summary has it */
-		hf_cli_error("--program: programs are not supported by this build yet");
-		return HF_EXIT_INPUT;
 	}
 	return HF_EXIT_OK;
 }
@@ -404,6 +399,31 @@ static int page_report(FILE *f, const void *arg)
 	return hf_html_report(f, arg);
 }
 
+/* With --program, the summary's "compliance" (contract section 12). */
+static int add_compliance(const struct report_opts *o, const struct report_run *run,
+			  json_object *summary)
+{
+	struct hf_program *prog;
+	struct hf_compliance comp;
+	int r;
+
+	if (!o->program)
+		return HF_EXIT_OK;
+	prog = malloc(sizeof *prog);
+	if (!prog) {
+		hf_cli_error("out of memory");
+		return HF_EXIT_INPUT;
+	}
+	r = hf_cli_load_program(o->program, prog);
+	if (r == HF_EXIT_OK) {
+		hf_program_comply(prog, &run->report, &comp);
+		json_object_object_add(summary, "compliance",
+				       hf_json_compliance(prog, &run->report, &comp));
+	}
+	free(prog);
+	return r;
+}
+
 static int report_file(const struct report_opts *o)
 {
 	struct report_run run = {.o = o};
@@ -421,7 +441,9 @@ static int report_file(const struct report_opts *o)
 		doc.subtitle = sub;
 		doc.summary = hf_json_report(&in, run.cfg.calib.has_mounting, &run.report);
 		doc.trace = (struct hf_html_trace){run.trace.t_s, run.trace.e_deg, run.trace.n};
-		r = write_page(o->output, page_report, &doc);
+		r = add_compliance(o, &run, doc.summary);
+		if (r == HF_EXIT_OK)
+			r = write_page(o->output, page_report, &doc);
 		json_object_put(doc.summary);
 	}
 	run_free(&run);

@@ -95,6 +95,19 @@ else
 	fail "socat is not installed (needed for the --session check)"
 fi
 
+# --program: the page's compliance table has the blocks of analyze's, each
+# complete or not as analyze says
+"$HIPFORM" analyze demo.csv --calibration cal.ini --program default --json > prog.json
+"$HIPFORM" report demo.csv --calibration cal.ini --program default -o program.html
+rc=$?
+sed -n '/<table class="compliance">/,/<\/table>/p' program.html > prog_table.html
+json_yes=$(grep -o '"complete": *true' prog.json | wc -l)
+json_no=$(grep -o '"complete": *false' prog.json | wc -l)
+html_yes=$(grep -c '<td>yes</td></tr>' prog_table.html)
+html_no=$(grep -c '<td>no</td></tr>' prog_table.html)
+check '[ $rc = 0 ] && [ $((json_yes + json_no)) -gt 0 ] && [ "$html_yes" = "$json_yes" ] && [ "$html_no" = "$json_no" ]' \
+	"--program: $html_yes complete and $html_no not, as analyze says ($json_yes, $json_no)"
+
 "$HIPFORM" report demo.csv --calibration cal.ini > /dev/null 2> err.txt
 check '[ $? = 2 ] && grep -q "^hipform: report needs -o" err.txt' "no -o: usage error"
 "$HIPFORM" report demo.csv --weeks 2 -o x.html > /dev/null 2> err.txt
