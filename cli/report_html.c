@@ -409,7 +409,7 @@ static void trace_plot(FILE *f, const struct hf_html_doc *d, json_object *set, i
 		"line:" C_BLUE, "excursion e(t)", "rect:" C_SKY, "held (90-100 % of peak)",
 		"line:" C_ORANGE ":dash", "hold target", "mark", "fault (letter: see key)",
 	};
-	struct plot p;
+	struct plot p = {0};
 
 	trace_range(&d->trace, x0, x1, reps, &lo, &hi);
 	plot_init(&p, f, 280.0, x0, x1, lo, hi * (1.08 + 0.12 * marks));
@@ -443,7 +443,7 @@ static void rep_bars(FILE *f, json_object *reps, const char *key, const char *yl
 	size_t n = jlen(reps);
 	double hi = target * 1.25;
 	const char *items[] = {"rect:" C_BLUE, ylabel, "line:" C_ORANGE ":dash", target_text};
-	struct plot p;
+	struct plot p = {0};
 
 	for (size_t i = 0; i < n; i++)
 		if (isfinite(jnum(jidx(reps, i), key)))
@@ -540,7 +540,7 @@ static void hold_set(FILE *f, json_object *set)
 	double lim = fmax(10.0, fmax(fabs(lo), fabs(hi)) * 1.2);
 	const char *items[] = {"rect:" C_GREEN, "within 5" HF_DEG " of the start",
 			       "rect:" C_BLUE, "range of elevation change"};
-	struct plot p;
+	struct plot p = {0};
 
 	if (!h) {
 		out(f, "<p class=\"note\">This hold has no figures in the summary.</p>\n");
@@ -570,7 +570,7 @@ static void side_bars(FILE *f, json_object *pair, const char *label, const char 
 {
 	double l = jnum(pair, "left"), r = jnum(pair, "right");
 	double hi = fmax(1.0, fmax(isfinite(l) ? l : 0.0, isfinite(r) ? r : 0.0) * 1.2);
-	struct plot p;
+	struct plot p = {0};
 
 	plot_init(&p, f, 170.0, 0.0, hi, 0.0, 2.0);
 	p.ml = 70.0;
@@ -603,7 +603,7 @@ static void steps_set(FILE *f, json_object *set, int set_no)
 	json_object *cycles = jget(set, "cycles");
 	size_t n = jlen(cycles);
 	double hi = 5.0;
-	struct plot p;
+	struct plot p = {0};
 
 	out(f, "<p>%.0f cycles at %.0f cycles/min.</p>\n", jnum(set, "steps"), jnum(set, "cadence_cpm"));
 	if (n == 0)
@@ -857,7 +857,7 @@ static void weeks_collect(struct weeks *w, json_object *sessions)
 static void sessions_per_day(FILE *f, const struct weeks *w)
 {
 	int hi = 2;
-	struct plot p;
+	struct plot p = {0};
 
 	for (int i = 0; i < w->days; i++)
 		hi = w->per_day[i] > hi ? w->per_day[i] : hi;
@@ -893,7 +893,7 @@ static void ex_bars(FILE *f, const struct weeks *w, const double *v, const char 
 		    const char *cls, double target, bool whole)
 {
 	double hi = isfinite(target) ? target * 1.2 : 1.0;
-	struct plot p;
+	struct plot p = {0};
 
 	for (int i = 0; i < w->n_ex; i++)
 		hi = isfinite(v[i]) ? fmax(hi, v[i] * 1.1) : hi;
@@ -1021,7 +1021,7 @@ static void weeks_runs(FILE *f, json_object *sessions)
 	double left[MAX_RUNS], right[MAX_RUNS], hi = 5.0;
 	const char *when[MAX_RUNS];
 	int n = run_drops(sessions, left, right, when, MAX_RUNS);
-	struct plot p;
+	struct plot p = {0};
 
 	for (int i = 0; i < n; i++)
 		hi = fmax(hi, fmax(isfinite(left[i]) ? left[i] : 0.0, isfinite(right[i]) ? right[i] : 0.0) * 1.2);
