@@ -1182,8 +1182,8 @@ static void settle_step(struct hf_analyzer *a, const struct record *r)
 		return;
 	if (st.rep->start_s - a->probe_open_s < SETTLE_OPEN_S ||
 	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->probe.peak_e) {
-		/* no evidence of a settle: forget it, so that it never
-		 * votes on a set's axis (adopt_settled_rest()) */
+		/* no evidence of a settle: forget the rep, so that the
+		 * next one is judged alone */
 		hf_reps_reset(&a->settle, r->t_s);
 		return;
 	}

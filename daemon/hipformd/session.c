@@ -205,24 +205,38 @@ static void on_event(const struct hf_event *ev, void *user)
 
 /* ---- starting and ending ---- */
 
+/*
+ * A small text file (calibration, program) read whole, at most 64 KiB:
+ * NULL with *why set when it cannot be read or is empty.
+ */
+static char *read_small_file(const char *path, const char **why)
+{
+	FILE *f = fopen(path, "re");
+	char *text = f ? calloc(1, 65537) : NULL;
+	size_t n = text ? fread(text, 1, 65536, f) : 0;
+
+	*why = !f ? strerror(errno) : !text ? "out of memory" : "empty";
+	if (f)
+		fclose(f);
+	if (n == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static int load_calibration(struct hfd *d, struct hf_calib *c)
 {
 	char err[200];
-	FILE *f;
+	const char *why;
 	char *text;
-	size_t n;
 
 	hf_calib_identity(c);
 	if (!d->cfg.calibration[0])
 		return HF_OK;
-	f = fopen(d->cfg.calibration, "re");
-	text = f ? calloc(1, 65537) : NULL;
-	n = text ? fread(text, 1, 65536, f) : 0;
-	if (f)
-		fclose(f);
-	if (!text || n == 0 || hf_calib_parse(c, text, err, sizeof err) != HF_OK) {
-		hf_err_log("calibration %s: %s", d->cfg.calibration,
-			   !text ? strerror(errno) : n == 0 ? "empty" : err);
+	text = read_small_file(d->cfg.calibration, &why);
+	if (!text || hf_calib_parse(c, text, err, sizeof err) != HF_OK) {
+		hf_err_log("calibration %s: %s", d->cfg.calibration, text ? err : why);
 		hf_calib_identity(c);
 		free(text);
 		return HF_ERR_FORMAT;
@@ -234,23 +248,19 @@ static int load_calibration(struct hfd *d, struct hf_calib *c)
 /* [analysis] program: NULL when none or unreadable (logged). */
 static struct hf_program *load_program(struct hfd *d)
 {
-	struct hf_program *p;
+	struct hf_program *p = NULL;
 	char err[200];
-	FILE *f;
+	const char *why;
 	char *text;
-	size_t n;
 
 	if (!d->cfg.program[0])
 		return NULL;
-	f = fopen(d->cfg.program, "re");
-	text = f ? calloc(1, 65537) : NULL;
-	n = text ? fread(text, 1, 65536, f) : 0;
-	if (f)
-		fclose(f);
-	p = text && n > 0 ? malloc(sizeof *p) : NULL;
+	text = read_small_file(d->cfg.program, &why);
+	if (text && !(p = malloc(sizeof *p)))
+		why = "out of memory";
 	if (!p || hf_program_parse(p, text, err, sizeof err) != HF_OK) {
 		hf_err_log("program %s: %s; sessions have no compliance", d->cfg.program,
-			   !text ? strerror(errno) : n == 0 ? "empty" : !p ? "out of memory" : err);
+			   p ? err : why);
 		free(p);
 		p = NULL;
 	}
