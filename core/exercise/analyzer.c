@@ -965,9 +965,10 @@ static void track_rest(struct hf_analyzer *a, struct rest *z, const struct recor
 		z->tail = a->n;
 		return;
 	}
-	if (z->mean.n > 0.0 && i != z->next) {
-		/* records went by untracked (a candidate was open): the
-		 * window starts afresh, it may only lose what it holds */
+	if (z->mean.n <= 0.0 || i != z->next) {
+		/* empty, or records went by untracked (a candidate was
+		 * open): the window starts afresh at this record, as it may
+		 * only ever lose what it holds (records [tail, next)) */
 		hf_quat_mean_reset(&z->mean);
 		z->tail = i;
 	}
@@ -1118,7 +1119,7 @@ static void flush_probe(struct hf_analyzer *a)
  * The probe's candidate has been open MAX_REP_S: it was measured from a
  * rest the body has left (it settled into a new one, or a hold was taken
  * for rest).  The probe starts again from the latest rest (the last
- * still records, up to baseline_s of them) and the records since are
+ * still records, up to baseline_s of them) and the records from that rest on are
  * replayed through it, so that a rep already under way is not lost.
  */
 static void restart_probe(struct hf_analyzer *a)
@@ -1157,7 +1158,11 @@ static void restart_probe(struct hf_analyzer *a)
 	a->prov.valid = true;
 	if (!probe_exercise(a))
 		return;
-	for (uint64_t k = end; k < a->n && a->state == IDLE; k++)
+	/* the replay includes the rest itself: a rep that began as the
+	 * still run ended (a slow rise passes for still at first) must be
+	 * seen rising from rest, or the probe takes it for the tail of
+	 * something else and drops it */
+	for (uint64_t k = i; k < a->n && a->state == IDLE; k++)
 		probe_feed(a, rec(a, k));
 }
 
