@@ -127,6 +127,7 @@ struct hf_analyzer {
 	int set_index;
 	int sets_done;
 	uint64_t set_from;      /* first record of the set's replay */
+	uint64_t seed_from;     /* first record of the rest seed_provisional() found */
 	double set_origin_s;
 	bool silent;            /* replaying: no events */
 	bool split_pending;     /* split_rep starts a new set (gap rule) */
@@ -201,6 +202,7 @@ static void reset_provisional(struct hf_analyzer *a);
 static void refine_frame(struct hf_analyzer *a);
 static void open_from_probe(struct hf_analyzer *a);
 static void restart_probe(struct hf_analyzer *a);
+static void replay_probe(struct hf_analyzer *a, uint64_t from);
 static bool rolled_back(const struct hf_analyzer *a, const struct hf_rep *rep);
 
 /* ---- posture ---- */
@@ -526,6 +528,7 @@ static void seed_provisional(struct hf_analyzer *a)
 	uint64_t lo = ring_oldest(a), i = a->n, end;
 	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0, t_end;
 
+	a->seed_from = UINT64_MAX;
 	/* the rep may have begun: skip its first instants */
 	while (i > lo && !rec(a, i - 1)->still && rec(a, i - 1)->t_s >= t_now - STILL_GAP_TOL_S)
 		i--;
@@ -536,6 +539,7 @@ static void seed_provisional(struct hf_analyzer *a)
 		i--;
 	if (i == end)
 		return;
+	a->seed_from = i;
 	if (end < a->n) {
 		/* moving now: the rest gives q_prov, the running mean starts
 		 * afresh at the next still record */
@@ -686,8 +690,13 @@ static void set_step(struct hf_analyzer *a, const struct record *r)
 		return;
 	}
 	if (!hf_reps_active(&a->reps) &&
-	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s + GAP_GRACE_S)
+	    r->t_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s + GAP_GRACE_S) {
 		close_set(a);
+		/* the next set's first rep may be under way: the probe sees
+		 * it rise from the rest seed_provisional() found */
+		if (a->state == IDLE && r == rec(a, a->n - 1))
+			replay_probe(a, a->seed_from);
+	}
 }
 
 /* ---- opening a set ---- */
@@ -1156,13 +1165,22 @@ static void restart_probe(struct hf_analyzer *a)
 	a->prov.q = hf_quat_mean_get(&a->prov.mean);
 	world_up_in_sensor(a->prov.q, a->prov.up);
 	a->prov.valid = true;
-	if (!probe_exercise(a))
+	replay_probe(a, i);
+}
+
+/*
+ * Feed the probe the records from `from` (the first record of the rest
+ * it measures against) to now.  The replay includes the rest itself: a
+ * rep that began as the still run ended (a slow rise passes for still at
+ * first) must be seen rising from rest, or the probe takes it for the
+ * tail of something else and drops it.
+ */
+static void replay_probe(struct hf_analyzer *a, uint64_t from)
+{
+	if (from == UINT64_MAX || from < ring_oldest(a) || !a->prov.valid ||
+	    !probe_exercise(a))
 		return;
-	/* the replay includes the rest itself: a rep that began as the
-	 * still run ended (a slow rise passes for still at first) must be
-	 * seen rising from rest, or the probe takes it for the tail of
-	 * something else and drops it */
-	for (uint64_t k = i; k < a->n && a->state == IDLE; k++)
+	for (uint64_t k = from; k < a->n && a->state == IDLE; k++)
 		probe_feed(a, rec(a, k));
 }
 
