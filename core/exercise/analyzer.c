@@ -128,6 +128,7 @@ struct hf_analyzer {
 	int sets_done;
 	uint64_t set_from;      /* first record of the set's replay */
 	uint64_t seed_from;     /* first record of the rest seed_provisional() found */
+	bool replaying;         /* replay_probe() is feeding the probe */
 	double set_origin_s;
 	bool silent;            /* replaying: no events */
 	bool split_pending;     /* split_rep starts a new set (gap rule) */
@@ -203,6 +204,7 @@ static void refine_frame(struct hf_analyzer *a);
 static void open_from_probe(struct hf_analyzer *a);
 static void restart_probe(struct hf_analyzer *a);
 static void replay_probe(struct hf_analyzer *a, uint64_t from);
+static void flush_probe(struct hf_analyzer *a);
 static bool rolled_back(const struct hf_analyzer *a, const struct hf_rep *rep);
 
 /* ---- posture ---- */
@@ -1021,6 +1023,28 @@ static bool moved_away(const struct hf_analyzer *a, const struct record *r)
 	return angle_between_deg(up, a->prov.up) > POSTURE_CHANGE_DEG;
 }
 
+/*
+ * The probe's candidate had been open SETTLE_OPEN_S before its rep began,
+ * or that long and it was no rep: the body had settled away from the
+ * provisional rest (a shift, then a rep turning the other way, which
+ * the unsigned e of an uncalibrated probe sees dip and rise again), and
+ * the rep was measured from the old rest.  The rep is taken back; the
+ * probe starts again from the rest the body settled into.
+ */
+static bool measured_from_old_rest(struct hf_analyzer *a, const struct record *r,
+				   const struct hf_reps_step *st)
+{
+	if (a->replaying)
+		return false;
+	if (st->rejected)
+		return r->t_s - a->probe_open_s >= SETTLE_OPEN_S;
+	if (!st->done || st->rep->start_s - a->probe_open_s < SETTLE_OPEN_S)
+		return false;
+	hf_reps_truncate(&a->probe, a->probe.n_reps - 1,
+			 a->probe.n_reps > 1 ? a->probe.reps[a->probe.n_reps - 2].end_s : 0.0);
+	return true;
+}
+
 /* One record through the probe, against the provisional rest. */
 static void probe_feed(struct hf_analyzer *a, const struct record *r)
 {
@@ -1033,6 +1057,12 @@ static void probe_feed(struct hf_analyzer *a, const struct record *r)
 	if (!hf_reps_active(&a->probe))
 		a->probe_open_s = r->t_s;
 	hf_reps_push(&a->probe, &p, &st);
+	if (measured_from_old_rest(a, r, &st)) {
+		flush_probe(a);
+		if (a->state == IDLE)
+			restart_probe(a);
+		return;
+	}
 	if (st.done && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
 		open_from_probe(a);
 	else if (!hf_reps_active(&a->probe) && a->probe.n_reps > 0 &&
@@ -1180,8 +1210,10 @@ static void replay_probe(struct hf_analyzer *a, uint64_t from)
 	if (from == UINT64_MAX || from < ring_oldest(a) || !a->prov.valid ||
 	    !probe_exercise(a))
 		return;
+	a->replaying = true;
 	for (uint64_t k = from; k < a->n && a->state == IDLE; k++)
 		probe_feed(a, rec(a, k));
+	a->replaying = false;
 }
 
 static void settle_step(struct hf_analyzer *a, const struct record *r)
