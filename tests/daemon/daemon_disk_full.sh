@@ -4,8 +4,8 @@
 # private mount namespace (nothing outside sees it; it goes with the
 # namespace).  After the first set the disk is filled up; the second set
 # ends while it is full; then space is freed and the daemon stopped.
-# Checked: the failure is logged, and "writing again" only once writes
-# really succeed (never while the disk is still full); no "no transaction
+# Checked: the failure is logged, no flood of failure lines, and the
+# recording's last word is "writing again" once space is freed; no "no transaction
 # is active"; the recording has no garbled line and marks its gap with a
 # comment line; the history ends up with every set the daemon announced
 # (a set whose commit failed is stored once the disk takes writes); the
@@ -40,14 +40,27 @@ wait_log st.log "write failed: No space left on device" 50 || fail "the full dis
 client_bg watch2.out --socket st/s.sock --send '{"class":"WATCH"}' --until SET:1 --timeout 60
 wait "$CLIENT_PID" || fail "no second SET"
 sleep 2
-grep -q "writing again" st.log && fail "'writing again' logged while the disk is still full"
+# While the disk is full a flush can still fit a few lines into the pages
+# that cutting back a partial write has just freed: that "writing again"
+# is true (those lines are on disk) and the next flush fails again.  Under
+# load this happens now and then; a flood of such flips must not.
+n_failed=$(grep -c "recording .*: write failed" st.log)
+[ "$n_failed" -le 4 ] || fail "$n_failed 'write failed' lines while the disk was full (a flood)"
 # free the disk
 rm -f st/filler
-wait_log st.log "recording .*: writing again" 50 || fail "no 'writing again' after space was freed"
+recording_state() {
+	grep -E "recording .*: (write failed|writing again)" st.log | tail -n 1
+}
+for _ in $(seq 50); do
+	case "$(recording_state)" in *"writing again"*) break ;; esac
+	sleep 0.1
+done
+case "$(recording_state)" in *"writing again"*) ;; *) fail "no 'writing again' after space was freed" ;; esac
 sleep 1.5
 kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" || fail "hipformd exited $? after SIGTERM"
 grep -E "write failed|writing again|history|not in the history|stored late" st.log
 grep -q "no transaction is active" st.log && fail "spurious 'no transaction is active'"
+grep -q "closed with .* not written" st.log && fail "the recording closed still failing after space was freed"
 
 rec=st/recordings/1.csv
 awk -F, '/^#/ || NR == 2 { next } NF != 7 || $1 !~ /^[0-9.e+-]+$/ { print "garbled line " NR ": " $0; bad = 1 } END { exit bad }' "$rec" \
