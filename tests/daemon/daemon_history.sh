@@ -3,7 +3,8 @@
 # History across weeks (issues 10 and 11): a history.db of schema 1 (an
 # older hipformd) holding two runs from November is migrated; then three
 # sessions through the pty path: hip lifts with a program the simulated
-# sets fulfil, a simulated run, hip lifts with a longer program.  HISTORY
+# sets fulfil, a simulated run, hip lifts with a longer program, and the
+# same killed (-9) after its first set.  HISTORY
 # and `hipform history` show each session's compliance as the program's
 # prescription and the simulator's truth (hipform simulate --truth) say it
 # must be; `hipform history --runs` shows the runs' figures near the gait
@@ -118,6 +119,15 @@ session() {
 session hl.wit full.ini hip_lift     # session 3
 session today.bin full.ini run       # session 4
 session hl.wit long.ini hip_lift     # session 5
+# session 6: killed (-9) after its first set; the next start ends it, and its
+# compliance is that of the one set stored: the hip lifts partly done
+printf '[analysis]\nprogram = %s/long.ini\n' "$WORK" > hipformd.conf
+feed hl.wit 25 --delay 0.5 --hold 30
+daemon st --config "$WORK/hipformd.conf" --exercise hip_lift
+"$CLIENT" --socket st/s.sock --send '{"class":"WATCH"}' --until SET:1 --timeout 60 > crash.out ||
+	fail "session 6: no SET"
+kill -9 "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
+kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
 
 [ "$(sql st/history.db 'PRAGMA user_version')" = 2 ] || fail "history.db not migrated to schema 2"
 "$DBCHECK" st/history.db --sessions-ended 5 > dbcheck.out || fail "hf_dbcheck: $(cat dbcheck.out)"
@@ -135,6 +145,9 @@ kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID"
 # ---- HISTORY: the compliance the prescription and the truth give ----
 grep '"class":"HISTORY"' history.out | tail -1 > h.json
 hq() { sql :memory: "SELECT json_extract(value, '$2') FROM json_each(readfile('h.json'), '\$.sessions') WHERE json_extract(value, '\$.id') = $1"; }
+[ "$(hq 6 '$.program')" = '{"name":"Long","complete":false,"blocks":3,"blocks_complete":0,"blocks_partly":1,"blocks_missed":2}' ] ||
+	fail "session 6 (killed after 1 of $n_sets sets) program: $(hq 6 '$.program'), want the hip lifts partly done"
+[ "$(hq 6 '$.end')" != "" ] || fail "session 6 was not ended at the next start"
 [ "$(hq 5 '$.program')" = '{"name":"Long","complete":false,"blocks":3,"blocks_complete":1,"blocks_partly":0,"blocks_missed":2}' ] ||
 	fail "session 5 program: $(hq 5 '$.program'), want 1 of 3 blocks (hip lifts done)"
 [ "$(hq 4 '$.program')" = '{"name":"Lifts","complete":false,"blocks":1,"blocks_complete":0,"blocks_partly":0,"blocks_missed":1}' ] ||
@@ -149,10 +162,11 @@ for id in 1 2; do
 done
 grep -q '"compliance":\[{"block":"Hip lifts".*"complete":true,"status":"done"}\]' stored3.out ||
 	fail "the stored SESSION 3 has not its compliance"
-pass "HISTORY: complete, 1/3 and 0/1 blocks as prescribed; old sessions migrated with program null"
+pass "HISTORY: complete, 1/3 and 0/1 blocks as prescribed, a killed session's partly; old sessions migrated with program null"
 
 # ---- hipform history: the program column ----
 line() { grep -E "^ +$1 " history.txt; }
+line 6 | grep -q ' 0/3 blocks$' || fail "history line of session 6: $(line 6)"
 line 5 | grep -q ' 1/3 blocks$' || fail "history line of session 5: $(line 5)"
 line 4 | grep -q ' 0/1 blocks$' || fail "history line of session 4: $(line 4)"
 line 3 | grep -q ' complete$' || fail "history line of session 3: $(line 3)"
