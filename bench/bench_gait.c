@@ -7,7 +7,8 @@
  *     bench_gait --write csv|witmotion walk|run SEED FILE
  *
  * The second form writes one simulated bout as a recording (100 Hz) and
- * prints its truth (steps, run, cadence) on stdout, for the CLI tests.
+ * prints its truth (steps, run, cadence, pelvic drop left and right,
+ * contact time: nan for walks) on stdout, for the CLI and daemon tests.
  *
  * Each seed draws a walk or a run (half each), a sensor (MEMS grade at
  * 100 or 200 Hz, any mounting) and its gait; `--exercise walk` or `run`
@@ -198,8 +199,9 @@ static int write_recording(char **argv)
 		o.q_pelvis_to_world[i] = hf_quat_identity();
 	r = strcmp(argv[2], "csv") == 0 ? hf_sim_write_csv(&o, f) : hf_sim_write_witmotion(&o, f);
 	fclose(f);
-	printf("%d %s %.1f\n", out.truth.steps, out.truth.run ? "run" : "walk",
-	       out.truth.cadence_spm);
+	printf("%d %s %.1f %.2f %.2f %.3f\n", out.truth.steps, out.truth.run ? "run" : "walk",
+	       out.truth.cadence_spm, out.truth.pelvic_drop_deg[0], out.truth.pelvic_drop_deg[1],
+	       out.truth.contact_time_s);
 	free(o.q_pelvis_to_world);
 	hf_sim_gait_output_free(&out);
 	return r == 0 ? 0 : 1;

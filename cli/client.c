@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <stdint.h>
@@ -863,12 +864,14 @@ int hf_watch_run(struct hf_conn *c, struct hf_view *v, const struct hf_watch_hoo
 
 /* ---- commands ---- */
 
-enum { OPT_SOCKET = 1000, OPT_LIMIT, OPT_SPEAK, OPT_VOICE, OPT_SPEAK_WAV };
+enum { OPT_SOCKET = 1000, OPT_LIMIT, OPT_SPEAK, OPT_VOICE, OPT_SPEAK_WAV, OPT_RUNS };
 
 struct client_opts {
 	const char *socket;
 	bool json;
 	long limit;
+	bool limit_given;     /* --limit on the command line */
+	bool runs;            /* history --runs */
 	const char *session;  /* summary's SESSION argument */
 	bool speak;           /* watch --speak[=MODE] --voice --speak-wav */
 	enum hf_speak_mode speak_mode;
@@ -882,6 +885,7 @@ static const struct option client_longopts[] = {
 	{"socket", required_argument, NULL, OPT_SOCKET},
 	{"json", no_argument, NULL, 'j'},
 	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"runs", no_argument, NULL, OPT_RUNS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -900,7 +904,8 @@ static bool parse_limit(const char *s, long *out)
 }
 
 /* Parse the options every client command shares; allowed says which of
- * --json, --limit and a positional argument this command takes ("jlp").
+ * --json, --limit, --runs and a positional argument this command takes
+ * ("jlrp").
  * Returns -1 to go on, else the exit status (help printed, usage error). */
 static int parse_client_opts(int argc, char **argv, const char *allowed,
 			     void (*usage)(FILE *), struct client_opts *o)
@@ -934,6 +939,9 @@ static int parse_client_opts(int argc, char **argv, const char *allowed,
 				hf_cli_error("--limit wants a whole number from 1 to 100000, not '%s'", optarg);
 				return HF_EXIT_USAGE;
 			}
+			o->limit_given = true;
+		} else if (ch == OPT_RUNS && strchr(allowed, 'r')) {
+			o->runs = true;
 		} else {
 			hf_cli_error("%s: unknown or incomplete option '%s' (try '%s --help')",
 				     argv[0], argv[optind - 1], argv[0]);
@@ -1252,15 +1260,25 @@ int hf_cmd_summary(int argc, char **argv)
 static void history_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hipform history [--limit N] [--json] [--socket PATH]\n"
+		"Usage: hipform history [--runs] [--limit N] [--json] [--socket PATH]\n"
 		"\n"
 		"List past sessions from hipformd's history, newest first: id, start,\n"
-		"duration, the number of sets, reps and form faults.  'hipform summary\n"
-		"ID' shows one in full; its raw recording (contract CSV) can be analysed\n"
-		"again with 'hipform analyze'.\n"
+		"duration, the number of sets, reps and form faults, and the program\n"
+		"([analysis] program of hipformd): 'complete' when every block was done\n"
+		"as prescribed, else 'N/M blocks' done, '-' without a program.  'hipform\n"
+		"summary ID' shows one in full; its raw recording (contract CSV) can be\n"
+		"analysed again with 'hipform analyze'.\n"
 		"\n"
+		"  --runs         the walks and runs over the weeks instead, oldest first:\n"
+		"                 per bout its date, steps, cadence, pelvic drop and ground\n"
+		"                 contact time per foot, whether the whole program was\n"
+		"                 done that day (in any session of that local calendar\n"
+		"                 day), and on how many of the 7 days ending that day;\n"
+		"                 then the means per ISO week.  Reads up to 1000\n"
+		"                 sessions unless --limit is given\n"
 		"  --limit N      at most N sessions (default 20)\n"
-		"  -j, --json     print the daemon's HISTORY message as it came\n");
+		"  -j, --json     print the daemon's HISTORY message as it came; with\n"
+		"                 --runs, the bouts and weekly means as JSON\n");
 	socket_help(f);
 }
 
@@ -1326,6 +1344,20 @@ static void print_history_gait(json_object *s)
 	printf("\n");
 }
 
+/* The session's "program": "complete", "N/M blocks", or "-" (none). */
+static void program_text(json_object *s, char *buf, size_t len)
+{
+	json_object *p;
+
+	if (!json_object_object_get_ex(s, "program", &p) || !json_object_is_type(p, json_type_object))
+		snprintf(buf, len, "-");
+	else if (jbool(p, "complete"))
+		snprintf(buf, len, "complete");
+	else
+		snprintf(buf, len, "%d/%d blocks", (int)jnum_or(p, "blocks_complete", 0.0),
+			 (int)jnum_or(p, "blocks", 0.0));
+}
+
 static void print_history_text(json_object *hist)
 {
 	json_object *arr = jarray(hist, "sessions");
@@ -1335,40 +1367,399 @@ static void print_history_text(json_object *hist)
 		printf("No sessions yet.\n");
 		return;
 	}
-	printf("%8s  %-20s %9s %5s %5s %7s\n", "session", "started", "duration", "sets", "reps",
-	       "faults");
+	printf("%8s  %-20s %9s %5s %5s %7s  %s\n", "session", "started", "duration", "sets",
+	       "reps", "faults", "program");
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(arr, i);
 		const char *start = jstr(s, "start");
-		char id[64], dur[32], when[21];
+		char id[64], dur[32], when[21], prog[48];
 
 		snprintf(when, sizeof when, "%s", start ? start : "?");
 		if (strlen(when) > 10 && when[10] == 'T')
 			when[10] = ' ';
 		duration_text(start, jstr(s, "end"), dur, sizeof dur);
-		printf("%8s  %-20s %9s %5d %5d %7d\n", jid(s, "id", id, sizeof id), when, dur,
+		program_text(s, prog, sizeof prog);
+		printf("%8s  %-20s %9s %5d %5d %7d  %s\n", jid(s, "id", id, sizeof id), when, dur,
 		       (int)jnum_or(s, "sets", 0.0), (int)jnum_or(s, "reps", 0.0),
-		       (int)jnum_or(s, "faults", 0.0));
+		       (int)jnum_or(s, "faults", 0.0), prog);
 		print_history_gait(s);
 	}
 	printf("\n'hipform summary SESSION' shows one session in full.\n");
+}
+
+/* -- history --runs: the walks and runs over the weeks (issue 11) -- */
+
+#define HF_RUNS_LIMIT 1000  /* sessions read by --runs without --limit */
+
+/* A session's local calendar day and whether it had the program, done. */
+struct hist_day {
+	long day;             /* days since 1970-01-01, local calendar */
+	bool program, complete;
+};
+
+/* One walk or run set. */
+struct bout_row {
+	long day;
+	char date[11], week[9];
+	const char *exercise;
+	json_object *session;
+	int steps;
+	double cadence_spm, drop_deg[2], contact_s[2]; /* NAN: not had */
+	int same_day;         /* 1 done, 0 not done, -1 no program that day */
+	int days_7;           /* days of the 7 ending that day with it done; -1 unknown */
+};
+
+struct week_row {
+	char week[9];
+	const char *exercise;
+	int bouts, program_days;
+	double sum[5];        /* cadence, drop L, drop R, contact L, contact R */
+	int n[5];
+};
+
+/* ISO start -> its local calendar day: day number, date, ISO week. */
+static bool local_day(const char *iso, long *day, char date[11], char week[9])
+{
+	double t = iso_seconds(iso);
+	time_t tt = (time_t)t;
+	struct tm tm, d = {0};
+
+	if (t < 0.0 || !localtime_r(&tt, &tm))
+		return false;
+	strftime(date, 11, "%Y-%m-%d", &tm);
+	strftime(week, 9, "%G-W%V", &tm);
+	d.tm_year = tm.tm_year;
+	d.tm_mon = tm.tm_mon;
+	d.tm_mday = tm.tm_mday;
+	*day = (long)(timegm(&d) / 86400);
+	return true;
+}
+
+static double jnum_nan(json_object *o, const char *key)
+{
+	double v;
+
+	return jnum(o, key, &v) ? v : NAN;
+}
+
+static void left_right_nan(json_object *o, const char *key, double v[2])
+{
+	json_object *lr = NULL;
+
+	json_object_object_get_ex(o, key, &lr);
+	v[0] = jnum_nan(lr, "left");
+	v[1] = jnum_nan(lr, "right");
+}
+
+/* 1: the whole program was done in a session of that day, 0: a program
+ * but not done, -1: no session with a program that day. */
+static int day_status(const struct hist_day *days, size_t n, long day)
+{
+	int st = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (days[i].day == day && days[i].program)
+			st = days[i].complete ? 1 : st < 0 ? 0 : st;
+	return st;
+}
+
+static int days_done(const struct hist_day *days, size_t n, long from, long to)
+{
+	int k = 0;
+
+	for (long d = from; d <= to; d++)
+		k += day_status(days, n, d) == 1;
+	return k;
+}
+
+/* The sessions' days; *oldest the earliest day listed. */
+static struct hist_day *history_days(json_object *arr, size_t n, long *oldest)
+{
+	struct hist_day *days = calloc(n ? n : 1, sizeof *days);
+	char date[11], week[9];
+
+	*oldest = LONG_MAX;
+	for (size_t i = 0; days && i < n; i++) {
+		json_object *s = json_object_array_get_idx(arr, i), *p;
+		if (!local_day(jstr(s, "start"), &days[i].day, date, week))
+			continue;
+		if (days[i].day < *oldest)
+			*oldest = days[i].day;
+		days[i].program = json_object_object_get_ex(s, "program", &p) &&
+				  json_object_is_type(p, json_type_object);
+		days[i].complete = days[i].program && jbool(p, "complete");
+	}
+	return days;
+}
+
+static void bout_from_json(struct bout_row *b, json_object *s, json_object *o)
+{
+	b->session = s;
+	b->exercise = jstr(o, "exercise");
+	if (!b->exercise)
+		b->exercise = "?";
+	b->steps = (int)jnum_or(o, "steps", 0.0);
+	b->cadence_spm = jnum_nan(o, "cadence_spm");
+	left_right_nan(o, "pelvic_drop_deg", b->drop_deg);
+	left_right_nan(o, "contact_time_s", b->contact_s);
+}
+
+/* Every bout of the listed sessions, oldest first; *count of them.  A
+ * bout's 7-day count is unknown when the listing was cut by the limit
+ * before the first of those days. */
+static struct bout_row *history_bouts(json_object *arr, size_t n, bool cut,
+				      const struct hist_day *days, long oldest, size_t *count)
+{
+	struct bout_row *rows = NULL;
+	size_t k = 0, cap = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		json_object *s = json_object_array_get_idx(arr, i);
+		json_object *bouts = jarray(s, "bouts");
+		struct bout_row b = {0};
+		size_t m = bouts ? json_object_array_length(bouts) : 0;
+		if (!m || !local_day(jstr(s, "start"), &b.day, b.date, b.week))
+			continue;
+		b.same_day = day_status(days, n, b.day);
+		b.days_7 = cut && b.day - 6 < oldest ? -1 : days_done(days, n, b.day - 6, b.day);
+		for (size_t j = 0; j < m; j++) {
+			if (k == cap) {
+				struct bout_row *r = realloc(rows, (cap = cap ? 2 * cap : 16) * sizeof *r);
+				if (!r) {
+					free(rows);
+					return NULL;
+				}
+				rows = r;
+			}
+			rows[k] = b;
+			bout_from_json(&rows[k++], s, json_object_array_get_idx(bouts, j));
+		}
+	}
+	*count = k;
+	return rows ? rows : calloc(1, sizeof *rows);
+}
+
+static void week_add(struct week_row *w, const struct bout_row *b)
+{
+	const double v[5] = {b->cadence_spm, b->drop_deg[0], b->drop_deg[1], b->contact_s[0],
+			     b->contact_s[1]};
+
+	w->bouts++;
+	for (int i = 0; i < 5; i++)
+		if (isfinite(v[i])) {
+			w->sum[i] += v[i];
+			w->n[i]++;
+		}
+}
+
+/* Days of the ISO week of day (which is in week) with the program done. */
+static int week_program_days(const struct hist_day *days, size_t n, long day)
+{
+	long monday = day - ((day + 3) % 7); /* 1970-01-01 was a Thursday */
+
+	return days_done(days, n, monday, monday + 6);
+}
+
+/* The means per ISO week and exercise, in the bouts' order. */
+static struct week_row *history_weeks(const struct bout_row *b, size_t nb,
+				      const struct hist_day *days, size_t nd, size_t *count)
+{
+	struct week_row *w = calloc(nb ? nb : 1, sizeof *w);
+	size_t k = 0;
+
+	for (size_t i = 0; w && i < nb; i++) {
+		size_t j = 0;
+		while (j < k && (strcmp(w[j].week, b[i].week) || strcmp(w[j].exercise, b[i].exercise)))
+			j++;
+		if (j == k) {
+			snprintf(w[k].week, sizeof w[k].week, "%s", b[i].week);
+			w[k].exercise = b[i].exercise;
+			w[k].program_days = week_program_days(days, nd, b[i].day);
+			k++;
+		}
+		week_add(&w[j], &b[i]);
+	}
+	*count = k;
+	return w;
+}
+
+static double week_mean(const struct week_row *w, int i)
+{
+	return w->n[i] ? w->sum[i] / w->n[i] : NAN;
+}
+
+/* "a/b" of two figures, each "-" when not had. */
+static void pair_text(char *buf, size_t len, double a, double b, double scale, const char *fmt)
+{
+	char x[24] = "-", y[24] = "-";
+
+	if (isfinite(a))
+		snprintf(x, sizeof x, fmt, a * scale);
+	if (isfinite(b))
+		snprintf(y, sizeof y, fmt, b * scale);
+	snprintf(buf, len, "%s/%s", x, y);
+}
+
+static void figures_text(double cad, const double drop[2], const double ct[2], char *out,
+			 size_t len)
+{
+	char c[16] = "-", d[40], t[40];
+
+	if (isfinite(cad))
+		snprintf(c, sizeof c, "%.0f", cad);
+	pair_text(d, sizeof d, drop[0], drop[1], 1.0, "%.1f");
+	pair_text(t, sizeof t, ct[0], ct[1], 1000.0, "%.0f");
+	snprintf(out, len, "%7s  %13s  %11s", c, d, t);
+}
+
+static void print_runs_text(const struct bout_row *b, size_t nb, const struct week_row *w,
+			    size_t nw)
+{
+	static const char *const same[] = {"-", "no", "done"};
+	char fig[96], d7[16];
+
+	if (nb == 0) {
+		printf("No walks or runs in the sessions listed.\n");
+		return;
+	}
+	printf("%-10s  %-8s %6s  %7s  %13s  %11s  %-7s %6s\n", "date", "exercise", "steps",
+	       "cadence", "pelvic drop", "contact", "program", "7 days");
+	printf("%-10s  %-8s %6s  %7s  %13s  %11s  %-7s %6s\n", "", "", "", "/min", "L/R deg",
+	       "L/R ms", "that day", "");
+	for (size_t i = 0; i < nb; i++) {
+		figures_text(b[i].cadence_spm, b[i].drop_deg, b[i].contact_s, fig, sizeof fig);
+		if (b[i].days_7 < 0)
+			snprintf(d7, sizeof d7, "?");
+		else
+			snprintf(d7, sizeof d7, "%d/7", b[i].days_7);
+		printf("%-10s  %-8s %6d  %s  %-7s %6s\n", b[i].date, b[i].exercise, b[i].steps, fig,
+		       same[b[i].same_day + 1], d7);
+	}
+	printf("\nMeans per ISO week:\n");
+	printf("%-8s  %-8s %6s  %7s  %13s  %11s  %s\n", "week", "exercise", "bouts", "cadence",
+	       "pelvic drop", "contact", "program days");
+	for (size_t i = 0; i < nw; i++) {
+		const double drop[2] = {week_mean(&w[i], 1), week_mean(&w[i], 2)};
+		const double ct[2] = {week_mean(&w[i], 3), week_mean(&w[i], 4)};
+		figures_text(week_mean(&w[i], 0), drop, ct, fig, sizeof fig);
+		printf("%-8s  %-8s %6d  %s  %d/7\n", w[i].week, w[i].exercise, w[i].bouts, fig,
+		       w[i].program_days);
+	}
+	printf("\nprogram that day: 'done' when a session that day (local calendar) had the\n"
+	       "whole program complete, 'no' when sessions that day had a program but none\n"
+	       "complete, '-' without a program.  7 days: the days the whole program was\n"
+	       "done among that day and the 6 before ('?': the sessions listed do not reach\n"
+	       "back so far; raise --limit).\n");
+}
+
+static json_object *json_num(double v, int decimals)
+{
+	char text[32];
+
+	if (!isfinite(v))
+		return NULL;
+	snprintf(text, sizeof text, "%.*f", decimals, v);
+	return json_object_new_double_s(strtod(text, NULL), text);
+}
+
+static json_object *json_lr(const double v[2], int decimals)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "left", json_num(v[0], decimals));
+	json_object_object_add(o, "right", json_num(v[1], decimals));
+	return o;
+}
+
+static json_object *runs_json(const struct bout_row *b, size_t nb, const struct week_row *w,
+			      size_t nw)
+{
+	json_object *o = json_object_new_object(), *ba = json_object_new_array();
+	json_object *wa = json_object_new_array(), *v;
+
+	for (size_t i = 0; i < nb; i++) {
+		json_object *x = json_object_new_object();
+		json_object_object_add(x, "session", json_object_object_get_ex(b[i].session, "id", &v)
+				       ? json_object_get(v) : NULL);
+		json_object_object_add(x, "date", json_object_new_string(b[i].date));
+		json_object_object_add(x, "week", json_object_new_string(b[i].week));
+		json_object_object_add(x, "exercise", json_object_new_string(b[i].exercise));
+		json_object_object_add(x, "steps", json_object_new_int(b[i].steps));
+		json_object_object_add(x, "cadence_spm", json_num(b[i].cadence_spm, 1));
+		json_object_object_add(x, "pelvic_drop_deg", json_lr(b[i].drop_deg, 2));
+		json_object_object_add(x, "contact_time_s", json_lr(b[i].contact_s, 3));
+		json_object_object_add(x, "program_that_day", b[i].same_day < 0 ? NULL :
+				       json_object_new_boolean(b[i].same_day == 1));
+		json_object_object_add(x, "program_days_7", b[i].days_7 < 0 ? NULL :
+				       json_object_new_int(b[i].days_7));
+		json_object_array_add(ba, x);
+	}
+	for (size_t i = 0; i < nw; i++) {
+		json_object *x = json_object_new_object();
+		const double drop[2] = {week_mean(&w[i], 1), week_mean(&w[i], 2)};
+		const double ct[2] = {week_mean(&w[i], 3), week_mean(&w[i], 4)};
+		json_object_object_add(x, "week", json_object_new_string(w[i].week));
+		json_object_object_add(x, "exercise", json_object_new_string(w[i].exercise));
+		json_object_object_add(x, "bouts", json_object_new_int(w[i].bouts));
+		json_object_object_add(x, "cadence_spm", json_num(week_mean(&w[i], 0), 1));
+		json_object_object_add(x, "pelvic_drop_deg", json_lr(drop, 2));
+		json_object_object_add(x, "contact_time_s", json_lr(ct, 3));
+		json_object_object_add(x, "program_days", json_object_new_int(w[i].program_days));
+		json_object_array_add(wa, x);
+	}
+	json_object_object_add(o, "bouts", ba);
+	json_object_object_add(o, "weeks", wa);
+	return o;
+}
+
+/* --runs: the bouts and weekly means of the HISTORY reply. */
+static int print_runs(json_object *hist, long limit, bool as_json)
+{
+	json_object *arr = jarray(hist, "sessions");
+	size_t n = arr ? json_object_array_length(arr) : 0, nb = 0, nw = 0;
+	long oldest;
+	struct hist_day *days = history_days(arr, n, &oldest);
+	struct bout_row *b = days ? history_bouts(arr, n, (long)n >= limit, days, oldest, &nb) : NULL;
+	struct week_row *w = b ? history_weeks(b, nb, days, n, &nw) : NULL;
+
+	if (!w) {
+		free(days);
+		free(b);
+		hf_cli_error("out of memory");
+		return HF_EXIT_INPUT;
+	}
+	if (as_json) {
+		json_object *o = runs_json(b, nb, w, nw);
+		printf("%s\n", json_object_to_json_string_ext(o, HF_JSON_FLAGS));
+		json_object_put(o);
+	} else {
+		print_runs_text(b, nb, w, nw);
+	}
+	free(days);
+	free(b);
+	free(w);
+	return HF_EXIT_OK;
 }
 
 int hf_cmd_history(int argc, char **argv)
 {
 	struct client_opts o;
 	json_object *hist;
-	int rc = parse_client_opts(argc, argv, "jl", history_usage, &o);
+	int rc = parse_client_opts(argc, argv, "jlr", history_usage, &o);
 
 	if (rc >= 0)
 		return rc;
+	if (o.runs && !o.limit_given)
+		o.limit = HF_RUNS_LIMIT;
 	hist = ask_daemon(o.socket, "HISTORY", "limit", json_object_new_int64(o.limit), "HISTORY");
 	if (!hist)
 		return HF_EXIT_INPUT;
-	if (o.json)
+	if (o.runs)
+		rc = print_runs(hist, o.limit, o.json);
+	else if (o.json)
 		printf("%s\n", json_object_to_json_string_ext(hist, HF_JSON_FLAGS));
 	else
 		print_history_text(hist);
 	json_object_put(hist);
-	return HF_EXIT_OK;
+	return rc >= 0 ? rc : HF_EXIT_OK;
 }

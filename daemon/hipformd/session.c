@@ -128,6 +128,39 @@ static void store_pending_sets(struct hfd *d)
 	s->store_failing = false;
 }
 
+/* The program's name: its [program] name, else the file's name. */
+static const char *program_name(const struct hfd *d)
+{
+	const char *slash = strrchr(d->cfg.program, '/');
+
+	if (d->sess.program->name[0])
+		return d->sess.program->name;
+	return slash ? slash + 1 : d->cfg.program;
+}
+
+/* The session's compliance with its program into the history (issue 10):
+ * after every set and at the end, from the same matcher as SUMMARY. */
+static void store_program(struct hfd *d)
+{
+	const struct hfd_session *s = &d->sess;
+	struct hfd_program_result res = {0};
+	struct hf_compliance c;
+
+	if (!d->store || !s->program)
+		return;
+	hf_program_comply(s->program, &s->report, &c);
+	res.name = program_name(d);
+	res.blocks = c.n_blocks;
+	for (int k = 0; k < c.n_blocks; k++) {
+		res.blocks_done += c.blocks[k].status == HF_BLOCK_DONE;
+		res.blocks_partly += c.blocks[k].status == HF_BLOCK_PARTLY;
+	}
+	res.complete = c.n_blocks > 0 && res.blocks_done == c.n_blocks;
+	res.compliance = hf_json_compliance(s->program, &s->report, &c);
+	hfd_store_session_program(d->store, s->id, &res);
+	json_object_put(res.compliance);
+}
+
 static void store_set(struct hfd *d, const struct hf_event *ev, json_object *set_json)
 {
 	json_object *doc, *input;
@@ -140,6 +173,7 @@ static void store_set(struct hfd *d, const struct hf_event *ev, json_object *set
 		hfd_store_session_input(d->store, d->sess.id, input,
 					d->sess.an_cfg.calib.has_mounting);
 	json_object_put(doc);
+	store_program(d);
 }
 
 static void on_set(struct hfd *d, const struct hf_event *ev)
@@ -335,6 +369,7 @@ static void session_begin(struct hfd *d)
 	hf_report_init(&s->report);
 	open_recording(d);
 	start_analyzer(d);
+	store_program(d); /* nothing done yet: a crash before the first set leaves this */
 	hf_notice("session %lld started (recording %s)", (long long)s->id,
 		  s->rec_path[0] ? s->rec_path : "off");
 	hfd_notify_status(d);
@@ -420,6 +455,7 @@ void hfd_session_end(struct hfd *d, const char *why)
 		json_object *input;
 		if (json_object_object_get_ex(body, "input", &input))
 			hfd_store_session_input(d->store, s->id, input, s->an_cfg.calib.has_mounting);
+		store_program(d);
 		hfd_store_session_end(d->store, s->id, s->end);
 	}
 	hfd_recording_close(&s->rec);

@@ -15,7 +15,9 @@
  * grew with the database for days.
  *
  * Schema version in PRAGMA user_version; migrations are a list of SQL
- * scripts, script i taking the schema from version i to i+1.
+ * scripts, script i taking the schema from version i to i+1.  Version 2
+ * added the program compliance of a session (columns that stay NULL for
+ * sessions without a program, and for every session stored before).
  */
 #include <errno.h>
 #include <math.h>
@@ -55,11 +57,18 @@ static const char *const migrations[HFD_SCHEMA_VERSION] = {
 	"CREATE INDEX sets_session ON sets(session_id);"
 	"CREATE INDEX reps_set ON reps(set_id);"
 	"CREATE INDEX faults_rep ON faults(rep_id);",
+	/* 1 -> 2: the program compliance of a session */
+	"ALTER TABLE sessions ADD COLUMN program_name TEXT;"
+	"ALTER TABLE sessions ADD COLUMN program_blocks INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN program_blocks_done INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN program_blocks_partly INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN program_complete INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN compliance_json TEXT;",
 };
 
 enum stmt_id {
 	ST_SESSION_BEGIN, ST_SESSION_RECORDING, ST_SESSION_END, ST_SESSION_INPUT, ST_SET, ST_REP, ST_FAULT,
-	ST_COUNT
+	ST_SESSION_PROGRAM, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -73,6 +82,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		   " hold_s, rise_s, lower_s, tilt_deg, obliquity_deg, rotation_deg)"
 		   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_FAULT] = "INSERT INTO faults (rep_id, code) VALUES (?, ?)",
+	[ST_SESSION_PROGRAM] = "UPDATE sessions SET program_name = ?, program_blocks = ?,"
+			       " program_blocks_done = ?, program_blocks_partly = ?,"
+			       " program_complete = ?, compliance_json = ? WHERE id = ?",
 };
 
 struct hfd_store {
@@ -255,6 +267,29 @@ int hfd_store_session_input(struct hfd_store *s, int64_t session, json_object *i
 	return run(s, st, "updating a session");
 }
 
+int hfd_store_session_program(struct hfd_store *s, int64_t session,
+			      const struct hfd_program_result *p)
+{
+	sqlite3_stmt *st = s->st[ST_SESSION_PROGRAM];
+
+	if (p->name && p->name[0])
+		sqlite3_bind_text(st, 1, p->name, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int(st, 2, p->blocks);
+	sqlite3_bind_int(st, 3, p->blocks_done);
+	sqlite3_bind_int(st, 4, p->blocks_partly);
+	sqlite3_bind_int(st, 5, p->complete);
+	if (p->compliance)
+		sqlite3_bind_text(st, 6, json_object_to_json_string_ext(p->compliance,
+									 JSON_C_TO_STRING_PLAIN),
+				  -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int64(st, 7, session);
+	return run(s, st, "writing a session's program compliance");
+}
+
 static int insert_rep(struct hfd_store *s, int64_t set_id, int number,
 		      const struct hf_rep *rep)
 {
@@ -419,8 +454,8 @@ json_object *hfd_store_session_json(struct hfd_store *s, int64_t session)
 	sqlite3_stmt *st;
 	json_object *o = NULL;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT start, end, recording, input_json, calibrated"
-			       " FROM sessions WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT start, end, recording, input_json, calibrated,"
+			       " compliance_json FROM sessions WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_int64(st, 1, session);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -434,6 +469,8 @@ json_object *hfd_store_session_json(struct hfd_store *s, int64_t session)
 		json_object_object_add(o, "calibrated",
 				       json_object_new_boolean(sqlite3_column_int(st, 4)));
 		json_object_object_add(o, "sets", stored_sets(s, session));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			json_object_object_add(o, "compliance", parsed_or_empty(st, 5));
 	}
 	sqlite3_finalize(st);
 	return o;
@@ -477,6 +514,60 @@ static json_object *history_gait(sqlite3_stmt *st, int col)
 	return o;
 }
 
+/* The session's program compliance (schema 2 columns), null when the
+ * session had no program. */
+static json_object *history_program(sqlite3_stmt *st, int col)
+{
+	json_object *o;
+	int blocks, done, partly;
+
+	if (sqlite3_column_type(st, col + 1) == SQLITE_NULL)
+		return NULL;
+	blocks = sqlite3_column_int(st, col + 1);
+	done = sqlite3_column_int(st, col + 2);
+	partly = sqlite3_column_int(st, col + 3);
+	o = json_object_new_object();
+	json_object_object_add(o, "name", text_or_null(st, col));
+	json_object_object_add(o, "complete", json_object_new_boolean(sqlite3_column_int(st, col + 4)));
+	json_object_object_add(o, "blocks", json_object_new_int(blocks));
+	json_object_object_add(o, "blocks_complete", json_object_new_int(done));
+	json_object_object_add(o, "blocks_partly", json_object_new_int(partly));
+	json_object_object_add(o, "blocks_missed", json_object_new_int(blocks - done - partly));
+	return o;
+}
+
+/* A member of a stored set's JSON, shared (null when absent). */
+static json_object *member(json_object *set, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(set, key, &v) ? json_object_get(v) : NULL;
+}
+
+/* The session's walk and run sets (contract section 11 figures), oldest
+ * first; st selects their JSON for one session. */
+static json_object *history_bouts(sqlite3_stmt *st, int64_t session)
+{
+	static const char *const keys[] = {"exercise", "start_s", "end_s", "steps", "cadence_spm",
+					   "pelvic_drop_deg", "contact_time_s"};
+	json_object *arr = json_object_new_array();
+
+	sqlite3_bind_int64(st, 1, session);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		json_object *set = t ? json_tokener_parse((const char *)t) : NULL, *o;
+		if (!set)
+			continue;
+		o = json_object_new_object();
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			json_object_object_add(o, keys[i], member(set, keys[i]));
+		json_object_array_add(arr, o);
+		json_object_put(set);
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
 static json_object *history_row(sqlite3_stmt *st)
 {
 	json_object *o = json_object_new_object();
@@ -489,6 +580,7 @@ static json_object *history_row(sqlite3_stmt *st)
 	json_object_object_add(o, "faults", json_object_new_int(sqlite3_column_int(st, 6)));
 	json_object_object_add(o, "recording", text_or_null(st, 3));
 	json_object_object_add(o, "gait", history_gait(st, 7));
+	json_object_object_add(o, "program", history_program(st, 13));
 	return o;
 }
 
@@ -511,18 +603,32 @@ json_object *hfd_store_history(struct hfd_store *s, int limit)
 		"  WHERE t.session_id = s.id AND json_extract(t.json, '$.kind') = 'gait'),"
 		GAIT_MEAN("$.cadence_spm") ","
 		GAIT_MEAN("$.pelvic_drop_deg.left") "," GAIT_MEAN("$.pelvic_drop_deg.right") ","
-		GAIT_MEAN("$.contact_time_s.left") "," GAIT_MEAN("$.contact_time_s.right")
+		GAIT_MEAN("$.contact_time_s.left") "," GAIT_MEAN("$.contact_time_s.right") ","
+		" s.program_name, s.program_blocks, s.program_blocks_done,"
+		" s.program_blocks_partly, s.program_complete"
 		" FROM sessions s ORDER BY s.id DESC LIMIT ?";
+	static const char bouts_sql[] =
+		"SELECT json FROM sets WHERE session_id = ?"
+		" AND json_extract(json, '$.kind') = 'gait' ORDER BY set_index";
 	json_object *arr = json_object_new_array();
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *bt;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		fail(s, "reading history");
 		return arr;
 	}
+	if (sqlite3_prepare_v2(s->db, bouts_sql, -1, &bt, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		fail(s, "reading history");
+		return arr;
+	}
 	sqlite3_bind_int(st, 1, limit);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_object_array_add(arr, history_row(st));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_object *row = history_row(st);
+		json_object_object_add(row, "bouts", history_bouts(bt, sqlite3_column_int64(st, 0)));
+		json_object_array_add(arr, row);
+	}
+	sqlite3_finalize(bt);
 	sqlite3_finalize(st);
 	return arr;
 }

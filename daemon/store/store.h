@@ -14,7 +14,7 @@
 
 #include "hipform/analyzer.h"
 
-#define HFD_SCHEMA_VERSION 1
+#define HFD_SCHEMA_VERSION 2
 
 struct hfd_store;
 
@@ -35,6 +35,19 @@ int hfd_store_set(struct hfd_store *s, int64_t session, int index,
 /* Input block and calibration flag of the session (kept current). */
 int hfd_store_session_input(struct hfd_store *s, int64_t session, json_object *input,
 			    bool calibrated);
+/* A session's compliance with the configured program (contract section
+ * 12), from the program matcher: kept current after every set and at the
+ * end, so a session a crash left open has that of its stored sets. */
+struct hfd_program_result {
+	const char *name;          /* the program's name */
+	int blocks;                /* blocks in the program */
+	int blocks_done;           /* complete */
+	int blocks_partly;         /* sets matched, not all as prescribed */
+	bool complete;             /* every block complete */
+	json_object *compliance;   /* the contract's "compliance" array (borrowed) */
+};
+int hfd_store_session_program(struct hfd_store *s, int64_t session,
+			      const struct hfd_program_result *p);
 /* Mark the end (0: reopen, the session resumed). */
 int hfd_store_session_end(struct hfd_store *s, int64_t session, time_t end);
 
@@ -51,7 +64,8 @@ int hfd_store_unended(struct hfd_store *s, struct hfd_unended *out, int max);
 int64_t hfd_store_latest(struct hfd_store *s);
 /*
  * The SESSION message body of a stored session: id, start, end,
- * recording, contract, input, calibrated, sets.  NULL when unknown.
+ * recording, contract, input, calibrated, sets (and compliance when the
+ * session had a program).  NULL when unknown.
  */
 json_object *hfd_store_session_json(struct hfd_store *s, int64_t session);
 /* HISTORY "sessions" array, newest first, at most limit. */

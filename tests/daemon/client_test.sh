@@ -106,8 +106,44 @@ expect_in "$W/err" "^hipform: hipformd: no session 7$" "daemon's error in one li
 serve "$W/history.ndjson"
 run history --limit 5 --socket "$W/sock"
 rc_is 0 "history"
-expect_in "$W/out" "^ +42  2026-05-20 18:02:11Z +12 min +1 +2 +2$" "history row"
+expect_in "$W/out" "^ +42  2026-05-20 18:02:11Z +12 min +1 +2 +2  -$" "history row (no program: -)"
 expect_in "$W/out" "^ +43  .* running " "running session"
+
+# history with programs and runs (issues 10, 11): the 7 days of the run on
+# 20 May are 14-20 May (program complete on 14 and 18: 2); that day's
+# session had the program but not complete.  The run on 13 May: complete
+# that day (session 10), and 1 of 7-13 May.  ISO weeks: 13-14 May in W20,
+# 18-20 May in W21.  TZ=UTC: dates are local.
+P_DONE='{"name":"P","complete":true,"blocks":3,"blocks_complete":3,"blocks_partly":0,"blocks_missed":0}'
+P_PART='{"name":"P","complete":false,"blocks":3,"blocks_complete":1,"blocks_partly":1,"blocks_missed":1}'
+bout() { echo "{\"exercise\":\"run\",\"start_s\":5.0,\"end_s\":65.0,\"steps\":$1,\"cadence_spm\":$2,\"pelvic_drop_deg\":{\"left\":$3,\"right\":$4},\"contact_time_s\":{\"left\":$5,\"right\":$6}}"; }
+ses() { echo "{\"id\":$1,\"start\":\"$2\",\"end\":null,\"sets\":1,\"reps\":0,\"faults\":0,\"recording\":null,\"gait\":null,\"program\":$3,\"bouts\":[$4]}"; }
+printf '%s\n{"class":"HISTORY","v":1,"sessions":[%s,%s,%s,%s,%s]}\n' "$VERSION" \
+	"$(ses 13 2026-05-20T07:00:00Z "$P_PART" "$(bout 170 171.0 5.0 6.0 0.250 0.260)")" \
+	"$(ses 12 2026-05-18T18:00:00Z "$P_DONE" "")" \
+	"$(ses 11 2026-05-14T18:00:00Z "$P_DONE" "")" \
+	"$(ses 10 2026-05-13T18:00:00Z "$P_DONE" "")" \
+	"$(ses 9 2026-05-13T07:00:00Z null "$(bout 150 160.0 7.0 3.0 0.280 0.300),$(bout 100 150.0 6.0 4.0 null 0.320)")" \
+	> "$W/runs.ndjson"
+serve "$W/runs.ndjson"
+TZ=UTC run history --socket "$W/sock"
+expect_in "$W/out" "^ +13  2026-05-20 07:00:00Z .* 1/3 blocks$" "history: N/M blocks"
+expect_in "$W/out" "^ +12  .* complete$" "history: program complete"
+expect_in "$W/out" "^ +9  .* -$" "history: no program"
+TZ=UTC run history --runs --socket "$W/sock"
+rc_is 0 "history --runs"
+expect_in "$W/out" "^2026-05-13  run +150 +160 +7.0/3.0 +280/300  done +1/7$" "--runs: 13 May, first bout"
+expect_in "$W/out" "^2026-05-13  run +100 +150 +6.0/4.0 +-/320  done +1/7$" "--runs: 13 May, second bout, no left contact time"
+expect_in "$W/out" "^2026-05-20  run +170 +171 +5.0/6.0 +250/260  no +2/7$" "--runs: 20 May"
+expect_in "$W/out" "^2026-W20  run +2 +155 +6.5/3.5 +280/310  2/7$" "--runs: week 20 means"
+expect_in "$W/out" "^2026-W21  run +1 +171 +5.0/6.0 +250/260  1/7$" "--runs: week 21"
+# five sessions listed with --limit 5: the listing may be cut before 7 May
+TZ=UTC run history --runs --limit 5 --socket "$W/sock"
+expect_in "$W/out" "^2026-05-13  run +150 .* done +\?$" "--runs: 7 days unknown past the listing"
+expect_in "$W/out" "^2026-05-20  run .* no +2/7$" "--runs: 7 days within the listing"
+TZ=UTC run history --runs --json --socket "$W/sock"
+expect_in "$W/out" '"date":"2026-05-20","week":"2026-W21","exercise":"run","steps":170,"cadence_spm":171.0,.*"program_that_day":false,"program_days_7":2' "--runs --json: bout"
+expect_in "$W/out" '"week":"2026-W20","exercise":"run","bouts":2,"cadence_spm":155.0,"pelvic_drop_deg":\{"left":6.50,"right":3.50\},"contact_time_s":\{"left":0.280,"right":0.310\},"program_days":2' "--runs --json: week"
 
 # watch must end on SIGINT while the daemon stays silent
 serve "$W/status.ndjson" 30

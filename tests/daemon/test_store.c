@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "../../daemon/store/recording.h"
 #include "../../daemon/store/store.h"
@@ -166,11 +167,123 @@ static void test_recording_round(void **state)
 	assert_true(out.t_s - in.t_s < 1e-6 && in.t_s - out.t_s < 1e-6);
 }
 
+/* Schema 1, as hipformd wrote it before the program columns. */
+static const char v1_schema[] =
+	"CREATE TABLE sessions (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  start TEXT NOT NULL, end TEXT, device TEXT, recording TEXT,"
+	"  input_json TEXT, calibrated INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE sets (id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+	"  set_index INTEGER NOT NULL, exercise TEXT NOT NULL, side TEXT,"
+	"  start_s REAL NOT NULL, end_s REAL NOT NULL, rep_count INTEGER NOT NULL,"
+	"  rep_period_s REAL, json TEXT NOT NULL, UNIQUE (session_id, set_index));"
+	"CREATE TABLE reps (id INTEGER PRIMARY KEY,"
+	"  set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,"
+	"  rep INTEGER NOT NULL, start_s REAL, peak_s REAL, end_s REAL,"
+	"  excursion_deg REAL, hold_s REAL, rise_s REAL, lower_s REAL,"
+	"  tilt_deg REAL, obliquity_deg REAL, rotation_deg REAL);"
+	"CREATE TABLE faults (id INTEGER PRIMARY KEY,"
+	"  rep_id INTEGER NOT NULL REFERENCES reps(id) ON DELETE CASCADE, code TEXT NOT NULL);"
+	"INSERT INTO sessions (start, end) VALUES ('2026-11-02T07:00:00Z', '2026-11-02T07:30:00Z');"
+	"INSERT INTO sets (session_id, set_index, exercise, start_s, end_s, rep_count, json)"
+	"  VALUES (1, 0, 'hip_lift', 10, 19, 2, '{\"exercise\":\"hip_lift\",\"kind\":\"reps\"}');"
+	"PRAGMA user_version = 1;";
+
+static int db_user_version(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static json_object *history_member(json_object *hist, int i, const char *key)
+{
+	json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(hist, i), key, &v));
+	return v;
+}
+
+/* A schema 1 history keeps its sessions and takes program compliance. */
+static void test_migrate_v1(void **state)
+{
+	const char *path = tmp_path("hfd_store_v1.db");
+	struct hfd_program_result res = {.name = "Glute activation", .blocks = 9,
+					 .blocks_done = 5, .blocks_partly = 1};
+	struct hfd_store *s;
+	sqlite3 *db;
+	json_object *hist, *p, *v, *j;
+	int64_t id = 0;
+
+	remove_db(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(hfd_store_open(&s, path), HF_OK);
+	assert_int_equal(db_user_version(path), HFD_SCHEMA_VERSION);
+	hist = hfd_store_history(s, 10);
+	assert_int_equal(json_object_array_length(hist), 1);
+	assert_null(history_member(hist, 0, "program"));
+	assert_int_equal(json_object_get_int(history_member(hist, 0, "sets")), 1);
+	assert_int_equal(json_object_get_int(history_member(hist, 0, "reps")), 2);
+	assert_int_equal(json_object_array_length(history_member(hist, 0, "bouts")), 0);
+	json_object_put(hist);
+	j = hfd_store_session_json(s, 1);
+	assert_false(json_object_object_get_ex(j, "compliance", &v));
+	json_object_put(j);
+
+	/* a new session in the migrated database, with its program */
+	assert_int_equal(hfd_store_session_begin(s, 1764000000, "/dev/ttyUSB0", &id), HF_OK);
+	assert_int_equal(id, 2);
+	res.compliance = json_tokener_parse("[{\"block\":\"Hip lifts\",\"complete\":true}]");
+	assert_int_equal(hfd_store_session_program(s, id, &res), HF_OK);
+	json_object_put(res.compliance);
+	hfd_store_close(s);
+
+	assert_int_equal(hfd_store_open(&s, path), HF_OK); /* already 2: nothing to do */
+	hist = hfd_store_history(s, 10);
+	p = history_member(hist, 0, "program");
+	assert_non_null(p);
+	assert_true(json_object_object_get_ex(p, "name", &v));
+	assert_string_equal(json_object_get_string(v), "Glute activation");
+	assert_true(json_object_object_get_ex(p, "complete", &v));
+	assert_false(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(p, "blocks_complete", &v));
+	assert_int_equal(json_object_get_int(v), 5);
+	assert_true(json_object_object_get_ex(p, "blocks_missed", &v));
+	assert_int_equal(json_object_get_int(v), 3);
+	assert_null(history_member(hist, 1, "program"));
+	json_object_put(hist);
+	j = hfd_store_session_json(s, id);
+	assert_true(json_object_object_get_ex(j, "compliance", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	json_object_put(j);
+	hfd_store_close(s);
+
+	/* a database of a newer schema is refused, untouched */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(hfd_store_open(&s, path), HF_ERR_FORMAT);
+	assert_int_equal(db_user_version(path), 99);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_history_gait),
+		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_recording_round),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
