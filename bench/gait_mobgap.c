@@ -10,8 +10,17 @@
  * How it scores (README, "Walking and running"):
  * - Reference contacts: every non-null INDIP initial contact.
  * - Our contacts: every contact of every set the command reports.
- * - Matching: greedily, each reference contact (in time order) takes the
- *   nearest unused contact of ours within +-60 ms.
+ * - Reference contacts one sample (10 ms) or less after the previous one
+ *   of the same bout are one event listed twice (MS_001 Test11 has two
+ *   exact duplicates in INDIP, HA_001 Test11 a left and a right contact
+ *   10 ms apart, which no gait can make): counted once ("dup" column).
+ * - Matching: one to one, closest pairs first: every pair (reference,
+ *   ours) within +-60 ms, in order of increasing distance, is a match
+ *   when neither contact is matched yet.  (A reference contact taking the
+ *   nearest of ours in time order could take the one its successor
+ *   needed; this way every match is the closest available, as in
+ *   mobgap's categorize_ic_list, which matches mutual nearest neighbours
+ *   within a tolerance.)
  * - Recall = matched / reference contacts.
  * - Precision = matched / our contacts that lie inside a reference bout
  *   (from its first to its last reference contact, widened by 60 ms):
@@ -24,9 +33,11 @@
  * - Foot: share of matched contacts whose foot equals the reference side.
  * - Cadence: for each reference bout, our set overlapping it most; its
  *   cadence_spm against the contract formula 60 (n - 1) / (last - first)
- *   on the bout's non-null reference contacts (the label file's own
- *   cadence_spm is reported by INDIP with its own method and ignores
- *   nothing).  A bout no set overlaps counts as a miss.  Reported beside
+ *   from the bout's first to its last timed reference contact, n counting
+ *   the untimed (null) contacts between them too: they are steps the
+ *   reference saw but could not time (the label file's own
+ *   cadence_spm comes from the reference system's own method and is
+ *   not used).  A bout no set overlaps counts as a miss.  Reported beside
  *   it (not asserted): the same formula on our contacts inside the
  *   reference bout's span (+-60 ms), which does not depend on where our
  *   bout begins and ends ("span" column).
@@ -58,7 +69,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOL_S 0.06
+#define TOL_S (0.06 + 1e-9) /* inclusive on the 10 ms grid of the times */
+#define DUP_S 0.0105 /* one sample at 100 Hz */
 #define MAX_C 4096
 #define MAX_BOUTS 64
 
@@ -87,10 +99,11 @@ struct gap {
 #define MAX_GAPS 256
 static struct gap gaps[MAX_GAPS];
 static int n_gaps;
+static int n_dups; /* reference contacts dropped as duplicates */
 
 struct tally {
 	int ceiling, xref_in, xref_ok;
-	int ref, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, span_ok, split;
+	int ref, dup, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, span_ok, split;
 	double cadence_err_max, ref_bout_s, covered_s;
 };
 
@@ -133,6 +146,7 @@ static int load_reference(const char *path, const char *system, struct contact *
 
 	*nc = *nb = 0;
 	n_gaps = 0;
+	n_dups = 0;
 	if (!root)
 		return -1;
 	if (!json_object_object_get_ex(root, "reference", &ref) ||
@@ -143,7 +157,7 @@ static int load_reference(const char *path, const char *system, struct contact *
 	for (size_t i = 0; i < json_object_array_length(indip) && *nb < MAX_BOUTS; i++) {
 		json_object *bo = json_object_array_get_idx(indip, i), *ics, *sides;
 		double first = NAN, last = NAN;
-		int n = 0, pending = 0;
+		int n = 0, pending = 0, steps = 0; /* steps: timed and untimed */
 		json_object_object_get_ex(bo, "initial_contacts_s", &ics);
 		json_object_object_get_ex(bo, "initial_contacts_side", &sides);
 		for (size_t k = 0; k < json_object_array_length(ics) && *nc < MAX_C; k++) {
@@ -154,8 +168,15 @@ static int load_reference(const char *path, const char *system, struct contact *
 				continue;
 			}
 			c[*nc].t_s = json_object_get_double(t);
+			if (n > 0 && c[*nc].t_s - last <= DUP_S) {
+				n_dups++;
+				continue;
+			}
 			if (pending > 0 && n > 0 && n_gaps < MAX_GAPS)
 				gaps[n_gaps++] = (struct gap){last, c[*nc].t_s, pending};
+			if (n > 0)
+				steps += pending;
+			steps++;
 			pending = 0;
 			c[*nc].foot = foot_of(sd ? json_object_get_string(sd) : NULL);
 			c[*nc].used = false;
@@ -169,7 +190,7 @@ static int load_reference(const char *path, const char *system, struct contact *
 			continue;
 		b[*nb].start_s = first;
 		b[*nb].end_s = last;
-		b[*nb].cadence_spm = 60.0 * (n - 1) / (last - first);
+		b[*nb].cadence_spm = 60.0 * (steps - 1) / (last - first);
 		(*nb)++;
 	}
 	json_object_put(root);
@@ -268,6 +289,41 @@ static double overlap(const struct bout *a, const struct bout *b)
 	return fmin(a->end_s, b->end_s) - fmax(a->start_s, b->start_s);
 }
 
+struct pair {
+	double d_s;
+	int r, o;
+};
+
+static int by_distance(const void *a, const void *b)
+{
+	double x = ((const struct pair *)a)->d_s, y = ((const struct pair *)b)->d_s;
+
+	return (x > y) - (x < y);
+}
+
+/* One-to-one matching, closest pairs first (file comment). */
+static void match(struct contact *ref, int nr, struct contact *ours, int no, struct tally *t)
+{
+	static struct pair pairs[8 * MAX_C];
+	int np = 0;
+
+	for (int i = 0; i < nr; i++) {
+		ref[i].used = false;
+		for (int k = 0; k < no && np < 8 * MAX_C; k++)
+			if (fabs(ours[k].t_s - ref[i].t_s) <= TOL_S)
+				pairs[np++] = (struct pair){fabs(ours[k].t_s - ref[i].t_s), i, k};
+	}
+	qsort(pairs, (size_t)np, sizeof pairs[0], by_distance);
+	for (int p = 0; p < np; p++) {
+		struct contact *r = &ref[pairs[p].r], *o = &ours[pairs[p].o];
+		if (r->used || o->used)
+			continue;
+		r->used = o->used = true;
+		t->matched++;
+		t->foot_ok += o->foot == r->foot;
+	}
+}
+
 static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 		  struct contact *ours, int no, const struct bout *ob, int nob, struct tally *t)
 {
@@ -275,21 +331,7 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 	t->ref = nr;
 	for (int i = 0; i < no; i++)
 		t->ours_in += in_bouts(ours[i].t_s, rb, nrb);
-	for (int i = 0; i < nr; i++) {
-		int best = -1;
-		for (int k = 0; k < no; k++) {
-			double d = fabs(ours[k].t_s - ref[i].t_s);
-			if (ours[k].used || d > TOL_S)
-				continue;
-			if (best < 0 || d < fabs(ours[best].t_s - ref[i].t_s))
-				best = k;
-		}
-		if (best < 0)
-			continue;
-		ours[best].used = true;
-		t->matched++;
-		t->foot_ok += ours[best].foot == ref[i].foot;
-	}
+	match(ref, nr, ours, no, t);
 	for (int g = 0; g < n_gaps; g++) {
 		int left = gaps[g].nulls;
 		for (int k = 0; k < no && left > 0; k++)
@@ -426,8 +468,8 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("reference: %s\n", ref_system);
-	printf("%-22s %5s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s %6s %6s\n", "recording", "ref",
-	       "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
+	printf("%-22s %5s %4s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s %6s %6s\n", "recording", "ref",
+	       "dup", "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
 	       "span", "cover", "split", "ceil", "xref");
 	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
 		char csv[1024], lab[1024];
@@ -444,6 +486,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		score(ref, nr, rb, nrb, ours, no, ob, nob, &t);
+		t.dup = n_dups;
 		t.ceiling = loading_ceiling(csv, ref, nr);
 		if (t.ceiling < 0) {
 			printf("%s: cannot read %s\n", files[f], csv);
@@ -454,8 +497,8 @@ int main(int argc, char **argv)
 			agreement(ref, nr, other, nx, xb, nxb, &t);
 		sum.xref_in += t.xref_in;
 		sum.xref_ok += t.xref_ok;
-		printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n",
-		       files[f], t.ref, t.ours_in, t.unjudged, t.matched, ratio(t.matched, t.ref),
+		printf("%-22s %5d %4d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n",
+		       files[f], t.ref, t.dup, t.ours_in, t.unjudged, t.matched, ratio(t.matched, t.ref),
 		       ratio(t.matched, t.ours_in - t.unjudged), ratio(t.foot_ok, t.matched), t.cadence_ok,
 		       t.bouts, t.cadence_err_max, t.span_ok, t.bouts,
 		       t.ref_bout_s > 0.0 ? t.covered_s / t.ref_bout_s : NAN, t.split,
@@ -465,6 +508,7 @@ int main(int argc, char **argv)
 		sum.ref_bout_s += t.ref_bout_s;
 		sum.covered_s += t.covered_s;
 		sum.ref += t.ref;
+		sum.dup += t.dup;
 		sum.ours_in += t.ours_in;
 		sum.unjudged += t.unjudged;
 		sum.matched += t.matched;
@@ -473,8 +517,8 @@ int main(int argc, char **argv)
 		sum.cadence_ok += t.cadence_ok;
 		sum.cadence_err_max = fmax(sum.cadence_err_max, t.cadence_err_max);
 	}
-	printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n", "all",
-	       sum.ref, sum.ours_in, sum.unjudged, sum.matched, ratio(sum.matched, sum.ref),
+	printf("%-22s %5d %4d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n", "all",
+	       sum.ref, sum.dup, sum.ours_in, sum.unjudged, sum.matched, ratio(sum.matched, sum.ref),
 	       ratio(sum.matched, sum.ours_in - sum.unjudged), ratio(sum.foot_ok, sum.matched), sum.cadence_ok,
 	       sum.bouts, sum.cadence_err_max, sum.span_ok, sum.bouts,
 	       sum.ref_bout_s > 0.0 ? sum.covered_s / sum.ref_bout_s : NAN, sum.split,
