@@ -31,16 +31,19 @@
  *   are not judged (taken out of the precision's denominator, "unjudged"
  *   column); any more of ours there count as false.
  * - Foot: share of matched contacts whose foot equals the reference side.
- * - Cadence: for each reference bout, our set overlapping it most; its
- *   cadence_spm against the contract formula 60 (n - 1) / (last - first)
- *   from the bout's first to its last timed reference contact, n counting
- *   the untimed (null) contacts between them too: they are steps the
- *   reference saw but could not time (the label file's own
- *   cadence_spm comes from the reference system's own method and is
- *   not used).  A bout no set overlaps counts as a miss.  Reported beside
- *   it (not asserted): the same formula on our contacts inside the
- *   reference bout's span (+-60 ms), which does not depend on where our
- *   bout begins and ends ("span" column).
+ * - Cadence, per reference bout as in mobgap's evaluation (which runs the
+ *   detector inside each reference walking bout): the contract formula
+ *   60 (n - 1) / (last - first) on our contacts inside the bout's span
+ *   (+-60 ms) against the same formula from the bout's first to its last
+ *   timed reference contact, n counting the untimed (null) contacts
+ *   between them too: they are steps the reference saw but could not
+ *   time (the label file's own cadence_spm comes from the reference
+ *   system's own method and is not used).  Within 2 steps/min: "cad_ok"
+ *   (asserted); the largest error: "cad_err_max".  Reported beside it
+ *   (not asserted): the cadence_spm of our set that overlaps the bout most
+ *   ("set"), which also counts our steps before and after the reference
+ *   bout (gait initiation and ending steps are slower), so it compares
+ *   different steps; a bout no set overlaps counts as a miss there.
  * - Bouts: "cover" = share of the reference bouts' time (first to last
  *   contact) inside our sets; "split" = reference bouts that two or more
  *   of our sets overlap (we broke a reference bout, e.g. at a shuffle).
@@ -103,8 +106,11 @@ static int n_dups; /* reference contacts dropped as duplicates */
 
 struct tally {
 	int ceiling, xref_in, xref_ok;
-	int ref, dup, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, span_ok, split;
+	int ref, dup, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, set_ok, split;
 	double cadence_err_max, ref_bout_s, covered_s;
+	/* offsets (file comment): [0 ours, 1 other reference][0 left, 1 right] */
+	double off_sum_ms[2][2], off_sq_ms2[2][2];
+	int off_n[2][2];
 };
 
 /* Contract cadence of our contacts inside bout b. */
@@ -289,6 +295,39 @@ static double overlap(const struct bout *a, const struct bout *b)
 	return fmin(a->end_s, b->end_s) - fmax(a->start_s, b->start_s);
 }
 
+#define OFFSET_WINDOW_S 0.15
+
+/* Offsets (file comment): x's nearest contact to each of ref's, by foot. */
+static void offsets(const struct contact *ref, int nr, const struct contact *x, int nx, int who,
+		    struct tally *t)
+{
+	for (int i = 0; i < nr; i++) {
+		int foot = ref[i].foot == 'L' ? 0 : ref[i].foot == 'R' ? 1 : -1;
+		double best = INFINITY;
+		for (int k = 0; k < nx; k++)
+			if (fabs(x[k].t_s - ref[i].t_s) < fabs(best))
+				best = x[k].t_s - ref[i].t_s;
+		if (foot < 0 || fabs(best) > OFFSET_WINDOW_S)
+			continue;
+		t->off_sum_ms[who][foot] += 1000.0 * best;
+		t->off_sq_ms2[who][foot] += 1e6 * best * best;
+		t->off_n[who][foot]++;
+	}
+}
+
+static void print_offsets(const char *name, const struct tally *t)
+{
+	printf("%-22s", name);
+	for (int who = 0; who < 2; who++)
+		for (int foot = 0; foot < 2; foot++) {
+			int n = t->off_n[who][foot];
+			double m = n ? t->off_sum_ms[who][foot] / n : NAN;
+			double sd = n > 1 ? sqrt(fmax(0.0, t->off_sq_ms2[who][foot] / n - m * m)) : NAN;
+			printf("   %+5.0f %4.0f %3d", m, sd, n);
+		}
+	printf("\n");
+}
+
 struct pair {
 	double d_s;
 	int r, o;
@@ -296,9 +335,11 @@ struct pair {
 
 static int by_distance(const void *a, const void *b)
 {
-	double x = ((const struct pair *)a)->d_s, y = ((const struct pair *)b)->d_s;
+	const struct pair *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->d_s != y->d_s)
+		return (x->d_s > y->d_s) - (x->d_s < y->d_s);
+	return x->r != y->r ? x->r - y->r : x->o - y->o; /* ties: earlier first */
 }
 
 /* One-to-one matching, closest pairs first (file comment). */
@@ -347,7 +388,8 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 			if (overlap(&rb[i], &ob[k]) > 0.0 &&
 			    (best < 0 || overlap(&rb[i], &ob[k]) > overlap(&rb[i], &ob[best])))
 				best = k;
-		double err = best < 0 ? INFINITY : fabs(ob[best].cadence_spm - rb[i].cadence_spm);
+		double set_err = best < 0 ? INFINITY : fabs(ob[best].cadence_spm - rb[i].cadence_spm);
+		double err = fabs(span_cadence(ours, no, &rb[i]) - rb[i].cadence_spm);
 		int parts = 0;
 		for (int k = 0; k < nob; k++)
 			if (overlap(&rb[i], &ob[k]) > 0.0) {
@@ -357,9 +399,9 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 		t->split += parts >= 2;
 		t->ref_bout_s += rb[i].end_s - rb[i].start_s;
 		t->bouts++;
-		t->cadence_ok += err <= 2.0;
-		t->span_ok += fabs(span_cadence(ours, no, &rb[i]) - rb[i].cadence_spm) <= 2.0;
-		t->cadence_err_max = fmax(t->cadence_err_max, err);
+		t->cadence_ok += err <= 2.0; /* NaN (fewer than 2 of ours) fails */
+		t->set_ok += set_err <= 2.0;
+		t->cadence_err_max = fmax(t->cadence_err_max, isnan(err) ? INFINITY : err);
 	}
 }
 
@@ -444,7 +486,7 @@ int main(int argc, char **argv)
 	static struct contact ref[MAX_C], ours[MAX_C], other[MAX_C];
 	struct bout rb[MAX_BOUTS], ob[MAX_BOUTS], xb[MAX_BOUTS];
 	int nx, nxb;
-	struct tally sum = {0};
+	struct tally sum = {0}, tallies[sizeof files / sizeof files[0]];
 	bool check = false;
 	double floor_recall = 0, floor_precision = 0, floor_foot = 0, floor_cadence = 0;
 	int ok;
@@ -470,7 +512,7 @@ int main(int argc, char **argv)
 	printf("reference: %s\n", ref_system);
 	printf("%-22s %5s %4s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s %6s %6s\n", "recording", "ref",
 	       "dup", "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
-	       "span", "cover", "split", "ceil", "xref");
+	       "set", "cover", "split", "ceil", "xref");
 	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
 		char csv[1024], lab[1024];
 		int nr, nrb, no, nob;
@@ -493,17 +535,27 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		sum.ceiling += t.ceiling;
-		if (load_reference(lab, other_system(), other, &nx, xb, &nxb) == 0)
+		offsets(ref, nr, ours, no, 0, &t);
+		if (load_reference(lab, other_system(), other, &nx, xb, &nxb) == 0) {
 			agreement(ref, nr, other, nx, xb, nxb, &t);
+			offsets(ref, nr, other, nx, 1, &t);
+		}
+		tallies[f] = t;
 		sum.xref_in += t.xref_in;
 		sum.xref_ok += t.xref_ok;
 		printf("%-22s %5d %4d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n",
 		       files[f], t.ref, t.dup, t.ours_in, t.unjudged, t.matched, ratio(t.matched, t.ref),
 		       ratio(t.matched, t.ours_in - t.unjudged), ratio(t.foot_ok, t.matched), t.cadence_ok,
-		       t.bouts, t.cadence_err_max, t.span_ok, t.bouts,
+		       t.bouts, t.cadence_err_max, t.set_ok, t.bouts,
 		       t.ref_bout_s > 0.0 ? t.covered_s / t.ref_bout_s : NAN, t.split,
 		       ratio(t.ceiling, t.ref), ratio(t.xref_ok, t.xref_in));
-		sum.span_ok += t.span_ok;
+		for (int w = 0; w < 2; w++)
+			for (int ft = 0; ft < 2; ft++) {
+				sum.off_sum_ms[w][ft] += t.off_sum_ms[w][ft];
+				sum.off_sq_ms2[w][ft] += t.off_sq_ms2[w][ft];
+				sum.off_n[w][ft] += t.off_n[w][ft];
+			}
+		sum.set_ok += t.set_ok;
 		sum.split += t.split;
 		sum.ref_bout_s += t.ref_bout_s;
 		sum.covered_s += t.covered_s;
@@ -520,9 +572,16 @@ int main(int argc, char **argv)
 	printf("%-22s %5d %4d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n", "all",
 	       sum.ref, sum.dup, sum.ours_in, sum.unjudged, sum.matched, ratio(sum.matched, sum.ref),
 	       ratio(sum.matched, sum.ours_in - sum.unjudged), ratio(sum.foot_ok, sum.matched), sum.cadence_ok,
-	       sum.bouts, sum.cadence_err_max, sum.span_ok, sum.bouts,
+	       sum.bouts, sum.cadence_err_max, sum.set_ok, sum.bouts,
 	       sum.ref_bout_s > 0.0 ? sum.covered_s / sum.ref_bout_s : NAN, sum.split,
 	       ratio(sum.ceiling, sum.ref), ratio(sum.xref_ok, sum.xref_in));
+	printf("\noffsets from the %s contacts, ms (nearest within +-%.0f ms): mean, SD, n\n", ref_system,
+	       1000.0 * OFFSET_WINDOW_S);
+	printf("%-22s %17s %17s %17s %17s\n", "recording", "ours-ref left", "ours-ref right",
+	       "other-ref left", "other-ref right");
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+		print_offsets(files[f], &tallies[f]);
+	print_offsets("all", &sum);
 	if (!check)
 		return 0;
 	ok = ratio(sum.matched, sum.ref) >= floor_recall &&
