@@ -4,8 +4,13 @@
  * recordings of ../shared/data/real/mobgap-lowerback/ against the INDIP
  * reference (instrumented insoles), and prints a table per file.
  *
- *     gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto]
+ *     gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto] [--tol SECONDS]
  *                 [--assert RECALL PRECISION FOOT CADENCE_SHARE]
+ *
+ * --tol changes the matching tolerance (default 0.06 s, issue 11) for the
+ * matching, "ceil" and "xref" (mobgap's own ICD scorer uses 0.5 s, which
+ * scores detection rather than timing), and the widening of the bouts
+ * for precision and "xref".
  *
  * How it scores (README, "Walking and running"):
  * - Reference contacts: every non-null INDIP initial contact.
@@ -73,6 +78,7 @@
 #include <string.h>
 
 #define TOL_S (0.06 + 1e-9) /* inclusive on the 10 ms grid of the times */
+static double match_tol_s = TOL_S; /* --tol */
 #define DUP_S 0.0105 /* one sample at 100 Hz */
 #define MAX_C 4096
 #define MAX_BOUTS 64
@@ -268,7 +274,7 @@ static int load_ours(const char *hipform, const char *csv, struct contact *c, in
 static bool in_bouts(double t, const struct bout *b, int nb)
 {
 	for (int i = 0; i < nb; i++)
-		if (t >= b[i].start_s - TOL_S && t <= b[i].end_s + TOL_S)
+		if (t >= b[i].start_s - match_tol_s && t <= b[i].end_s + match_tol_s)
 			return true;
 	return false;
 }
@@ -283,7 +289,7 @@ static void agreement(const struct contact *ref, int nr, const struct contact *o
 			continue;
 		t->xref_in++;
 		for (int k = 0; k < nx; k++)
-			if (fabs(other[k].t_s - ref[i].t_s) <= TOL_S) {
+			if (fabs(other[k].t_s - ref[i].t_s) <= match_tol_s) {
 				t->xref_ok++;
 				break;
 			}
@@ -351,7 +357,7 @@ static void match(struct contact *ref, int nr, struct contact *ours, int no, str
 	for (int i = 0; i < nr; i++) {
 		ref[i].used = false;
 		for (int k = 0; k < no && np < 8 * MAX_C; k++)
-			if (fabs(ours[k].t_s - ref[i].t_s) <= TOL_S)
+			if (fabs(ours[k].t_s - ref[i].t_s) <= match_tol_s)
 				pairs[np++] = (struct pair){fabs(ours[k].t_s - ref[i].t_s), i, k};
 	}
 	qsort(pairs, (size_t)np, sizeof pairs[0], by_distance);
@@ -465,7 +471,7 @@ static int loading_ceiling(const char *csv, const struct contact *ref, int nr)
 	}
 	for (int c = 0; c < nr; c++) {
 		for (int i = 1; i + 1 < n; i++) {
-			if (fabs(t[i] - ref[c].t_s) > TOL_S + 1e-9)
+			if (fabs(t[i] - ref[c].t_s) > match_tol_s)
 				continue;
 			if (rise[i] > rise[i - 1] && rise[i] >= rise[i + 1] && rise[i] > 0.0) {
 				hits++;
@@ -492,12 +498,14 @@ int main(int argc, char **argv)
 	int ok;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto] [--assert R P F C]\n");
+		fprintf(stderr, "usage: gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto] [--tol S] [--assert R P F C]\n");
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--ref") == 0 && i + 1 < argc) {
 			ref_system = argv[++i];
+		} else if (strcmp(argv[i], "--tol") == 0 && i + 1 < argc) {
+			match_tol_s = atof(argv[++i]) + 1e-9;
 		} else if (strcmp(argv[i], "--assert") == 0 && i + 4 < argc) {
 			check = true;
 			floor_recall = atof(argv[++i]);
@@ -509,7 +517,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	printf("reference: %s\n", ref_system);
+	printf("reference: %s, contacts matched within +-%.0f ms\n", ref_system, 1000.0 * match_tol_s);
 	printf("%-22s %5s %4s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s %6s %6s\n", "recording", "ref",
 	       "dup", "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
 	       "set", "cover", "split", "ceil", "xref");
