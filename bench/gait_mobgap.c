@@ -4,14 +4,28 @@
  * recordings of ../shared/data/real/mobgap-lowerback/ against the INDIP
  * reference (instrumented insoles), and prints a table per file.
  *
- *     gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto]
+ *     gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto] [--tol SECONDS]
  *                 [--assert RECALL PRECISION FOOT CADENCE_SHARE]
+ *
+ * --tol changes the matching tolerance (default 0.06 s, issue 11) for the
+ * matching, "ceil" and "xref" (mobgap's own ICD scorer uses 0.5 s, which
+ * scores detection rather than timing), and the widening of the bouts
+ * for precision and "xref".
  *
  * How it scores (README, "Walking and running"):
  * - Reference contacts: every non-null INDIP initial contact.
  * - Our contacts: every contact of every set the command reports.
- * - Matching: greedily, each reference contact (in time order) takes the
- *   nearest unused contact of ours within +-60 ms.
+ * - Reference contacts one sample (10 ms) or less after the previous one
+ *   of the same bout are one event listed twice (MS_001 Test11 has two
+ *   exact duplicates in INDIP, HA_001 Test11 a left and a right contact
+ *   10 ms apart, which no gait can make): counted once ("dup" column).
+ * - Matching: one to one, closest pairs first: every pair (reference,
+ *   ours) within +-60 ms, in order of increasing distance, is a match
+ *   when neither contact is matched yet.  (A reference contact taking the
+ *   nearest of ours in time order could take the one its successor
+ *   needed; this way every match is the closest available, as in
+ *   mobgap's categorize_ic_list, which matches mutual nearest neighbours
+ *   within a tolerance.)
  * - Recall = matched / reference contacts.
  * - Precision = matched / our contacts that lie inside a reference bout
  *   (from its first to its last reference contact, widened by 60 ms):
@@ -22,14 +36,19 @@
  *   are not judged (taken out of the precision's denominator, "unjudged"
  *   column); any more of ours there count as false.
  * - Foot: share of matched contacts whose foot equals the reference side.
- * - Cadence: for each reference bout, our set overlapping it most; its
- *   cadence_spm against the contract formula 60 (n - 1) / (last - first)
- *   on the bout's non-null reference contacts (the label file's own
- *   cadence_spm is reported by INDIP with its own method and ignores
- *   nothing).  A bout no set overlaps counts as a miss.  Reported beside
- *   it (not asserted): the same formula on our contacts inside the
- *   reference bout's span (+-60 ms), which does not depend on where our
- *   bout begins and ends ("span" column).
+ * - Cadence, per reference bout as in mobgap's evaluation (which runs the
+ *   detector inside each reference walking bout): the contract formula
+ *   60 (n - 1) / (last - first) on our contacts inside the bout's span
+ *   (+-60 ms) against the same formula from the bout's first to its last
+ *   timed reference contact, n counting the untimed (null) contacts
+ *   between them too: they are steps the reference saw but could not
+ *   time (the label file's own cadence_spm comes from the reference
+ *   system's own method and is not used).  Within 2 steps/min: "cad_ok"
+ *   (asserted); the largest error: "cad_err_max".  Reported beside it
+ *   (not asserted): the cadence_spm of our set that overlaps the bout most
+ *   ("set"), which also counts our steps before and after the reference
+ *   bout (gait initiation and ending steps are slower), so it compares
+ *   different steps; a bout no set overlaps counts as a miss there.
  * - Bouts: "cover" = share of the reference bouts' time (first to last
  *   contact) inside our sets; "split" = reference bouts that two or more
  *   of our sets overlap (we broke a reference bout, e.g. at a shuffle).
@@ -58,7 +77,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOL_S 0.06
+#define TOL_S (0.06 + 1e-9) /* inclusive on the 10 ms grid of the times */
+static double match_tol_s = TOL_S; /* --tol */
+#define DUP_S 0.0105 /* one sample at 100 Hz */
 #define MAX_C 4096
 #define MAX_BOUTS 64
 
@@ -87,11 +108,15 @@ struct gap {
 #define MAX_GAPS 256
 static struct gap gaps[MAX_GAPS];
 static int n_gaps;
+static int n_dups; /* reference contacts dropped as duplicates */
 
 struct tally {
 	int ceiling, xref_in, xref_ok;
-	int ref, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, span_ok, split;
+	int ref, dup, ours_in, unjudged, matched, foot_ok, bouts, cadence_ok, set_ok, split;
 	double cadence_err_max, ref_bout_s, covered_s;
+	/* offsets (file comment): [0 ours, 1 other reference][0 left, 1 right] */
+	double off_sum_ms[2][2], off_sq_ms2[2][2];
+	int off_n[2][2];
 };
 
 /* Contract cadence of our contacts inside bout b. */
@@ -133,6 +158,7 @@ static int load_reference(const char *path, const char *system, struct contact *
 
 	*nc = *nb = 0;
 	n_gaps = 0;
+	n_dups = 0;
 	if (!root)
 		return -1;
 	if (!json_object_object_get_ex(root, "reference", &ref) ||
@@ -143,7 +169,7 @@ static int load_reference(const char *path, const char *system, struct contact *
 	for (size_t i = 0; i < json_object_array_length(indip) && *nb < MAX_BOUTS; i++) {
 		json_object *bo = json_object_array_get_idx(indip, i), *ics, *sides;
 		double first = NAN, last = NAN;
-		int n = 0, pending = 0;
+		int n = 0, pending = 0, steps = 0; /* steps: timed and untimed */
 		json_object_object_get_ex(bo, "initial_contacts_s", &ics);
 		json_object_object_get_ex(bo, "initial_contacts_side", &sides);
 		for (size_t k = 0; k < json_object_array_length(ics) && *nc < MAX_C; k++) {
@@ -154,8 +180,15 @@ static int load_reference(const char *path, const char *system, struct contact *
 				continue;
 			}
 			c[*nc].t_s = json_object_get_double(t);
+			if (n > 0 && c[*nc].t_s - last <= DUP_S) {
+				n_dups++;
+				continue;
+			}
 			if (pending > 0 && n > 0 && n_gaps < MAX_GAPS)
 				gaps[n_gaps++] = (struct gap){last, c[*nc].t_s, pending};
+			if (n > 0)
+				steps += pending;
+			steps++;
 			pending = 0;
 			c[*nc].foot = foot_of(sd ? json_object_get_string(sd) : NULL);
 			c[*nc].used = false;
@@ -169,7 +202,7 @@ static int load_reference(const char *path, const char *system, struct contact *
 			continue;
 		b[*nb].start_s = first;
 		b[*nb].end_s = last;
-		b[*nb].cadence_spm = 60.0 * (n - 1) / (last - first);
+		b[*nb].cadence_spm = 60.0 * (steps - 1) / (last - first);
 		(*nb)++;
 	}
 	json_object_put(root);
@@ -241,7 +274,7 @@ static int load_ours(const char *hipform, const char *csv, struct contact *c, in
 static bool in_bouts(double t, const struct bout *b, int nb)
 {
 	for (int i = 0; i < nb; i++)
-		if (t >= b[i].start_s - TOL_S && t <= b[i].end_s + TOL_S)
+		if (t >= b[i].start_s - match_tol_s && t <= b[i].end_s + match_tol_s)
 			return true;
 	return false;
 }
@@ -256,7 +289,7 @@ static void agreement(const struct contact *ref, int nr, const struct contact *o
 			continue;
 		t->xref_in++;
 		for (int k = 0; k < nx; k++)
-			if (fabs(other[k].t_s - ref[i].t_s) <= TOL_S) {
+			if (fabs(other[k].t_s - ref[i].t_s) <= match_tol_s) {
 				t->xref_ok++;
 				break;
 			}
@@ -268,6 +301,76 @@ static double overlap(const struct bout *a, const struct bout *b)
 	return fmin(a->end_s, b->end_s) - fmax(a->start_s, b->start_s);
 }
 
+#define OFFSET_WINDOW_S 0.15
+
+/* Offsets (file comment): x's nearest contact to each of ref's, by foot. */
+static void offsets(const struct contact *ref, int nr, const struct contact *x, int nx, int who,
+		    struct tally *t)
+{
+	for (int i = 0; i < nr; i++) {
+		int foot = ref[i].foot == 'L' ? 0 : ref[i].foot == 'R' ? 1 : -1;
+		double best = INFINITY;
+		for (int k = 0; k < nx; k++)
+			if (fabs(x[k].t_s - ref[i].t_s) < fabs(best))
+				best = x[k].t_s - ref[i].t_s;
+		if (foot < 0 || fabs(best) > OFFSET_WINDOW_S)
+			continue;
+		t->off_sum_ms[who][foot] += 1000.0 * best;
+		t->off_sq_ms2[who][foot] += 1e6 * best * best;
+		t->off_n[who][foot]++;
+	}
+}
+
+static void print_offsets(const char *name, const struct tally *t)
+{
+	printf("%-22s", name);
+	for (int who = 0; who < 2; who++)
+		for (int foot = 0; foot < 2; foot++) {
+			int n = t->off_n[who][foot];
+			double m = n ? t->off_sum_ms[who][foot] / n : NAN;
+			double sd = n > 1 ? sqrt(fmax(0.0, t->off_sq_ms2[who][foot] / n - m * m)) : NAN;
+			printf("   %+5.0f %4.0f %3d", m, sd, n);
+		}
+	printf("\n");
+}
+
+struct pair {
+	double d_s;
+	int r, o;
+};
+
+static int by_distance(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->d_s != y->d_s)
+		return (x->d_s > y->d_s) - (x->d_s < y->d_s);
+	return x->r != y->r ? x->r - y->r : x->o - y->o; /* ties: earlier first */
+}
+
+/* One-to-one matching, closest pairs first (file comment). */
+static void match(struct contact *ref, int nr, struct contact *ours, int no, struct tally *t)
+{
+	static struct pair pairs[8 * MAX_C];
+	int np = 0;
+
+	for (int i = 0; i < nr; i++) {
+		ref[i].used = false;
+		for (int k = 0; k < no && np < 8 * MAX_C; k++)
+			if (fabs(ours[k].t_s - ref[i].t_s) <= match_tol_s)
+				pairs[np++] = (struct pair){fabs(ours[k].t_s - ref[i].t_s), i, k};
+	}
+	qsort(pairs, (size_t)np, sizeof pairs[0], by_distance);
+	for (int p = 0; p < np; p++) {
+		struct contact *r = &ref[pairs[p].r], *o = &ours[pairs[p].o];
+		if (r->used || o->used)
+			continue;
+		r->used = o->used = true;
+		t->matched++;
+		t->foot_ok += o->foot == r->foot;
+	}
+}
+
 static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 		  struct contact *ours, int no, const struct bout *ob, int nob, struct tally *t)
 {
@@ -275,21 +378,7 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 	t->ref = nr;
 	for (int i = 0; i < no; i++)
 		t->ours_in += in_bouts(ours[i].t_s, rb, nrb);
-	for (int i = 0; i < nr; i++) {
-		int best = -1;
-		for (int k = 0; k < no; k++) {
-			double d = fabs(ours[k].t_s - ref[i].t_s);
-			if (ours[k].used || d > TOL_S)
-				continue;
-			if (best < 0 || d < fabs(ours[best].t_s - ref[i].t_s))
-				best = k;
-		}
-		if (best < 0)
-			continue;
-		ours[best].used = true;
-		t->matched++;
-		t->foot_ok += ours[best].foot == ref[i].foot;
-	}
+	match(ref, nr, ours, no, t);
 	for (int g = 0; g < n_gaps; g++) {
 		int left = gaps[g].nulls;
 		for (int k = 0; k < no && left > 0; k++)
@@ -305,7 +394,8 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 			if (overlap(&rb[i], &ob[k]) > 0.0 &&
 			    (best < 0 || overlap(&rb[i], &ob[k]) > overlap(&rb[i], &ob[best])))
 				best = k;
-		double err = best < 0 ? INFINITY : fabs(ob[best].cadence_spm - rb[i].cadence_spm);
+		double set_err = best < 0 ? INFINITY : fabs(ob[best].cadence_spm - rb[i].cadence_spm);
+		double err = fabs(span_cadence(ours, no, &rb[i]) - rb[i].cadence_spm);
 		int parts = 0;
 		for (int k = 0; k < nob; k++)
 			if (overlap(&rb[i], &ob[k]) > 0.0) {
@@ -315,9 +405,9 @@ static void score(struct contact *ref, int nr, const struct bout *rb, int nrb,
 		t->split += parts >= 2;
 		t->ref_bout_s += rb[i].end_s - rb[i].start_s;
 		t->bouts++;
-		t->cadence_ok += err <= 2.0;
-		t->span_ok += fabs(span_cadence(ours, no, &rb[i]) - rb[i].cadence_spm) <= 2.0;
-		t->cadence_err_max = fmax(t->cadence_err_max, err);
+		t->cadence_ok += err <= 2.0; /* NaN (fewer than 2 of ours) fails */
+		t->set_ok += set_err <= 2.0;
+		t->cadence_err_max = fmax(t->cadence_err_max, isnan(err) ? INFINITY : err);
 	}
 }
 
@@ -381,7 +471,7 @@ static int loading_ceiling(const char *csv, const struct contact *ref, int nr)
 	}
 	for (int c = 0; c < nr; c++) {
 		for (int i = 1; i + 1 < n; i++) {
-			if (fabs(t[i] - ref[c].t_s) > TOL_S + 1e-9)
+			if (fabs(t[i] - ref[c].t_s) > match_tol_s)
 				continue;
 			if (rise[i] > rise[i - 1] && rise[i] >= rise[i + 1] && rise[i] > 0.0) {
 				hits++;
@@ -402,18 +492,20 @@ int main(int argc, char **argv)
 	static struct contact ref[MAX_C], ours[MAX_C], other[MAX_C];
 	struct bout rb[MAX_BOUTS], ob[MAX_BOUTS], xb[MAX_BOUTS];
 	int nx, nxb;
-	struct tally sum = {0};
+	struct tally sum = {0}, tallies[sizeof files / sizeof files[0]];
 	bool check = false;
 	double floor_recall = 0, floor_precision = 0, floor_foot = 0, floor_cadence = 0;
 	int ok;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto] [--assert R P F C]\n");
+		fprintf(stderr, "usage: gait_mobgap HIPFORM DATA_DIR [--ref INDIP|Stereophoto] [--tol S] [--assert R P F C]\n");
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--ref") == 0 && i + 1 < argc) {
 			ref_system = argv[++i];
+		} else if (strcmp(argv[i], "--tol") == 0 && i + 1 < argc) {
+			match_tol_s = atof(argv[++i]) + 1e-9;
 		} else if (strcmp(argv[i], "--assert") == 0 && i + 4 < argc) {
 			check = true;
 			floor_recall = atof(argv[++i]);
@@ -425,10 +517,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	printf("reference: %s\n", ref_system);
-	printf("%-22s %5s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s %6s %6s\n", "recording", "ref",
-	       "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
-	       "span", "cover", "split", "ceil", "xref");
+	printf("reference: %s, contacts matched within +-%.0f ms\n", ref_system, 1000.0 * match_tol_s);
+	printf("%-22s %5s %4s %5s %5s %5s %7s %9s %6s %8s %12s %7s %6s %5s %6s %6s\n", "recording", "ref",
+	       "dup", "ours", "unjdg", "match", "recall", "precision", "foot", "cad_ok", "cad_err_max",
+	       "set", "cover", "split", "ceil", "xref");
 	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
 		char csv[1024], lab[1024];
 		int nr, nrb, no, nob;
@@ -444,27 +536,39 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		score(ref, nr, rb, nrb, ours, no, ob, nob, &t);
+		t.dup = n_dups;
 		t.ceiling = loading_ceiling(csv, ref, nr);
 		if (t.ceiling < 0) {
 			printf("%s: cannot read %s\n", files[f], csv);
 			return 1;
 		}
 		sum.ceiling += t.ceiling;
-		if (load_reference(lab, other_system(), other, &nx, xb, &nxb) == 0)
+		offsets(ref, nr, ours, no, 0, &t);
+		if (load_reference(lab, other_system(), other, &nx, xb, &nxb) == 0) {
 			agreement(ref, nr, other, nx, xb, nxb, &t);
+			offsets(ref, nr, other, nx, 1, &t);
+		}
+		tallies[f] = t;
 		sum.xref_in += t.xref_in;
 		sum.xref_ok += t.xref_ok;
-		printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n",
-		       files[f], t.ref, t.ours_in, t.unjudged, t.matched, ratio(t.matched, t.ref),
+		printf("%-22s %5d %4d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n",
+		       files[f], t.ref, t.dup, t.ours_in, t.unjudged, t.matched, ratio(t.matched, t.ref),
 		       ratio(t.matched, t.ours_in - t.unjudged), ratio(t.foot_ok, t.matched), t.cadence_ok,
-		       t.bouts, t.cadence_err_max, t.span_ok, t.bouts,
+		       t.bouts, t.cadence_err_max, t.set_ok, t.bouts,
 		       t.ref_bout_s > 0.0 ? t.covered_s / t.ref_bout_s : NAN, t.split,
 		       ratio(t.ceiling, t.ref), ratio(t.xref_ok, t.xref_in));
-		sum.span_ok += t.span_ok;
+		for (int w = 0; w < 2; w++)
+			for (int ft = 0; ft < 2; ft++) {
+				sum.off_sum_ms[w][ft] += t.off_sum_ms[w][ft];
+				sum.off_sq_ms2[w][ft] += t.off_sq_ms2[w][ft];
+				sum.off_n[w][ft] += t.off_n[w][ft];
+			}
+		sum.set_ok += t.set_ok;
 		sum.split += t.split;
 		sum.ref_bout_s += t.ref_bout_s;
 		sum.covered_s += t.covered_s;
 		sum.ref += t.ref;
+		sum.dup += t.dup;
 		sum.ours_in += t.ours_in;
 		sum.unjudged += t.unjudged;
 		sum.matched += t.matched;
@@ -473,12 +577,19 @@ int main(int argc, char **argv)
 		sum.cadence_ok += t.cadence_ok;
 		sum.cadence_err_max = fmax(sum.cadence_err_max, t.cadence_err_max);
 	}
-	printf("%-22s %5d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n", "all",
-	       sum.ref, sum.ours_in, sum.unjudged, sum.matched, ratio(sum.matched, sum.ref),
+	printf("%-22s %5d %4d %5d %5d %5d %7.3f %9.3f %6.3f %4d/%-3d %12.2f %3d/%-3d %6.2f %5d %6.3f %6.3f\n", "all",
+	       sum.ref, sum.dup, sum.ours_in, sum.unjudged, sum.matched, ratio(sum.matched, sum.ref),
 	       ratio(sum.matched, sum.ours_in - sum.unjudged), ratio(sum.foot_ok, sum.matched), sum.cadence_ok,
-	       sum.bouts, sum.cadence_err_max, sum.span_ok, sum.bouts,
+	       sum.bouts, sum.cadence_err_max, sum.set_ok, sum.bouts,
 	       sum.ref_bout_s > 0.0 ? sum.covered_s / sum.ref_bout_s : NAN, sum.split,
 	       ratio(sum.ceiling, sum.ref), ratio(sum.xref_ok, sum.xref_in));
+	printf("\noffsets from the %s contacts, ms (nearest within +-%.0f ms): mean, SD, n\n", ref_system,
+	       1000.0 * OFFSET_WINDOW_S);
+	printf("%-22s %17s %17s %17s %17s\n", "recording", "ours-ref left", "ours-ref right",
+	       "other-ref left", "other-ref right");
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+		print_offsets(files[f], &tallies[f]);
+	print_offsets("all", &sum);
 	if (!check)
 		return 0;
 	ok = ratio(sum.matched, sum.ref) >= floor_recall &&
