@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The foam-roll analyser (contract section 10): passes, posture, pass
+ * period.  Motion in, events out, no I/O, nothing allocated per sample.
+ *
+ * The physics.  Lying face down (quads, hip flexors) or face up (low back)
+ * on a roller, the person slides the body along its own long axis: the
+ * pelvis translates 0.1-0.4 m along pelvis z, nearly horizontal, out and
+ * back, 1.5-5 s per pass.  Two things reach a pelvis-worn IMU:
+ *   1. The translation itself.  The specific force minus gravity (world up
+ *      from the orientation filter, expressed in the sensor frame) along the
+ *      body axis is the pelvis's acceleration along the body.  It is small
+ *      (a 0.1 m pass in 5 s peaks at 0.09 m/s^2, 0.01 g; a 0.4 m pass in
+ *      1.5 s at 4 m/s^2) and a tilt error of 0.5 deg leaks 0.009 g of
+ *      gravity into it.
+ *   2. Rocking.  The body is a beam between the forearms (or the feet) and
+ *      the roller; as the roller's contact slides along the body the beam's
+ *      angle changes, so the pelvis tilt rocks by a degree or a few with the
+ *      pass.  The gyro sees this without gravity, but its size depends on
+ *      the person's build and the roller, not on the excursion.
+ * We count on cue 1, because a pass is defined as a translation and only
+ * cue 1 measures one in metres: the acceleration along the body axis is
+ * integrated twice (high-passed at 0.1 Hz before and after, leaky
+ * integrators of 4 s between) into a displacement, and the thresholds are
+ * then in metres whatever the period: a stroke (half a pass, out or back)
+ * counts once the displacement has gone STROKE_MIN_M (or a third of the
+ * recent strokes) back from its last extreme (a zig-zag with hysteresis,
+ * which needs no knowledge of which end is "out"); passes = strokes / 2.
+ * Gravity leakage is kept small by removing world up as the orientation
+ * filter knows it; what leaks from the rocking itself (cue 2, seen by the
+ * filter with a lag) is at the pass frequency, in step with the passes, so
+ * it changes the measured excursion a little but adds no stroke.  Breathing
+ * (0.1-0.4 deg of tilt at 0.2-0.45 Hz, the same band) leaks centimetres at
+ * most, below the stroke threshold.  Cue 2 is used as a guard: big turns
+ * (more than TURN_DPS, getting on or off the roller, rolling over) reset
+ * the integrators and count no strokes, so the accelerations of getting
+ * into position are not passes.
+ *
+ * Rest and sets: movement is "on" while the along-body speed (the first
+ * integral) exceeds MOVE_MPS.  A set is a run of strokes; it ends after
+ * rest_s (5 s) without movement, or at a change of posture (world up in
+ * the sensor frame more than POSTURE_DEG from the set's), and counts when
+ * it has at least MIN_PASSES passes (a stray stroke or two from shifting
+ * on the roller is no set: the project's choice).  start_s is the onset of
+ * the movement of the first stroke, end_s the last moment of movement.
+ * pass_period_s is the median time between the far ends of consecutive
+ * passes (a far end is a sharp reversal, better timed than the soft start
+ * and stop at the rest end); the few intervals that hold a pause inside
+ * the set do not move the median.
+ *
+ * Frames.  Calibrated: the body axis is pelvis z from the mounting, and
+ * posture is face down (pelvis -x up) or face up (+x up) by section 3; a
+ * stretch in another posture counts no strokes.  Uncalibrated: the body
+ * axis is the dominant direction, across world up, of the displacement
+ * (the principal axis of its covariance over the last ~20 s; the
+ * displacement is filtered per sensor axis, which is linear, and projected
+ * on the axis as it is known at each sample, its sign kept continuous),
+ * and posture is null.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/kind.h"
+#include "hipform/sample.h"
+#include "hipform/summary.h"
+
+#define HP_HZ 0.1             /* high-pass before and after integrating */
+#define LEAK_TAU_S 4.0        /* leaky integrators (drift) */
+#define STROKE_MIN_M 0.04     /* a stroke moves at least this (passes >= 0.1 m) */
+#define STROKE_FRACTION 0.35  /* ... and this fraction of the recent strokes */
+#define LOBE_HYST_MPS 0.01    /* the velocity changes sign past this */
+#define STROKE_MEMORY 4       /* strokes averaged for that */
+#define MOVE_MPS 0.025        /* along-body speed above which the body moves */
+#define MOVE_FRACTION 0.25    /* ... and above this of the recent strokes' peaks */
+#define STROKE_MIN_MPS 0.04   /* a stroke's peak speed at least (0.1 m in 2.5 s: 0.075) */
+#define TURN_DPS 20.0         /* faster turning is no pass (getting on, off) */
+#define POSTURE_DEG 35.0      /* up this far from the set's: another posture */
+#define UP_TAU_S 0.5          /* world up, smoothed */
+#define AXIS_TAU_S 20.0       /* memory of the body-axis covariance */
+#define SETTLE_S 1.0          /* after a turn, integrate this long before counting */
+#define REST_S 5.0            /* a rest this long ends a set (section 10) */
+#define MIN_PASSES 2
+#define MAX_FAR 512           /* far ends kept per set for the median */
+#define POSTURE_COS 0.70710678118654752
+
+/* A biquad, direct form II transposed. */
+struct biquad {
+	double b0, b1, b2, a1, a2;
+	double s1[3], s2[3];
+};
+
+struct passes {
+	struct hf_kind_config cfg;
+	hf_event_cb cb;
+	void *user;
+	double dt_s;
+	double prev_t_s;
+	bool have_prev;
+
+	struct biquad hp_acc, hp_disp;
+	double vel[3], disp[3];     /* leaky integrals, sensor frame, m/s and m */
+	double up_s[3];             /* smoothed world up, sensor frame */
+	bool have_up;
+	double axis_s[3];           /* body axis, sensor frame */
+	double cov[3][3];           /* uncalibrated: displacement covariance */
+	double settle_until_s;      /* no strokes before this (after a turn) */
+
+	/* lobes of the along-body velocity */
+	int lobe_sign;              /* 0 none, +1, -1 */
+	double lobe_m, lobe_t0_s;   /* distance so far, start */
+	double lobe_peak_mps;       /* largest |v| in it */
+	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
+	int last_sign;              /* sign of the last counted stroke */
+	double stroke_t0_s;         /* start of the first stroke of the set */
+	double stroke_m[STROKE_MEMORY];
+	int n_stroke_m;
+
+	/* movement */
+	bool moving;
+	double move_on_s, move_last_s;
+
+	/* the set */
+	bool in_set;
+	int strokes;
+	double set_start_s;
+	double set_up_s[3];
+	double up_sum[3];
+	double far_t_s[MAX_FAR];
+	int n_far;
+
+	struct hf_passes_summary sum;
+	int sets_done;
+	enum hf_posture posture_now;
+};
+
+static const double UP[3] = {0.0, 0.0, 1.0};
+
+/* ---- filters ---- */
+
+/* Butterworth high-pass (Q = 1/sqrt 2) by the bilinear transform (R.
+ * Bristow-Johnson, "Cookbook formulae for audio EQ biquad filter
+ * coefficients"). */
+static void biquad_highpass(struct biquad *f, double fc_hz, double rate_hz)
+{
+	double w0 = 2.0 * HF_PI * fc_hz / rate_hz, c = cos(w0);
+	double alpha = sin(w0) / (2.0 * 0.70710678118654752), a0 = 1.0 + alpha;
+
+	memset(f, 0, sizeof *f);
+	f->b0 = (1.0 + c) / 2.0 / a0;
+	f->b1 = -(1.0 + c) / a0;
+	f->b2 = (1.0 + c) / 2.0 / a0;
+	f->a1 = -2.0 * c / a0;
+	f->a2 = (1.0 - alpha) / a0;
+}
+
+static double biquad_step(struct biquad *f, int k, double x)
+{
+	double y = f->b0 * x + f->s1[k];
+
+	f->s1[k] = f->b1 * x - f->a1 * y + f->s2[k];
+	f->s2[k] = f->b2 * x - f->a2 * y;
+	return y;
+}
+
+/* The state a constant input x has settled to (output 0). */
+static void biquad_settle(struct biquad *f, int k, double x)
+{
+	f->s1[k] = -f->b0 * x;
+	f->s2[k] = f->b2 * x;
+}
+
+/* ---- small helpers ---- */
+
+static void emit_set(struct passes *p, double now_s, double end_s);
+
+static double angle_between_deg(const double a[3], const double b[3])
+{
+	double d = hf_vec_dot(a, b) / (hf_vec_norm(a) * hf_vec_norm(b) + 1e-12);
+
+	return acos(d < -1.0 ? -1.0 : d > 1.0 ? 1.0 : d) * HF_RAD2DEG;
+}
+
+/* Section 3 posture from world up in the sensor frame (calibrated). */
+static enum hf_posture posture_of(const struct passes *p, const double up_s[3])
+{
+	double u[3];
+
+	if (!p->cfg.has_mounting)
+		return HF_POSTURE_UNKNOWN;
+	hf_quat_rotate_inv(p->cfg.pelvis_to_sensor, up_s, u);
+	hf_vec_normalize(u);
+	if (u[0] <= -POSTURE_COS)
+		return HF_POSTURE_PRONE;
+	if (u[0] >= POSTURE_COS)
+		return HF_POSTURE_SUPINE;
+	return HF_POSTURE_COUNT; /* neither: no foam rolling */
+}
+
+static void reset_zigzag(struct passes *p)
+{
+	p->lobe_sign = 0;
+	p->lobe_m = 0.0;
+	if (!p->in_set) {
+		p->n_stroke_m = 0;
+		p->last_sign = 0;
+	}
+}
+
+/* Forget the integrals, as if the present input had always been. */
+static void reset_filters(struct passes *p, const double a_mps2[3])
+{
+	for (int k = 0; k < 3; k++) {
+		biquad_settle(&p->hp_acc, k, a_mps2[k]);
+		biquad_settle(&p->hp_disp, k, 0.0);
+		p->vel[k] = p->disp[k] = 0.0;
+	}
+	reset_zigzag(p);
+}
+
+/* ---- the body axis ---- */
+
+/* Uncalibrated: the principal axis, across up, of the displacement. */
+static void update_axis(struct passes *p, const double d_s[3], double dt_s)
+{
+	double h[3], n[3], w = dt_s / AXIS_TAU_S, dot = hf_vec_dot(d_s, p->up_s);
+
+	if (p->cfg.has_mounting)
+		return;
+	for (int k = 0; k < 3; k++)
+		h[k] = d_s[k] - dot * p->up_s[k];
+	for (int r = 0; r < 3; r++)
+		for (int c = 0; c < 3; c++)
+			p->cov[r][c] += w * (h[r] * h[c] - p->cov[r][c]);
+	/* one power-iteration step a sample follows the slow covariance */
+	for (int r = 0; r < 3; r++)
+		n[r] = p->cov[r][0] * p->axis_s[0] + p->cov[r][1] * p->axis_s[1] +
+		       p->cov[r][2] * p->axis_s[2];
+	dot = hf_vec_dot(n, p->up_s);
+	for (int k = 0; k < 3; k++)
+		n[k] -= dot * p->up_s[k];
+	if (hf_vec_normalize(n) < 1e-12)
+		return;
+	if (hf_vec_dot(n, p->axis_s) < 0.0)
+		for (int k = 0; k < 3; k++)
+			n[k] = -n[k];
+	memcpy(p->axis_s, n, sizeof n);
+}
+
+/* ---- strokes, passes, sets ---- */
+
+static double stroke_threshold_m(const struct passes *p)
+{
+	double mean = 0.0;
+
+	if (p->n_stroke_m == 0)
+		return STROKE_MIN_M;
+	for (int i = 0; i < p->n_stroke_m; i++)
+		mean += p->stroke_m[i];
+	mean /= p->n_stroke_m;
+	return fmax(STROKE_MIN_M, STROKE_FRACTION * mean);
+}
+
+/* Mean peak speed of the recent strokes, 0 if none. */
+static double recent_peak_mps(const struct passes *p)
+{
+	double mean = 0.0;
+
+	for (int i = 0; i < p->n_stroke_m; i++)
+		mean += p->peak_mps[i];
+	return p->n_stroke_m ? mean / p->n_stroke_m : 0.0;
+}
+
+static double speed_threshold_mps(const struct passes *p)
+{
+	return fmax(STROKE_MIN_MPS, STROKE_FRACTION * recent_peak_mps(p));
+}
+
+static void remember_stroke(struct passes *p, double len_m, double peak_mps)
+{
+	if (p->n_stroke_m == STROKE_MEMORY) {
+		memmove(p->stroke_m, p->stroke_m + 1, (STROKE_MEMORY - 1) * sizeof *p->stroke_m);
+		memmove(p->peak_mps, p->peak_mps + 1, (STROKE_MEMORY - 1) * sizeof *p->peak_mps);
+		p->n_stroke_m--;
+	}
+	p->stroke_m[p->n_stroke_m] = len_m;
+	p->peak_mps[p->n_stroke_m++] = peak_mps;
+}
+
+static void open_set(struct passes *p, double t0_s)
+{
+	p->in_set = true;
+	p->strokes = 0;
+	p->n_far = 0;
+	p->set_start_s = t0_s;
+	memcpy(p->set_up_s, p->up_s, sizeof p->set_up_s);
+	memset(p->up_sum, 0, sizeof p->up_sum);
+}
+
+/* A lobe of one sign ended at t_s: a stroke if it went far enough.  A
+ * lobe of the same sign as the last stroke continues that stroke (the
+ * velocity wavered about zero at a dwell). */
+static void end_lobe(struct passes *p, double t_s)
+{
+	double len = fabs(p->lobe_m);
+
+	if (p->lobe_sign == 0 || len < stroke_threshold_m(p) ||
+	    p->lobe_peak_mps < speed_threshold_mps(p))
+		return;
+	if (p->in_set && p->lobe_sign == p->last_sign) {
+		if (p->strokes % 2 == 1 && p->n_far > 0)
+			p->far_t_s[p->n_far - 1] = t_s; /* the far end moved on */
+		return;
+	}
+	if (!p->in_set)
+		open_set(p, p->lobe_t0_s);
+	remember_stroke(p, len, p->lobe_peak_mps);
+	p->last_sign = p->lobe_sign;
+	p->strokes++;
+	/* strokes 1, 3, ... end at a far end */
+	if (p->strokes % 2 == 1 && p->n_far < MAX_FAR)
+		p->far_t_s[p->n_far++] = t_s;
+}
+
+/* Velocity lobes with hysteresis: a lobe changes sign when v passes
+ * LOBE_HYST_MPS the other way. */
+static void lobe_step(struct passes *p, double v, double dt_s, double t_s)
+{
+	int sign = v > LOBE_HYST_MPS ? 1 : v < -LOBE_HYST_MPS ? -1 : 0;
+
+	if (sign != 0 && sign != p->lobe_sign) {
+		end_lobe(p, t_s);
+		p->lobe_sign = sign;
+		p->lobe_m = 0.0;
+		p->lobe_peak_mps = 0.0;
+		p->lobe_t0_s = t_s;
+	}
+	p->lobe_m += v * dt_s;
+	p->lobe_peak_mps = fmax(p->lobe_peak_mps, fabs(v));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median_far_interval_s(const struct passes *p, double fallback_s)
+{
+	double d[MAX_FAR];
+	int n = 0;
+
+	for (int i = 1; i < p->n_far; i++)
+		d[n++] = p->far_t_s[i] - p->far_t_s[i - 1];
+	if (n == 0)
+		return fallback_s;
+	qsort(d, (size_t)n, sizeof d[0], cmp_double);
+	return n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]);
+}
+
+static void close_set(struct passes *p, double now_s, double end_s)
+{
+	end_lobe(p, end_s);
+	p->lobe_sign = 0;
+	p->lobe_m = 0.0;
+	if (p->in_set)
+		emit_set(p, now_s, end_s);
+	p->in_set = false;
+	p->strokes = 0;
+	p->n_far = 0;
+	p->last_sign = 0;
+	p->n_stroke_m = 0;
+}
+
+static void emit_set(struct passes *p, double now_s, double end_s)
+{
+	struct hf_set_summary set;
+	struct hf_event ev;
+	int passes = p->strokes / 2;
+
+	if (passes < MIN_PASSES)
+		return;
+	p->sum.passes = passes;
+	p->sum.posture = posture_of(p, p->up_sum);
+	if (p->sum.posture == HF_POSTURE_COUNT)
+		return;
+	p->sum.pass_period_s = median_far_interval_s(p, (end_s - p->set_start_s) / passes);
+	memset(&set, 0, sizeof set);
+	set.exercise = p->cfg.exercise;
+	set.side = HF_SIDE_NONE;
+	set.start_s = p->set_start_s;
+	set.end_s = end_s;
+	set.passes = &p->sum;
+	memset(&ev, 0, sizeof ev);
+	ev.type = HF_EVENT_SET;
+	ev.t_s = now_s;
+	ev.exercise = p->cfg.exercise;
+	ev.side = HF_SIDE_NONE;
+	ev.set_index = p->sets_done;
+	ev.rep_index = -1;
+	ev.fault = HF_FAULT_COUNT;
+	ev.set = &set;
+	if (p->cb)
+		p->cb(&ev, p->user);
+	p->sets_done++;
+}
+
+/* ---- per sample ---- */
+
+static void smooth_up(struct passes *p, struct hf_quat q, double dt_s)
+{
+	double u[3], w = dt_s / (UP_TAU_S + dt_s);
+
+	hf_quat_rotate_inv(q, UP, u);
+	if (!p->have_up) {
+		memcpy(p->up_s, u, sizeof u);
+		p->have_up = true;
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		p->up_s[k] += w * (u[k] - p->up_s[k]);
+	hf_vec_normalize(p->up_s);
+}
+
+static double step_s(struct passes *p, double t_s)
+{
+	double d = p->have_prev ? t_s - p->prev_t_s : p->dt_s;
+
+	p->prev_t_s = t_s;
+	p->have_prev = true;
+	return d > 0.0 && d < 3.0 * p->dt_s ? d : p->dt_s;
+}
+
+/* True when this moment can hold a pass: lying (calibrated), no big turn,
+ * the set's posture. */
+static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
+{
+	double rate = hf_vec_norm(m->gyro_dps);
+	enum hf_posture now = posture_of(p, p->up_s);
+
+	p->posture_now = now == HF_POSTURE_COUNT ? HF_POSTURE_UNKNOWN : now;
+	if (p->in_set && (angle_between_deg(p->up_s, p->set_up_s) > POSTURE_DEG ||
+			  (p->cfg.has_mounting && now != posture_of(p, p->set_up_s))))
+		close_set(p, m->t_s, p->move_last_s);
+	if (rate > TURN_DPS || now == HF_POSTURE_COUNT) {
+		reset_filters(p, a);
+		p->settle_until_s = m->t_s + SETTLE_S;
+		return false;
+	}
+	return m->t_s >= p->settle_until_s;
+}
+
+static void passes_update(void *self, const struct hf_motion *m)
+{
+	struct passes *p = self;
+	double dt = step_s(p, m->t_s), a[3], d[3], v = 0.0, x = 0.0;
+	bool ok;
+
+	double up_now[3];
+
+	smooth_up(p, m->q_sensor_world, dt);
+	hf_quat_rotate_inv(m->q_sensor_world, UP, up_now);
+	for (int k = 0; k < 3; k++)
+		a[k] = (m->acc_g[k] - up_now[k]) * HF_G_MPS2;
+	ok = can_count(p, m, a);
+	for (int k = 0; k < 3; k++) {
+		double ak = biquad_step(&p->hp_acc, k, a[k]);
+		p->vel[k] += dt * (ak - p->vel[k] / LEAK_TAU_S);
+		p->disp[k] += dt * (p->vel[k] - p->disp[k] / LEAK_TAU_S);
+		d[k] = biquad_step(&p->hp_disp, k, p->disp[k]);
+	}
+	if (ok)
+		update_axis(p, d, dt);
+	v = hf_vec_dot(p->vel, p->axis_s);
+	x = hf_vec_dot(d, p->axis_s);
+	if (ok && fabs(v) > fmax(MOVE_MPS, MOVE_FRACTION * recent_peak_mps(p))) {
+		if (!p->moving)
+			p->move_on_s = m->t_s;
+		p->moving = true;
+		p->move_last_s = m->t_s;
+	} else {
+		p->moving = false;
+	}
+	if (p->in_set && m->t_s - p->move_last_s >= REST_S)
+		close_set(p, m->t_s, p->move_last_s);
+	if (getenv("HF_PASSES_TRACE") && ((long)(m->t_s * 100.0)) % 5 == 0)
+		fprintf(stderr, "T %.2f ok %d x %.4f v %.4f mv %d set %d str %d thr %.3f dir %d ax %.2f %.2f %.2f up %.2f %.2f %.2f g %.1f\n",
+			m->t_s, ok, x, v, p->moving, p->in_set, p->strokes, stroke_threshold_m(p), p->lobe_sign,
+			p->axis_s[0], p->axis_s[1], p->axis_s[2], p->up_s[0], p->up_s[1], p->up_s[2], hf_vec_norm(m->gyro_dps));
+	if (!ok)
+		return;
+	lobe_step(p, v, dt, m->t_s);
+	if (p->in_set)
+		for (int k = 0; k < 3; k++)
+			p->up_sum[k] += p->up_s[k];
+}
+
+/* ---- the interface ---- */
+
+static void passes_destroy(void *self)
+{
+	free(self);
+}
+
+static void *passes_create(const struct hf_kind_config *cfg, hf_event_cb cb, void *user)
+{
+	struct passes *p;
+	double rate = cfg && cfg->rate_hz > 0.0 ? cfg->rate_hz : 100.0;
+	double z[3] = {0.0, 0.0, 1.0};
+
+	if (!cfg || !hf_exercise_info(cfg->exercise) ||
+	    hf_exercise_info(cfg->exercise)->kind != HF_KIND_PASSES)
+		return NULL;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	p->cb = cb;
+	p->user = user;
+	p->dt_s = 1.0 / rate;
+	biquad_highpass(&p->hp_acc, HP_HZ, rate);
+	biquad_highpass(&p->hp_disp, HP_HZ, rate);
+	if (cfg->has_mounting)
+		hf_quat_rotate(cfg->pelvis_to_sensor, z, p->axis_s);
+	else
+		p->axis_s[0] = 1.0; /* replaced by the first movements */
+	reset_zigzag(p);
+	p->move_last_s = -INFINITY;
+	return p;
+}
+
+static void passes_close(void *self)
+{
+	struct passes *p = self;
+
+	close_set(p, p->prev_t_s, p->move_last_s);
+	reset_zigzag(p);
+}
+
+static void passes_live(const void *self, struct hf_live *out)
+{
+	const struct passes *p = self;
+	bool in = p->in_set && p->strokes / 2 >= 1;
+
+	out->in_set = in;
+	out->exercise = in ? p->cfg.exercise : HF_EX_NONE;
+	out->side = HF_SIDE_NONE;
+	out->posture = p->posture_now;
+	out->hold_s = 0.0;
+	out->hold_target_s = 0.0;
+	out->rep_count = 0;
+	out->passes = in ? p->strokes / 2 : 0;
+	out->set_count = p->sets_done;
+	memset(&out->angles, 0, sizeof out->angles);
+}
+
+const struct hf_kind_ops hf_kind_passes_ops = {
+	.kind = HF_KIND_PASSES,
+	.create = passes_create,
+	.destroy = passes_destroy,
+	.update = passes_update,
+	.interrupt = passes_close,
+	.finish = passes_close,
+	.live = passes_live,
+};
