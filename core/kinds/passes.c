@@ -19,46 +19,50 @@
  *      pass.  The gyro sees this without gravity, but its size depends on
  *      the person's build and the roller, not on the excursion.
  * We count on cue 1, because a pass is defined as a translation and only
- * cue 1 measures one in metres: the acceleration along the body axis is
- * integrated twice (high-passed at 0.1 Hz before and after, leaky
- * integrators of 4 s between) into a displacement, and the thresholds are
- * then in metres whatever the period: a stroke (half a pass, out or back)
- * counts once the displacement has gone STROKE_MIN_M (or a third of the
- * recent strokes) back from its last extreme (a zig-zag with hysteresis,
- * which needs no knowledge of which end is "out"); passes = strokes / 2.
- * Gravity leakage is kept small by removing world up as the orientation
- * filter knows it; what leaks from the rocking itself (cue 2, seen by the
- * filter with a lag) is at the pass frequency, in step with the passes, so
- * it changes the measured excursion a little but adds no stroke.  Breathing
- * (0.1-0.4 deg of tilt at 0.2-0.45 Hz, the same band) leaks centimetres at
- * most, below the stroke threshold.  Cue 2 is used as a guard: big turns
- * (more than TURN_DPS, getting on or off the roller, rolling over) reset
- * the integrators and count no strokes, so the accelerations of getting
- * into position are not passes.
+ * cue 1 measures one in metres: the acceleration along the body axis,
+ * gravity removed with the filter's own orientation (never a smoothed
+ * one: a lag while the body turns leaks gravity), is high-passed at 0.1 Hz
+ * and integrated (leaky, 4 s) into the along-body velocity.  A stroke
+ * (half a pass, out or back) is a lobe of one sign of that velocity
+ * (hysteresis LOBE_HYST_MPS) that covers at least STROKE_MIN_M and peaks
+ * at STROKE_MIN_MPS or more, and at least STROKE_FRACTION of the recent
+ * strokes' length and peak (so the slow tails the high-pass leaves after
+ * a set, and the drift of a weight shift, are not strokes).  Strokes
+ * alternate: a lobe of the same sign as the last stroke continues it (the
+ * velocity wavers about zero at a dwell).  passes = strokes / 2, which
+ * needs no knowledge of which end is "out".  Thresholds in metres and
+ * metres per second hold whatever the period.  Gravity leaking from the
+ * rocking itself (cue 2, seen by the filter with a lag) is at the pass
+ * frequency, in step with the passes, so it changes the measured
+ * excursion a little but adds no stroke; breathing (0.1-0.4 deg of tilt
+ * at 0.2-0.45 Hz, the same band) leaks millimetres per second, below the
+ * thresholds.  Cue 2 serves as a guard: turning faster than TURN_DPS
+ * (getting on or off the roller, rolling over) resets the integrators and
+ * counts nothing for SETTLE_S, so getting into position is not a pass.
  *
- * Rest and sets: movement is "on" while the along-body speed (the first
- * integral) exceeds MOVE_MPS.  A set is a run of strokes; it ends after
+ * Rest and sets: movement is "on" while the along-body speed exceeds
+ * MOVE_MPS (and MOVE_FRACTION of the recent strokes' peaks).  A set is a run of strokes; it ends after
  * rest_s (5 s) without movement, or at a change of posture (world up in
  * the sensor frame more than POSTURE_DEG from the set's), and counts when
  * it has at least MIN_PASSES passes (a stray stroke or two from shifting
- * on the roller is no set: the project's choice).  start_s is the onset of
- * the movement of the first stroke, end_s the last moment of movement.
- * pass_period_s is the median time between the far ends of consecutive
- * passes (a far end is a sharp reversal, better timed than the soft start
- * and stop at the rest end); the few intervals that hold a pause inside
- * the set do not move the median.
+ * on the roller is no set: the project's choice).  start_s is the start of
+ * the first stroke's lobe, end_s the last moment of movement.
+ * A pass lasts from the zero crossing of the velocity that starts its
+ * out stroke to the one that ends its back stroke; pass_period_s is the
+ * median of these durations.
  *
  * Frames.  Calibrated: the body axis is pelvis z from the mounting, and
  * posture is face down (pelvis -x up) or face up (+x up) by section 3; a
  * stretch in another posture counts no strokes.  Uncalibrated: the body
  * axis is the dominant direction, across world up, of the displacement
- * (the principal axis of its covariance over the last ~20 s; the
- * displacement is filtered per sensor axis, which is linear, and projected
- * on the axis as it is known at each sample, its sign kept continuous),
- * and posture is null.
+ * (the doubly integrated acceleration, high-passed again at 0.1 Hz; the
+ * principal axis of its covariance, a plain mean over the first 20 s of
+ * lying, then a moving one; filtered per sensor axis, which is linear,
+ * and projected on the axis as it is known at each sample, its sign kept
+ * continuous), and posture is null.  Until a few strokes have shown the
+ * axis, the first passes of the first set can be missed (bench_passes).
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,10 +83,10 @@
 #define POSTURE_DEG 35.0      /* up this far from the set's: another posture */
 #define UP_TAU_S 0.5          /* world up, smoothed */
 #define AXIS_TAU_S 20.0       /* memory of the body-axis covariance */
-#define SETTLE_S 1.0          /* after a turn, integrate this long before counting */
+#define SETTLE_S 2.0          /* after a turn, integrate this long before counting */
 #define REST_S 5.0            /* a rest this long ends a set (section 10) */
 #define MIN_PASSES 2
-#define MAX_FAR 512           /* far ends kept per set for the median */
+#define MAX_FAR 512           /* pass durations kept per set for the median */
 #define POSTURE_COS 0.70710678118654752
 
 /* A biquad, direct form II transposed. */
@@ -105,12 +109,17 @@ struct passes {
 	bool have_up;
 	double axis_s[3];           /* body axis, sensor frame */
 	double cov[3][3];           /* uncalibrated: displacement covariance */
+	double axis_age_s;          /* time it has been learnt */
 	double settle_until_s;      /* no strokes before this (after a turn) */
 
 	/* lobes of the along-body velocity */
 	int lobe_sign;              /* 0 none, +1, -1 */
 	double lobe_m, lobe_t0_s;   /* distance so far, start */
 	double lobe_peak_mps;       /* largest |v| in it */
+	double lobe_end_s;          /* first zero crossing after it, NAN before */
+	int raw_sign;               /* sign of v, no hysteresis */
+	double zero_s;              /* last zero crossing of v */
+	double pass_t0_s;           /* start of the current pass */
 	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
 	int last_sign;              /* sign of the last counted stroke */
 	double stroke_t0_s;         /* start of the first stroke of the set */
@@ -127,7 +136,7 @@ struct passes {
 	double set_start_s;
 	double set_up_s[3];
 	double up_sum[3];
-	double far_t_s[MAX_FAR];
+	double dur_s[MAX_FAR];      /* pass durations */
 	int n_far;
 
 	struct hf_passes_summary sum;
@@ -202,6 +211,7 @@ static void reset_zigzag(struct passes *p)
 {
 	p->lobe_sign = 0;
 	p->lobe_m = 0.0;
+	p->lobe_end_s = NAN;
 	if (!p->in_set) {
 		p->n_stroke_m = 0;
 		p->last_sign = 0;
@@ -224,16 +234,20 @@ static void reset_filters(struct passes *p, const double a_mps2[3])
 /* Uncalibrated: the principal axis, across up, of the displacement. */
 static void update_axis(struct passes *p, const double d_s[3], double dt_s)
 {
-	double h[3], n[3], w = dt_s / AXIS_TAU_S, dot = hf_vec_dot(d_s, p->up_s);
+	double h[3], n[3], w, dot = hf_vec_dot(d_s, p->up_s);
 
 	if (p->cfg.has_mounting)
 		return;
+	/* a plain mean over the first AXIS_TAU_S, then a moving one */
+	p->axis_age_s += dt_s;
+	w = dt_s / fmin(AXIS_TAU_S, fmax(p->axis_age_s, 0.5));
 	for (int k = 0; k < 3; k++)
 		h[k] = d_s[k] - dot * p->up_s[k];
 	for (int r = 0; r < 3; r++)
 		for (int c = 0; c < 3; c++)
 			p->cov[r][c] += w * (h[r] * h[c] - p->cov[r][c]);
-	/* one power-iteration step a sample follows the slow covariance */
+	/* power-iteration steps follow the slow covariance */
+	for (int it = 0; it < 3; it++) {
 	for (int r = 0; r < 3; r++)
 		n[r] = p->cov[r][0] * p->axis_s[0] + p->cov[r][1] * p->axis_s[1] +
 		       p->cov[r][2] * p->axis_s[2];
@@ -246,6 +260,7 @@ static void update_axis(struct passes *p, const double d_s[3], double dt_s)
 		for (int k = 0; k < 3; k++)
 			n[k] = -n[k];
 	memcpy(p->axis_s, n, sizeof n);
+	}
 }
 
 /* ---- strokes, passes, sets ---- */
@@ -298,19 +313,21 @@ static void open_set(struct passes *p, double t0_s)
 	memset(p->up_sum, 0, sizeof p->up_sum);
 }
 
-/* A lobe of one sign ended at t_s: a stroke if it went far enough.  A
+/* A lobe of one sign ended: a stroke if it went far and fast enough.  A
  * lobe of the same sign as the last stroke continues that stroke (the
- * velocity wavered about zero at a dwell). */
+ * velocity wavered about zero at a dwell).  A pass runs from the start of
+ * its out stroke to the end of its back stroke (the zero crossings of the
+ * velocity around them). */
 static void end_lobe(struct passes *p, double t_s)
 {
-	double len = fabs(p->lobe_m);
+	double len = fabs(p->lobe_m), end_s = isnan(p->lobe_end_s) ? t_s : p->lobe_end_s;
 
 	if (p->lobe_sign == 0 || len < stroke_threshold_m(p) ||
 	    p->lobe_peak_mps < speed_threshold_mps(p))
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
-		if (p->strokes % 2 == 1 && p->n_far > 0)
-			p->far_t_s[p->n_far - 1] = t_s; /* the far end moved on */
+		if (p->strokes % 2 == 0 && p->n_far > 0)
+			p->dur_s[p->n_far - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
 		return;
 	}
 	if (!p->in_set)
@@ -318,24 +335,35 @@ static void end_lobe(struct passes *p, double t_s)
 	remember_stroke(p, len, p->lobe_peak_mps);
 	p->last_sign = p->lobe_sign;
 	p->strokes++;
-	/* strokes 1, 3, ... end at a far end */
-	if (p->strokes % 2 == 1 && p->n_far < MAX_FAR)
-		p->far_t_s[p->n_far++] = t_s;
+	if (p->strokes % 2 == 1)
+		p->pass_t0_s = p->lobe_t0_s;
+	else if (p->n_far < MAX_FAR)
+		p->dur_s[p->n_far++] = end_s - p->pass_t0_s;
 }
 
 /* Velocity lobes with hysteresis: a lobe changes sign when v passes
- * LOBE_HYST_MPS the other way. */
+ * LOBE_HYST_MPS the other way; it starts and ends at the zero crossings
+ * around it. */
 static void lobe_step(struct passes *p, double v, double dt_s, double t_s)
 {
 	int sign = v > LOBE_HYST_MPS ? 1 : v < -LOBE_HYST_MPS ? -1 : 0;
+	int raw = v > 0.0 ? 1 : v < 0.0 ? -1 : 0;
 
+	if (raw != 0 && raw != p->raw_sign) {
+		if (p->raw_sign == p->lobe_sign && p->lobe_sign != 0 && isnan(p->lobe_end_s))
+			p->lobe_end_s = t_s;
+		p->raw_sign = raw;
+		p->zero_s = t_s;
+	}
 	if (sign != 0 && sign != p->lobe_sign) {
 		end_lobe(p, t_s);
 		p->lobe_sign = sign;
 		p->lobe_m = 0.0;
 		p->lobe_peak_mps = 0.0;
-		p->lobe_t0_s = t_s;
+		p->lobe_t0_s = p->zero_s;
 	}
+	if (sign != 0 && sign == p->lobe_sign)
+		p->lobe_end_s = NAN; /* (again) above the hysteresis */
 	p->lobe_m += v * dt_s;
 	p->lobe_peak_mps = fmax(p->lobe_peak_mps, fabs(v));
 }
@@ -347,15 +375,14 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median_far_interval_s(const struct passes *p, double fallback_s)
+static double median_duration_s(const struct passes *p, double fallback_s)
 {
 	double d[MAX_FAR];
-	int n = 0;
+	int n = p->n_far;
 
-	for (int i = 1; i < p->n_far; i++)
-		d[n++] = p->far_t_s[i] - p->far_t_s[i - 1];
 	if (n == 0)
 		return fallback_s;
+	memcpy(d, p->dur_s, (size_t)n * sizeof d[0]);
 	qsort(d, (size_t)n, sizeof d[0], cmp_double);
 	return n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]);
 }
@@ -386,7 +413,7 @@ static void emit_set(struct passes *p, double now_s, double end_s)
 	p->sum.posture = posture_of(p, p->up_sum);
 	if (p->sum.posture == HF_POSTURE_COUNT)
 		return;
-	p->sum.pass_period_s = median_far_interval_s(p, (end_s - p->set_start_s) / passes);
+	p->sum.pass_period_s = median_duration_s(p, (end_s - p->set_start_s) / passes);
 	memset(&set, 0, sizeof set);
 	set.exercise = p->cfg.exercise;
 	set.side = HF_SIDE_NONE;
@@ -455,10 +482,8 @@ static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
 static void passes_update(void *self, const struct hf_motion *m)
 {
 	struct passes *p = self;
-	double dt = step_s(p, m->t_s), a[3], d[3], v = 0.0, x = 0.0;
+	double dt = step_s(p, m->t_s), a[3], d[3], up_now[3], v;
 	bool ok;
-
-	double up_now[3];
 
 	smooth_up(p, m->q_sensor_world, dt);
 	hf_quat_rotate_inv(m->q_sensor_world, UP, up_now);
@@ -474,7 +499,6 @@ static void passes_update(void *self, const struct hf_motion *m)
 	if (ok)
 		update_axis(p, d, dt);
 	v = hf_vec_dot(p->vel, p->axis_s);
-	x = hf_vec_dot(d, p->axis_s);
 	if (ok && fabs(v) > fmax(MOVE_MPS, MOVE_FRACTION * recent_peak_mps(p))) {
 		if (!p->moving)
 			p->move_on_s = m->t_s;
@@ -485,10 +509,6 @@ static void passes_update(void *self, const struct hf_motion *m)
 	}
 	if (p->in_set && m->t_s - p->move_last_s >= REST_S)
 		close_set(p, m->t_s, p->move_last_s);
-	if (getenv("HF_PASSES_TRACE") && ((long)(m->t_s * 100.0)) % 5 == 0)
-		fprintf(stderr, "T %.2f ok %d x %.4f v %.4f mv %d set %d str %d thr %.3f dir %d ax %.2f %.2f %.2f up %.2f %.2f %.2f g %.1f\n",
-			m->t_s, ok, x, v, p->moving, p->in_set, p->strokes, stroke_threshold_m(p), p->lobe_sign,
-			p->axis_s[0], p->axis_s[1], p->axis_s[2], p->up_s[0], p->up_s[1], p->up_s[2], hf_vec_norm(m->gyro_dps));
 	if (!ok)
 		return;
 	lobe_step(p, v, dt, m->t_s);
