@@ -40,13 +40,14 @@
  * (getting on or off the roller, rolling over) resets the integrators and
  * counts nothing for SETTLE_S, so getting into position is not a pass.
  *
- * Rest and sets: movement is "on" while the along-body speed exceeds
- * MOVE_MPS (and MOVE_FRACTION of the recent strokes' peaks).  A set is a run of strokes; it ends after
- * rest_s (5 s) without movement, or at a change of posture (world up in
- * the sensor frame more than POSTURE_DEG from the set's), and counts when
- * it has at least MIN_PASSES passes (a stray stroke or two from shifting
- * on the roller is no set: the project's choice).  start_s is the start of
- * the first stroke's lobe, end_s the last moment of movement.
+ * Rest and sets: a set is a run of strokes; it ends when REST_S (5 s) pass
+ * from the end of its last stroke without a new one beginning (a lobe
+ * that began before then is judged first), or at a change of posture
+ * (world up in the sensor frame more than POSTURE_DEG from the set's, or
+ * calibrated, another section 3 posture).  It counts when it has at least
+ * MIN_PASSES passes (a stray stroke or two from shifting on the roller is
+ * no set: the project's choice).  start_s is the start of its first
+ * stroke, end_s the end of its last.
  * A pass lasts from the zero crossing of the velocity that starts its
  * out stroke to the one that ends its back stroke; pass_period_s is the
  * median of these durations.
@@ -76,8 +77,6 @@
 #define STROKE_FRACTION 0.35  /* ... and this fraction of the recent strokes */
 #define LOBE_HYST_MPS 0.01    /* the velocity changes sign past this */
 #define STROKE_MEMORY 4       /* strokes averaged for that */
-#define MOVE_MPS 0.025        /* along-body speed above which the body moves */
-#define MOVE_FRACTION 0.25    /* ... and above this of the recent strokes' peaks */
 #define STROKE_MIN_MPS 0.04   /* a stroke's peak speed at least (0.1 m in 2.5 s: 0.075) */
 #define TURN_DPS 20.0         /* faster turning is no pass (getting on, off) */
 #define POSTURE_DEG 35.0      /* up this far from the set's: another posture */
@@ -113,6 +112,7 @@ struct passes {
 	double settle_until_s;      /* no strokes before this (after a turn) */
 
 	/* lobes of the along-body velocity */
+	bool lobe_active;           /* v has passed the hysteresis since the crossing */
 	int lobe_sign;              /* 0 none, +1, -1 */
 	double lobe_m, lobe_t0_s;   /* distance so far, start */
 	double lobe_peak_mps;       /* largest |v| in it */
@@ -120,15 +120,13 @@ struct passes {
 	int raw_sign;               /* sign of v, no hysteresis */
 	double zero_s;              /* last zero crossing of v */
 	double pass_t0_s;           /* start of the current pass */
+	double last_end_s;          /* end of the last stroke of the set */
 	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
 	int last_sign;              /* sign of the last counted stroke */
 	double stroke_t0_s;         /* start of the first stroke of the set */
 	double stroke_m[STROKE_MEMORY];
 	int n_stroke_m;
 
-	/* movement */
-	bool moving;
-	double move_on_s, move_last_s;
 
 	/* the set */
 	bool in_set;
@@ -183,6 +181,7 @@ static void biquad_settle(struct biquad *f, int k, double x)
 /* ---- small helpers ---- */
 
 static void emit_set(struct passes *p, double now_s, double end_s);
+static void close_set(struct passes *p, double now_s, bool take_lobe);
 
 static double angle_between_deg(const double a[3], const double b[3])
 {
@@ -326,6 +325,7 @@ static void end_lobe(struct passes *p, double t_s)
 	    p->lobe_peak_mps < speed_threshold_mps(p))
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
+		p->last_end_s = end_s;
 		if (p->strokes % 2 == 0 && p->n_far > 0)
 			p->dur_s[p->n_far - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
 		return;
@@ -333,6 +333,7 @@ static void end_lobe(struct passes *p, double t_s)
 	if (!p->in_set)
 		open_set(p, p->lobe_t0_s);
 	remember_stroke(p, len, p->lobe_peak_mps);
+	p->last_end_s = end_s;
 	p->last_sign = p->lobe_sign;
 	p->strokes++;
 	if (p->strokes % 2 == 1)
@@ -341,31 +342,32 @@ static void end_lobe(struct passes *p, double t_s)
 		p->dur_s[p->n_far++] = end_s - p->pass_t0_s;
 }
 
-/* Velocity lobes with hysteresis: a lobe changes sign when v passes
- * LOBE_HYST_MPS the other way; it starts and ends at the zero crossings
- * around it. */
+/* Velocity lobes: from one zero crossing of v to the next, counted as
+ * movement once |v| has passed LOBE_HYST_MPS; each is judged the moment
+ * it ends. */
 static void lobe_step(struct passes *p, double v, double dt_s, double t_s)
 {
-	int sign = v > LOBE_HYST_MPS ? 1 : v < -LOBE_HYST_MPS ? -1 : 0;
 	int raw = v > 0.0 ? 1 : v < 0.0 ? -1 : 0;
 
 	if (raw != 0 && raw != p->raw_sign) {
-		if (p->raw_sign == p->lobe_sign && p->lobe_sign != 0 && isnan(p->lobe_end_s))
+		if (p->lobe_active) {
 			p->lobe_end_s = t_s;
+			end_lobe(p, t_s);
+			p->lobe_active = false;
+		}
 		p->raw_sign = raw;
 		p->zero_s = t_s;
-	}
-	if (sign != 0 && sign != p->lobe_sign) {
-		end_lobe(p, t_s);
-		p->lobe_sign = sign;
 		p->lobe_m = 0.0;
 		p->lobe_peak_mps = 0.0;
-		p->lobe_t0_s = p->zero_s;
 	}
-	if (sign != 0 && sign == p->lobe_sign)
-		p->lobe_end_s = NAN; /* (again) above the hysteresis */
 	p->lobe_m += v * dt_s;
 	p->lobe_peak_mps = fmax(p->lobe_peak_mps, fabs(v));
+	if (!p->lobe_active && fabs(v) > LOBE_HYST_MPS) {
+		p->lobe_active = true;
+		p->lobe_sign = raw;
+		p->lobe_t0_s = p->zero_s;
+		p->lobe_end_s = NAN;
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -387,13 +389,16 @@ static double median_duration_s(const struct passes *p, double fallback_s)
 	return n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]);
 }
 
-static void close_set(struct passes *p, double now_s, double end_s)
+/* Close the set at the end of its last stroke; take_lobe: the lobe under
+ * way is its last (the input ends, the posture changes). */
+static void close_set(struct passes *p, double now_s, bool take_lobe)
 {
-	end_lobe(p, end_s);
-	p->lobe_sign = 0;
-	p->lobe_m = 0.0;
+	if (take_lobe && p->lobe_active) {
+		end_lobe(p, now_s);
+		p->lobe_active = false;
+	}
 	if (p->in_set)
-		emit_set(p, now_s, end_s);
+		emit_set(p, now_s, p->last_end_s);
 	p->in_set = false;
 	p->strokes = 0;
 	p->n_far = 0;
@@ -434,6 +439,14 @@ static void emit_set(struct passes *p, double now_s, double end_s)
 	p->sets_done++;
 }
 
+/* A lobe that began within REST_S of the last stroke, not judged yet,
+ * may continue the set. */
+static bool rest_pending(const struct passes *p)
+{
+	return p->lobe_active && p->lobe_sign != p->last_sign &&
+	       p->lobe_t0_s < p->last_end_s + REST_S;
+}
+
 /* ---- per sample ---- */
 
 static void smooth_up(struct passes *p, struct hf_quat q, double dt_s)
@@ -470,7 +483,7 @@ static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
 	p->posture_now = now == HF_POSTURE_COUNT ? HF_POSTURE_UNKNOWN : now;
 	if (p->in_set && (angle_between_deg(p->up_s, p->set_up_s) > POSTURE_DEG ||
 			  (p->cfg.has_mounting && now != posture_of(p, p->set_up_s))))
-		close_set(p, m->t_s, p->move_last_s);
+		close_set(p, m->t_s, true);
 	if (rate > TURN_DPS || now == HF_POSTURE_COUNT) {
 		reset_filters(p, a);
 		p->settle_until_s = m->t_s + SETTLE_S;
@@ -499,19 +512,11 @@ static void passes_update(void *self, const struct hf_motion *m)
 	if (ok)
 		update_axis(p, d, dt);
 	v = hf_vec_dot(p->vel, p->axis_s);
-	if (ok && fabs(v) > fmax(MOVE_MPS, MOVE_FRACTION * recent_peak_mps(p))) {
-		if (!p->moving)
-			p->move_on_s = m->t_s;
-		p->moving = true;
-		p->move_last_s = m->t_s;
-	} else {
-		p->moving = false;
-	}
-	if (p->in_set && m->t_s - p->move_last_s >= REST_S)
-		close_set(p, m->t_s, p->move_last_s);
 	if (!ok)
 		return;
 	lobe_step(p, v, dt, m->t_s);
+	if (p->in_set && m->t_s - p->last_end_s >= REST_S && !rest_pending(p))
+		close_set(p, m->t_s, false);
 	if (p->in_set)
 		for (int k = 0; k < 3; k++)
 			p->up_sum[k] += p->up_s[k];
@@ -547,7 +552,6 @@ static void *passes_create(const struct hf_kind_config *cfg, hf_event_cb cb, voi
 	else
 		p->axis_s[0] = 1.0; /* replaced by the first movements */
 	reset_zigzag(p);
-	p->move_last_s = -INFINITY;
 	return p;
 }
 
@@ -555,7 +559,7 @@ static void passes_close(void *self)
 {
 	struct passes *p = self;
 
-	close_set(p, p->prev_t_s, p->move_last_s);
+	close_set(p, p->prev_t_s, true);
 	reset_zigzag(p);
 }
 
