@@ -208,8 +208,11 @@ static enum hf_posture posture_of(const struct passes *p, const double up_s[3])
 
 static void reset_zigzag(struct passes *p)
 {
+	p->lobe_active = false;
 	p->lobe_sign = 0;
+	p->raw_sign = 0; /* the next crossing starts a lobe afresh */
 	p->lobe_m = 0.0;
+	p->lobe_peak_mps = 0.0;
 	p->lobe_end_s = NAN;
 	if (!p->in_set) {
 		p->n_stroke_m = 0;
