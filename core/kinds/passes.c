@@ -20,8 +20,10 @@
  *      the person's build and the roller, not on the excursion.
  * We count on cue 1, because a pass is defined as a translation and only
  * cue 1 measures one in metres: the acceleration along the body axis,
- * gravity removed with the filter's own orientation (never a smoothed
- * one: a lag while the body turns leaks gravity), is high-passed at 0.1 Hz
+ * gravity removed (update_gravity(): our own estimate of up, turned with
+ * the gyro and pulled to the accelerometer slowly, re-locked quickly after
+ * each turn; the orientation filter's attitude is still converging for
+ * seconds after getting down, and that leaks metres), is high-passed at 0.1 Hz
  * and integrated (leaky, 4 s) into the along-body velocity.  A stroke
  * (half a pass, out or back) is a lobe of one sign of that velocity
  * (hysteresis LOBE_HYST_MPS) that covers at least STROKE_MIN_M and peaks
@@ -82,6 +84,13 @@
 #define POSTURE_DEG 35.0      /* up this far from the set's: another posture */
 #define UP_TAU_S 0.5          /* world up, smoothed */
 #define AXIS_TAU_S 20.0       /* memory of the body-axis covariance */
+#ifndef GRAV_TAU_S
+#define GRAV_TAU_S 5.0        /* own gravity estimate: pulled to the accelerometer */
+#endif
+#define GRAV_FAST_TAU_S 0.2   /* ... while turning and just after */
+#ifndef GRAV_FAST_S
+#define GRAV_FAST_S 1.0
+#endif
 #define SETTLE_S 2.0          /* after a turn, integrate this long before counting */
 #define REST_S 5.0            /* a rest this long ends a set (section 10) */
 #define MIN_PASSES 2
@@ -110,6 +119,8 @@ struct passes {
 	double cov[3][3];           /* uncalibrated: displacement covariance */
 	double axis_age_s;          /* time it has been learnt */
 	double settle_until_s;      /* no strokes before this (after a turn) */
+	double grav_s[3];           /* own estimate of up, sensor frame */
+	bool have_grav;
 
 	/* lobes of the along-body velocity */
 	bool lobe_active;           /* v has passed the hysteresis since the crossing */
@@ -450,6 +461,40 @@ static bool rest_pending(const struct passes *p)
 	       p->lobe_t0_s < p->last_end_s + REST_S;
 }
 
+/* ---- gravity ---- */
+
+/*
+ * World up in the sensor frame, our own: turned with the gyro, pulled
+ * towards the accelerometer's direction quickly (GRAV_FAST_TAU_S) while
+ * the body turns and for GRAV_FAST_S after (lying still on the roller:
+ * the accelerometer is gravity), slowly (GRAV_TAU_S) otherwise, so that
+ * a pass's own acceleration barely moves it.  The orientation filter's
+ * attitude, pulled at 0.5/s, is still converging for seconds after
+ * getting down or rolling over, and what it leaks then is metres once
+ * integrated twice.
+ */
+static void update_gravity(struct passes *p, const struct hf_motion *m, double dt_s)
+{
+	double w[3], c[3], f[3], tau;
+	bool fast = m->t_s < p->settle_until_s - SETTLE_S + GRAV_FAST_S;
+
+	memcpy(f, m->acc_g, sizeof f);
+	if (hf_vec_normalize(f) <= 0.0)
+		return;
+	if (!p->have_grav) {
+		memcpy(p->grav_s, f, sizeof f);
+		p->have_grav = true;
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		w[k] = m->gyro_dps[k] * HF_DEG2RAD * dt_s;
+	hf_vec_cross(p->grav_s, w, c); /* dg = -w x g = g x w */
+	tau = fast ? GRAV_FAST_TAU_S : GRAV_TAU_S;
+	for (int k = 0; k < 3; k++)
+		p->grav_s[k] += c[k] + dt_s / (tau + dt_s) * (f[k] - p->grav_s[k]);
+	hf_vec_normalize(p->grav_s);
+}
+
 /* ---- per sample ---- */
 
 static void smooth_up(struct passes *p, struct hf_quat q, double dt_s)
@@ -498,13 +543,13 @@ static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
 static void passes_update(void *self, const struct hf_motion *m)
 {
 	struct passes *p = self;
-	double dt = step_s(p, m->t_s), a[3], d[3], up_now[3], v;
+	double dt = step_s(p, m->t_s), a[3], d[3], v;
 	bool ok;
 
 	smooth_up(p, m->q_sensor_world, dt);
-	hf_quat_rotate_inv(m->q_sensor_world, UP, up_now);
+	update_gravity(p, m, dt);
 	for (int k = 0; k < 3; k++)
-		a[k] = (m->acc_g[k] - up_now[k]) * HF_G_MPS2;
+		a[k] = (m->acc_g[k] - p->grav_s[k]) * HF_G_MPS2;
 	ok = can_count(p, m, a);
 	for (int k = 0; k < 3; k++) {
 		double ak = biquad_step(&p->hp_acc, k, a[k]);
