@@ -91,7 +91,7 @@
 #ifndef GRAV_FAST_S
 #define GRAV_FAST_S 1.0
 #endif
-#define SETTLE_S 2.0          /* after a turn, integrate this long before counting */
+#define SETTLE_S 1.0          /* after a turn, integrate this long before counting */
 #define REST_S 5.0            /* a rest this long ends a set (section 10) */
 #define MIN_PASSES 2
 #define MAX_FAR 512           /* pass durations kept per set for the median */
@@ -119,6 +119,7 @@ struct passes {
 	double cov[3][3];           /* uncalibrated: displacement covariance */
 	double axis_age_s;          /* time it has been learnt */
 	double settle_until_s;      /* no strokes before this (after a turn) */
+	bool settling;
 	double grav_s[3];           /* own estimate of up, sensor frame */
 	bool have_grav;
 
@@ -535,9 +536,15 @@ static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
 	if (rate > TURN_DPS || now == HF_POSTURE_COUNT) {
 		reset_filters(p, a);
 		p->settle_until_s = m->t_s + SETTLE_S;
+		p->settling = true;
 		return false;
 	}
-	return m->t_s >= p->settle_until_s;
+	if (m->t_s < p->settle_until_s)
+		return false;
+	if (p->settling) /* gravity has re-locked: start from rest */
+		reset_filters(p, a);
+	p->settling = false;
+	return true;
 }
 
 static void passes_update(void *self, const struct hf_motion *m)
