@@ -78,6 +78,7 @@
 #define STROKE_MIN_M 0.04     /* a stroke moves at least this (passes >= 0.1 m) */
 #define STROKE_FRACTION 0.35  /* ... and this fraction of the recent strokes */
 #define LOBE_HYST_MPS 0.01    /* the velocity changes sign past this */
+#define DC_TAU_S 2.0          /* the acceleration's slow part (offset, leak) */
 #define STROKE_MEMORY 4       /* strokes averaged for that */
 #define STROKE_MIN_MPS 0.04   /* a stroke's peak speed at least (0.1 m in 2.5 s: 0.075) */
 #define TURN_DPS 20.0         /* faster turning is no pass (getting on, off) */
@@ -133,6 +134,7 @@ struct passes {
 	double zero_s;              /* last zero crossing of v */
 	double pass_t0_s;           /* start of the current pass */
 	double last_end_s;          /* end of the last stroke of the set */
+	double a_dc[3];             /* the acceleration's slow part, m/s^2 */
 	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
 	int last_sign;              /* sign of the last counted stroke */
 	double stroke_t0_s;         /* start of the first stroke of the set */
@@ -327,6 +329,23 @@ static void open_set(struct passes *p, double t0_s)
 	memset(p->up_sum, 0, sizeof p->up_sum);
 }
 
+/*
+ * A stroke has ended: the body is at a turning point (or stops), its
+ * along-body velocity is zero.  Restart the velocity from zero and the
+ * high-pass from the acceleration's slow part (what it had taken for
+ * gravity leak and offsets), so the next stroke is measured without the
+ * filters' memory of the last ones: the high-pass would otherwise return
+ * slowly towards the mean position after the last stroke of a set, a lobe
+ * as long as half a stroke.
+ */
+static void zero_velocity(struct passes *p)
+{
+	for (int k = 0; k < 3; k++) {
+		biquad_settle(&p->hp_acc, k, p->a_dc[k]);
+		p->vel[k] = 0.0;
+	}
+}
+
 /* A lobe of one sign ended: a stroke if it went far and fast enough.  A
  * lobe of the same sign as the last stroke continues that stroke (the
  * velocity wavered about zero at a dwell).  A pass runs from the start of
@@ -335,20 +354,22 @@ static void open_set(struct passes *p, double t0_s)
 static void end_lobe(struct passes *p, double t_s)
 {
 	double len = fabs(p->lobe_m), end_s = isnan(p->lobe_end_s) ? t_s : p->lobe_end_s;
+	double peak = p->lobe_peak_mps;
 
-	if (p->lobe_sign == 0 || len < stroke_threshold_m(p) ||
-	    p->lobe_peak_mps < speed_threshold_mps(p))
+	if (p->lobe_sign == 0 || len < stroke_threshold_m(p) || peak < speed_threshold_mps(p))
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
 		p->last_end_s = end_s;
 		if (p->strokes % 2 == 0 && p->n_far > 0)
 			p->dur_s[p->n_far - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
+		zero_velocity(p);
 		return;
 	}
 	if (!p->in_set)
 		open_set(p, p->lobe_t0_s);
-	remember_stroke(p, len, p->lobe_peak_mps);
+	remember_stroke(p, len, peak);
 	p->last_end_s = end_s;
+	zero_velocity(p);
 	p->last_sign = p->lobe_sign;
 	p->strokes++;
 	if (p->strokes % 2 == 1)
@@ -560,6 +581,7 @@ static void passes_update(void *self, const struct hf_motion *m)
 	ok = can_count(p, m, a);
 	for (int k = 0; k < 3; k++) {
 		double ak = biquad_step(&p->hp_acc, k, a[k]);
+		p->a_dc[k] += dt / (DC_TAU_S + dt) * (a[k] - p->a_dc[k]);
 		p->vel[k] += dt * (ak - p->vel[k] / LEAK_TAU_S);
 		p->disp[k] += dt * (p->vel[k] - p->disp[k] / LEAK_TAU_S);
 		d[k] = biquad_step(&p->hp_disp, k, p->disp[k]);
