@@ -7,58 +7,68 @@
  * on a roller, the person slides the body along its own long axis: the
  * pelvis translates 0.1-0.4 m along pelvis z, nearly horizontal, out and
  * back, 1.5-5 s per pass.  Two things reach a pelvis-worn IMU:
- *   1. The translation itself.  The specific force minus gravity (world up
- *      from the orientation filter, expressed in the sensor frame) along the
- *      body axis is the pelvis's acceleration along the body.  It is small
- *      (a 0.1 m pass in 5 s peaks at 0.09 m/s^2, 0.01 g; a 0.4 m pass in
- *      1.5 s at 4 m/s^2) and a tilt error of 0.5 deg leaks 0.009 g of
- *      gravity into it.
+ *   1. The translation itself.  The specific force minus gravity along
+ *      the body axis is the pelvis's acceleration along the body.  It is
+ *      small (a 0.1 m pass in 5 s peaks at 0.09 m/s^2, 0.01 g; a 0.4 m
+ *      pass in 1.5 s at 4 m/s^2) and a tilt error of 0.5 deg leaks
+ *      0.009 g of gravity into it.
  *   2. Rocking.  The body is a beam between the forearms (or the feet) and
  *      the roller; as the roller's contact slides along the body the beam's
  *      angle changes, so the pelvis tilt rocks by a degree or a few with the
  *      pass.  The gyro sees this without gravity, but its size depends on
- *      the person's build and the roller, not on the excursion.
+ *      the person's build and the roller, not on the excursion, and it can
+ *      be next to nothing.
  * We count on cue 1, because a pass is defined as a translation and only
- * cue 1 measures one in metres: the acceleration along the body axis,
- * gravity removed (update_gravity(): our own estimate of up, turned with
- * the gyro and pulled to the accelerometer slowly, re-locked quickly after
- * each turn; the orientation filter's attitude is still converging for
- * seconds after getting down, and that leaks metres), is high-passed at 0.1 Hz
- * and integrated (leaky, 4 s) into the along-body velocity.  A stroke
- * (half a pass, out or back) is a lobe of one sign of that velocity
- * (hysteresis LOBE_HYST_MPS) that covers at least STROKE_MIN_M and peaks
- * at STROKE_MIN_MPS or more, and at least STROKE_FRACTION of the recent
- * strokes' length and peak (so the slow tails the high-pass leaves after
- * a set, and the drift of a weight shift, are not strokes).  Strokes
- * alternate: a lobe of the same sign as the last stroke continues it (the
- * velocity wavers about zero at a dwell).  passes = strokes / 2, which
- * needs no knowledge of which end is "out".  Thresholds in metres and
- * metres per second hold whatever the period.  Gravity leaking from the
- * rocking itself (cue 2, seen by the filter with a lag) is at the pass
- * frequency, in step with the passes, so it changes the measured
- * excursion a little but adds no stroke; breathing (0.1-0.4 deg of tilt
- * at 0.2-0.45 Hz, the same band) leaks millimetres per second, below the
- * thresholds.  Cue 2 serves as a guard: turning faster than TURN_DPS
- * (getting on or off the roller, rolling over) resets the integrators and
- * counts nothing for SETTLE_S, so getting into position is not a pass.
+ * cue 1 measures one in metres, so that the thresholds are in metres and
+ * metres per second whatever the period:
+ *   - Gravity: our own estimate of up in the sensor frame (update_gravity():
+ *     turned with the gyro, pulled to the accelerometer with a 5 s time
+ *     constant, re-locked in 1 s after every turn).  The orientation
+ *     filter's attitude is still converging for seconds after getting
+ *     down or rolling over, and what that leaks is metres once integrated.
+ *   - Velocity: the acceleration high-passed at 0.1 Hz (offsets, slow
+ *     leaks) and integrated (leaky, 4 s), projected on the body axis.
+ *   - Strokes: a stroke (half a pass, out or back) is a lobe of that
+ *     velocity between two zero crossings, counted once |v| passes
+ *     LOBE_HYST_MPS and judged when it ends: it must cover STROKE_MIN_M
+ *     and peak at STROKE_MIN_MPS, and reach STROKE_FRACTION of the recent
+ *     strokes' length and peak.  Strokes alternate: a lobe of the same
+ *     sign as the last stroke continues it.  passes = strokes / 2, which
+ *     needs no knowledge of which end is "out".
+ *   - Zero velocity at each stroke's end: the body turns (or stops) there,
+ *     so the velocity restarts from zero and the high-pass from the
+ *     acceleration's 2 s mean.  Without this the filters' memory of the
+ *     strokes before (the high-pass drifting back towards the mean
+ *     position) distorts each stroke and leaves a slow lobe after the last.
+ * Leaks at the pass frequency (the rocking, seen by the orientation with a
+ * lag) change a stroke's measured length a little but add no stroke;
+ * breathing (0.1-0.4 deg of tilt at 0.2-0.45 Hz, the same band) leaks
+ * millimetres per second, below the thresholds.  Cue 2 serves as a guard:
+ * turning faster than TURN_DPS (getting on or off the roller, rolling
+ * over) resets the integrators and counts nothing for SETTLE_S, so
+ * getting into position is not a pass.  (Using the rocking to confirm
+ * strokes was tried and lost real strokes: its share per stroke is too
+ * noisy against the lobe boundaries.)
  *
  * Rest and sets: a set is a run of strokes; it ends when REST_S (5 s) pass
  * from the end of its last stroke without a new one beginning (a lobe
  * that began before then is judged first), or at a change of posture
  * (world up in the sensor frame more than POSTURE_DEG from the set's, or
- * calibrated, another section 3 posture).  It counts when it has at least
- * MIN_PASSES passes (a stray stroke or two from shifting on the roller is
- * no set: the project's choice).  start_s is the start of its first
- * stroke, end_s the end of its last.
- * A pass lasts from the zero crossing of the velocity that starts its
- * out stroke to the one that ends its back stroke; pass_period_s is the
- * median of these durations.
+ * calibrated, another section 3 posture).  After the last back stroke the
+ * filters still show a slow lobe that may count as a stroke of its own
+ * (it makes no pass), so a rest of 5 to about 6 s does not yet end a set
+ * (test_passes, README).  A set counts when it has at least MIN_PASSES
+ * passes (a stray stroke or two from shifting on the roller is no set: the
+ * project's choice).  start_s is the start of its first stroke, end_s the
+ * end of its last whole pass.  A pass lasts from the zero crossing of the
+ * velocity that starts its out stroke to the one that ends its back
+ * stroke; pass_period_s is the median of these durations.
  *
  * Frames.  Calibrated: the body axis is pelvis z from the mounting, and
  * posture is face down (pelvis -x up) or face up (+x up) by section 3; a
  * stretch in another posture counts no strokes.  Uncalibrated: the body
  * axis is the dominant direction, across world up, of the displacement
- * (the doubly integrated acceleration, high-passed again at 0.1 Hz; the
+ * (the velocity integrated once more, high-passed again at 0.1 Hz; the
  * principal axis of its covariance, a plain mean over the first 20 s of
  * lying, then a moving one; filtered per sensor axis, which is linear,
  * and projected on the axis as it is known at each sample, its sign kept
@@ -134,6 +144,7 @@ struct passes {
 	double zero_s;              /* last zero crossing of v */
 	double pass_t0_s;           /* start of the current pass */
 	double last_end_s;          /* end of the last stroke of the set */
+	double pass_end_s;          /* end of the last whole pass of the set */
 	double a_dc[3];             /* the acceleration's slow part, m/s^2 */
 	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
 	int last_sign;              /* sign of the last counted stroke */
@@ -360,8 +371,10 @@ static void end_lobe(struct passes *p, double t_s)
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
 		p->last_end_s = end_s;
-		if (p->strokes % 2 == 0 && p->n_far > 0)
+		if (p->strokes % 2 == 0 && p->n_far > 0) {
 			p->dur_s[p->n_far - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
+			p->pass_end_s = end_s;
+		}
 		zero_velocity(p);
 		return;
 	}
@@ -372,10 +385,13 @@ static void end_lobe(struct passes *p, double t_s)
 	zero_velocity(p);
 	p->last_sign = p->lobe_sign;
 	p->strokes++;
-	if (p->strokes % 2 == 1)
+	if (p->strokes % 2 == 1) {
 		p->pass_t0_s = p->lobe_t0_s;
-	else if (p->n_far < MAX_FAR)
-		p->dur_s[p->n_far++] = end_s - p->pass_t0_s;
+	} else {
+		p->pass_end_s = end_s;
+		if (p->n_far < MAX_FAR)
+			p->dur_s[p->n_far++] = end_s - p->pass_t0_s;
+	}
 }
 
 /* Velocity lobes: from one zero crossing of v to the next, counted as
@@ -434,7 +450,7 @@ static void close_set(struct passes *p, double now_s, bool take_lobe)
 		p->lobe_active = false;
 	}
 	if (p->in_set)
-		emit_set(p, now_s, p->last_end_s);
+		emit_set(p, now_s, p->pass_end_s);
 	p->in_set = false;
 	p->strokes = 0;
 	p->n_far = 0;
