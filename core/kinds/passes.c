@@ -72,8 +72,8 @@
  * principal axis of its covariance, a plain mean over the first 20 s of
  * lying, then a moving one; filtered per sensor axis, which is linear,
  * and projected on the axis as it is known at each sample, its sign kept
- * continuous), and posture is null.  Until a few strokes have shown the
- * axis, the first passes of the first set can be missed (bench_passes).
+ * continuous; learnt afresh when up moves to another plane, as from
+ * standing to lying, but not when rolling over), and posture is null.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -129,6 +129,7 @@ struct passes {
 	double axis_s[3];           /* body axis, sensor frame */
 	double cov[3][3];           /* uncalibrated: displacement covariance */
 	double axis_age_s;          /* time it has been learnt */
+	double axis_up_s[3];        /* up while it was learnt */
 	double settle_until_s;      /* no strokes before this (after a turn) */
 	bool settling;
 	double grav_s[3];           /* own estimate of up, sensor frame */
@@ -265,6 +266,13 @@ static void update_axis(struct passes *p, const double d_s[3], double dt_s)
 
 	if (p->cfg.has_mounting)
 		return;
+	/* another horizontal plane (standing, sitting, on a side; not rolling
+	 * over, which keeps it): learn afresh */
+	if (fabs(hf_vec_dot(p->up_s, p->axis_up_s)) < POSTURE_COS) {
+		memset(p->cov, 0, sizeof p->cov);
+		p->axis_age_s = 0.0;
+		memcpy(p->axis_up_s, p->up_s, sizeof p->axis_up_s);
+	}
 	/* a plain mean over the first AXIS_TAU_S, then a moving one */
 	p->axis_age_s += dt_s;
 	w = dt_s / fmin(AXIS_TAU_S, fmax(p->axis_age_s, 0.5));
