@@ -105,7 +105,7 @@
 #define SETTLE_S 1.0          /* after a turn, integrate this long before counting */
 #define REST_S 5.0            /* a rest this long ends a set (section 10) */
 #define MIN_PASSES 2
-#define MAX_FAR 512           /* pass durations kept per set for the median */
+#define MAX_DUR 512           /* pass durations kept per set for the median */
 #define POSTURE_COS 0.70710678118654752
 
 /* A biquad, direct form II transposed. */
@@ -160,8 +160,8 @@ struct passes {
 	double set_start_s;
 	double set_up_s[3];
 	double up_sum[3];
-	double dur_s[MAX_FAR];      /* pass durations */
-	int n_far;
+	double dur_s[MAX_DUR];      /* pass durations */
+	int n_dur;
 
 	struct hf_passes_summary sum;
 	int sets_done;
@@ -342,7 +342,7 @@ static void open_set(struct passes *p, double t0_s)
 {
 	p->in_set = true;
 	p->strokes = 0;
-	p->n_far = 0;
+	p->n_dur = 0;
 	p->set_start_s = t0_s;
 	memcpy(p->set_up_s, p->up_s, sizeof p->set_up_s);
 	memset(p->up_sum, 0, sizeof p->up_sum);
@@ -379,8 +379,8 @@ static void end_lobe(struct passes *p, double t_s)
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
 		p->last_end_s = end_s;
-		if (p->strokes % 2 == 0 && p->n_far > 0) {
-			p->dur_s[p->n_far - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
+		if (p->strokes % 2 == 0 && p->n_dur > 0) {
+			p->dur_s[p->n_dur - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
 			p->pass_end_s = end_s;
 		}
 		zero_velocity(p);
@@ -397,8 +397,8 @@ static void end_lobe(struct passes *p, double t_s)
 		p->pass_t0_s = p->lobe_t0_s;
 	} else {
 		p->pass_end_s = end_s;
-		if (p->n_far < MAX_FAR)
-			p->dur_s[p->n_far++] = end_s - p->pass_t0_s;
+		if (p->n_dur < MAX_DUR)
+			p->dur_s[p->n_dur++] = end_s - p->pass_t0_s;
 	}
 }
 
@@ -439,8 +439,8 @@ static int cmp_double(const void *a, const void *b)
 
 static double median_duration_s(const struct passes *p, double fallback_s)
 {
-	double d[MAX_FAR];
-	int n = p->n_far;
+	double d[MAX_DUR];
+	int n = p->n_dur;
 
 	if (n == 0)
 		return fallback_s;
@@ -461,7 +461,7 @@ static void close_set(struct passes *p, double now_s, bool take_lobe)
 		emit_set(p, now_s, p->pass_end_s);
 	p->in_set = false;
 	p->strokes = 0;
-	p->n_far = 0;
+	p->n_dur = 0;
 	p->last_sign = 0;
 	p->n_stroke_m = 0;
 }
