@@ -364,17 +364,36 @@ static void set_from_json(json_object *o, struct hf_set_summary *s, struct hf_re
 	s->reps = reps;
 }
 
+/* A foam-roll set's figures (contract section 8); false if none. */
+static bool passes_from_json(json_object *o, struct hf_passes_summary *p)
+{
+	const char *posture = jstr(o, "posture");
+	const char *kind = jstr(o, "kind");
+
+	if (!kind || strcmp(kind, "passes") != 0)
+		return false;
+	p->passes = (int)jnum_or(o, "passes", 0.0);
+	p->posture = !posture ? HF_POSTURE_UNKNOWN
+		   : strcmp(posture, "face_down") == 0 ? HF_POSTURE_PRONE
+		   : strcmp(posture, "face_up") == 0 ? HF_POSTURE_SUPINE : HF_POSTURE_UNKNOWN;
+	p->pass_period_s = jnum_or(o, "pass_period_s", NAN);
+	return true;
+}
+
 static int report_add_json_set(struct hf_report *r, json_object *o)
 {
 	json_object *arr = jarray(o, "reps");
 	int n = arr ? (int)json_object_array_length(arr) : 0;
 	struct hf_rep *reps = calloc(n > 0 ? (size_t)n : 1, sizeof *reps);
 	struct hf_set_summary s;
+	struct hf_passes_summary ps;
 	int rc;
 
 	if (!reps)
 		return -1;
 	set_from_json(o, &s, reps, n);
+	if (passes_from_json(o, &ps))
+		s.passes = &ps;
 	rc = hf_report_add_set(r, &s);
 	free(reps);
 	return rc;

@@ -8,6 +8,7 @@
 #include "hipform/kind.h"
 
 extern const struct hf_kind_ops hf_kind_gait_ops; /* gait.c */
+extern const struct hf_kind_ops hf_kind_passes_ops; /* passes.c */
 
 const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
 {
@@ -15,6 +16,7 @@ const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
 		[HF_KIND_REPS] = NULL,
 		[HF_KIND_HOLD] = &hf_kind_hold_ops,
 		[HF_KIND_GAIT] = &hf_kind_gait_ops,
+		[HF_KIND_PASSES] = &hf_kind_passes_ops,
 	};
 
 	if (kind < 0 || kind >= HF_KIND_COUNT)

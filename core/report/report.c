@@ -25,6 +25,7 @@ void hf_report_free(struct hf_report *r)
 		free(r->sets[i].hold);
 		free(r->sets[i].gait);
 		free(r->sets[i].contacts);
+		free(r->sets[i].passes);
 	}
 	free(r->sets);
 	memset(r, 0, sizeof *r);
@@ -47,6 +48,21 @@ static int copy_gait(struct hf_report_set *rs, const struct hf_gait_summary *g)
 		memcpy(rs->contacts, g->contacts, n * sizeof *rs->contacts);
 	rs->gait->contacts = rs->contacts;
 	rs->sum.gait = rs->gait;
+	return HF_OK;
+}
+
+/* Copy of a foam-roll summary into rs. */
+static int copy_passes(struct hf_report_set *rs, const struct hf_passes_summary *p)
+{
+	rs->passes = NULL;
+	rs->sum.passes = NULL;
+	if (!p)
+		return HF_OK;
+	rs->passes = malloc(sizeof *rs->passes);
+	if (!rs->passes)
+		return HF_ERR_NOMEM;
+	*rs->passes = *p;
+	rs->sum.passes = rs->passes;
 	return HF_OK;
 }
 
@@ -83,6 +99,8 @@ int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
 	rs->gait = NULL;
 	rs->contacts = NULL;
 	r->n_sets++;
+	if (copy_passes(rs, s->passes) != HF_OK)
+		return HF_ERR_NOMEM;
 	return copy_gait(rs, s->gait);
 }
 
@@ -204,7 +222,19 @@ json_object *hf_json_set(const struct hf_set_summary *set)
 		json_object_object_add(o, "hold", hf_json_hold(set->hold));
 	if (set->gait)
 		hf_json_gait(o, set->gait);
+	if (set->passes)
+		hf_json_passes(o, set->passes);
 	return o;
+}
+
+void hf_json_passes(json_object *o, const struct hf_passes_summary *p)
+{
+	const char *posture = p->posture == HF_POSTURE_PRONE ? "face_down"
+			    : p->posture == HF_POSTURE_SUPINE ? "face_up" : NULL;
+
+	json_object_object_add(o, "passes", json_object_new_int(p->passes));
+	json_object_object_add(o, "posture", posture ? json_object_new_string(posture) : NULL);
+	add_num(o, "pass_period_s", p->pass_period_s, 2);
 }
 
 /* {"left": l, "right": r} */
@@ -432,6 +462,20 @@ static void print_gait_text(FILE *f, int index, const struct hf_set_summary *s)
 			g->tilt_deg >= 0.0 ? "forward" : "back");
 }
 
+static void print_passes_text(FILE *f, int index, const struct hf_set_summary *s)
+{
+	const struct hf_passes_summary *p = s->passes;
+	const char *where = p->posture == HF_POSTURE_PRONE ? ", face down (quads, hip flexors)"
+			  : p->posture == HF_POSTURE_SUPINE ? ", face up (low back)" : "";
+
+	fprintf(f, "Set %d: Foam roll%s, %d pass%s, %.1f s to %.1f s\n", index + 1, where,
+		p->passes, p->passes == 1 ? "" : "es", s->start_s, s->end_s);
+	if (isfinite(p->pass_period_s) && p->pass_period_s > 0.0)
+		fprintf(f, "  %.1f s per pass (down the roller and back)%s.\n", p->pass_period_s,
+			p->pass_period_s < 2.0 ? ": slower passes give the muscle time to release"
+						: "");
+}
+
 static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 {
 	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
@@ -444,6 +488,10 @@ static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 	}
 	if (s->gait) {
 		print_gait_text(f, index, s);
+		return;
+	}
+	if (s->passes) {
+		print_passes_text(f, index, s);
 		return;
 	}
 	fprintf(f, "Set %d: %s%s%s, %d rep%s, %.1f s to %.1f s\n", index + 1,

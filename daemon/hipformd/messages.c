@@ -127,5 +127,7 @@ json_object *hfd_msg_status(const struct hfd *d)
 	 * bout and the cadence over its last steps */
 	json_object_object_add(o, "steps", json_object_new_int(live.steps));
 	add_rounded(o, "cadence_spm", live.cadence_spm, 1);
+	/* foam rolling (contract section 10): passes of the current set */
+	json_object_object_add(o, "passes", json_object_new_int(live.passes));
 	return o;
 }

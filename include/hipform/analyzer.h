@@ -116,6 +116,7 @@ struct hf_live {
 	double hold_target_s;        /* what hold_s counts up to, 0 if n/a */
 	double cadence_spm;          /* gait: steps per minute, 0 if n/a */
 	int steps;                   /* gait steps or side-walk cycles so far */
+	int passes;                  /* foam-roll passes in the current set */
 };
 
 struct hf_analyzer;

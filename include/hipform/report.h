@@ -33,6 +33,7 @@ struct hf_report_set {
 	struct hf_hold_summary *hold;/* sum.hold points here (hold sets) */
 	struct hf_gait_summary *gait; /* sum.gait's copy, NULL if none */
 	struct hf_contact *contacts;  /* gait->contacts points here */
+	struct hf_passes_summary *passes; /* sum.passes's copy, NULL if none */
 };
 
 struct hf_report {
@@ -55,6 +56,8 @@ json_object *hf_json_set(const struct hf_set_summary *set);
 json_object *hf_json_hold(const struct hf_hold_summary *h);
 /* The gait fields of contract section 8 (and "classified"), added to o. */
 void hf_json_gait(json_object *o, const struct hf_gait_summary *g);
+/* The foam-roll fields of contract section 8, added to o. */
+void hf_json_passes(json_object *o, const struct hf_passes_summary *p);
 json_object *hf_json_input(const struct hf_input_info *in);
 /* The whole section 8 document. */
 json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,

@@ -351,4 +351,39 @@ int hf_sim_gait_render(const struct hf_sim_gait *p, const struct hf_sim_sensor *
 		       unsigned seed, struct hf_sim_gait_output *out);
 void hf_sim_gait_output_free(struct hf_sim_gait_output *out);
 
+/* ---- Foam rolling (sim/foamroll.c; contract section 10) ---- */
+
+#define HF_SIM_FOAMROLL_MAX_SETS 16
+
+struct hf_sim_foamroll_set_truth {
+	double start_s, end_s;        /* first pass's start, last pass's end */
+	struct hf_passes_summary sum; /* section 10 on the true movement */
+};
+
+struct hf_sim_foamroll_session {
+	struct hf_sim_sensor sensor;       /* mounting included */
+	double rate_hz, t0_s;
+	size_t n;
+	struct hf_sample *samples;         /* what the sensor reports */
+	struct hf_quat *q_pelvis_to_world; /* true R(t) */
+	int n_sets;
+	struct hf_sim_foamroll_set_truth sets[HF_SIM_FOAMROLL_MAX_SETS];
+};
+
+/*
+ * A foam-roll session drawn from seed: standing, getting down onto the
+ * roller face down or face up, 2-4 sets of 8-20 passes (0.1-0.4 m along
+ * the body, 1.5-5 s each, pauses of 1-3 s inside a set, rests of 6-15 s
+ * between, sometimes rolling over), breathing, getting up (sim/foamroll.c
+ * describes the model).  wide: the held-out ranges (1.3-6 s passes,
+ * pauses to 3.5 s, rests 5.6-25 s).  HF_OK, HF_ERR_ARG or HF_ERR_NOMEM.
+ */
+int hf_sim_foamroll_session(const struct hf_sim_sensor *sensor, unsigned seed, int wide,
+			    struct hf_sim_foamroll_session *out);
+void hf_sim_foamroll_session_free(struct hf_sim_foamroll_session *s);
+/* Contract CSV of the samples. */
+int hf_sim_foamroll_write_csv(const struct hf_sim_foamroll_session *s, FILE *f);
+/* The truth as contract section 8 JSON (passes sets) plus the mounting. */
+int hf_sim_foamroll_write_truth_json(const struct hf_sim_foamroll_session *s, FILE *f);
+
 #endif

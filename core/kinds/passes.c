@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The foam-roll analyser (contract section 10): passes, posture, pass
+ * period.  Motion in, events out, no I/O, nothing allocated per sample.
+ *
+ * The physics.  Lying face down (quads, hip flexors) or face up (low back)
+ * on a roller, the person slides the body along its own long axis: the
+ * pelvis translates 0.1-0.4 m along pelvis z, nearly horizontal, out and
+ * back, 1.5-5 s per pass.  Two things reach a pelvis-worn IMU:
+ *   1. The translation itself.  The specific force minus gravity along
+ *      the body axis is the pelvis's acceleration along the body.  It is
+ *      small (a 0.1 m pass in 5 s peaks at 0.09 m/s^2, 0.01 g; a 0.4 m
+ *      pass in 1.5 s at 4 m/s^2) and a tilt error of 0.5 deg leaks
+ *      0.009 g of gravity into it.
+ *   2. Rocking.  The body is a beam between the forearms (or the feet) and
+ *      the roller; as the roller's contact slides along the body the beam's
+ *      angle changes, so the pelvis tilt rocks by a degree or a few with the
+ *      pass.  The gyro sees this without gravity, but its size depends on
+ *      the person's build and the roller, not on the excursion, and it can
+ *      be next to nothing.
+ * We count on cue 1, because a pass is defined as a translation and only
+ * cue 1 measures one in metres, so that the thresholds are in metres and
+ * metres per second whatever the period:
+ *   - Gravity: our own estimate of up in the sensor frame (update_gravity():
+ *     turned with the gyro, pulled to the accelerometer with a 5 s time
+ *     constant, re-locked in 1 s after every turn).  The orientation
+ *     filter's attitude is still converging for seconds after getting
+ *     down or rolling over, and what that leaks is metres once integrated.
+ *   - Velocity: the acceleration high-passed at 0.1 Hz (offsets, slow
+ *     leaks) and integrated (leaky, 4 s), projected on the body axis.
+ *   - Strokes: a stroke (half a pass, out or back) is a lobe of that
+ *     velocity between two zero crossings, counted once |v| passes
+ *     LOBE_HYST_MPS and judged when it ends: it must cover STROKE_MIN_M
+ *     and peak at STROKE_MIN_MPS, and reach STROKE_FRACTION of the recent
+ *     strokes' length and peak.  Strokes alternate: a lobe of the same
+ *     sign as the last stroke continues it.  passes = strokes / 2, which
+ *     needs no knowledge of which end is "out".
+ *   - Zero velocity at each stroke's end: the body turns (or stops) there,
+ *     so the velocity restarts from zero and the high-pass from the
+ *     acceleration's 2 s mean.  Without this the filters' memory of the
+ *     strokes before (the high-pass drifting back towards the mean
+ *     position) distorts each stroke and leaves a slow lobe after the last.
+ * Leaks at the pass frequency (the rocking, seen by the orientation with a
+ * lag) change a stroke's measured length a little but add no stroke;
+ * breathing (0.1-0.4 deg of tilt at 0.2-0.45 Hz, the same band) leaks
+ * millimetres per second, below the thresholds.  Cue 2 serves as a guard:
+ * turning faster than TURN_DPS (getting on or off the roller, rolling
+ * over) resets the integrators and counts nothing for SETTLE_S, so
+ * getting into position is not a pass.  (Using the rocking to confirm
+ * strokes was tried and lost real strokes: its share per stroke is too
+ * noisy against the lobe boundaries.)
+ *
+ * Rest and sets: a set is a run of strokes; it ends when REST_S (5 s) pass
+ * from the end of its last stroke without a new one beginning (a lobe
+ * that began before then is judged first), or at a change of posture
+ * (world up in the sensor frame more than POSTURE_DEG from the set's, or
+ * calibrated, another section 3 posture).  After the last back stroke the
+ * filters still show a slow lobe that may count as a stroke of its own
+ * (it makes no pass), so a rest of 5 to about 6 s does not yet end a set
+ * (test_passes, README).  A set counts when it has at least MIN_PASSES
+ * passes (a stray stroke or two from shifting on the roller is no set: the
+ * project's choice).  start_s is the start of its first stroke, end_s the
+ * end of its last whole pass.  A pass lasts from the zero crossing of the
+ * velocity that starts its out stroke to the one that ends its back
+ * stroke; pass_period_s is the median of these durations.
+ *
+ * Frames.  Calibrated: the body axis is pelvis z from the mounting, and
+ * posture is face down (pelvis -x up) or face up (+x up) by section 3; a
+ * stretch in another posture counts no strokes.  Uncalibrated: the body
+ * axis is the dominant direction, across world up, of the displacement
+ * (the velocity integrated once more, high-passed again at 0.1 Hz; the
+ * principal axis of its covariance, a plain mean over the first 20 s of
+ * lying, then a moving one; filtered per sensor axis, which is linear,
+ * and projected on the axis as it is known at each sample, its sign kept
+ * continuous; learnt afresh when up moves to another plane, as from
+ * standing to lying, but not when rolling over), and posture is null.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/kind.h"
+#include "hipform/sample.h"
+#include "hipform/summary.h"
+
+#define HP_HZ 0.1             /* high-pass before and after integrating */
+#define LEAK_TAU_S 4.0        /* leaky integrators (drift) */
+#define STROKE_MIN_M 0.04     /* a stroke moves at least this (passes >= 0.1 m) */
+#define STROKE_FRACTION 0.35  /* ... and this fraction of the recent strokes */
+#define LOBE_HYST_MPS 0.01    /* the velocity changes sign past this */
+#define DC_TAU_S 2.0          /* the acceleration's slow part (offset, leak) */
+#define STROKE_MEMORY 4       /* strokes averaged for that */
+#define STROKE_MIN_MPS 0.04   /* a stroke's peak speed at least (0.1 m in 2.5 s: 0.075) */
+#define TURN_DPS 20.0         /* faster turning is no pass (getting on, off) */
+#define POSTURE_DEG 35.0      /* up this far from the set's: another posture */
+#define UP_TAU_S 0.5          /* world up, smoothed */
+#define AXIS_TAU_S 20.0       /* memory of the body-axis covariance */
+#ifndef GRAV_TAU_S
+#define GRAV_TAU_S 5.0        /* own gravity estimate: pulled to the accelerometer */
+#endif
+#define GRAV_FAST_TAU_S 0.2   /* ... while turning and just after */
+#ifndef GRAV_FAST_S
+#define GRAV_FAST_S 1.0
+#endif
+#define SETTLE_S 1.0          /* after a turn, integrate this long before counting */
+#define REST_S 5.0            /* a rest this long ends a set (section 10) */
+#define MIN_PASSES 2
+#define MAX_DUR 512           /* pass durations kept per set for the median */
+#define POSTURE_COS 0.70710678118654752
+
+/* A biquad, direct form II transposed. */
+struct biquad {
+	double b0, b1, b2, a1, a2;
+	double s1[3], s2[3];
+};
+
+struct passes {
+	struct hf_kind_config cfg;
+	hf_event_cb cb;
+	void *user;
+	double dt_s;
+	double prev_t_s;
+	bool have_prev;
+
+	struct biquad hp_acc, hp_disp;
+	double vel[3], disp[3];     /* leaky integrals, sensor frame, m/s and m */
+	double up_s[3];             /* smoothed world up, sensor frame */
+	bool have_up;
+	double axis_s[3];           /* body axis, sensor frame */
+	double cov[3][3];           /* uncalibrated: displacement covariance */
+	double axis_age_s;          /* time it has been learnt */
+	double axis_up_s[3];        /* up while it was learnt */
+	double settle_until_s;      /* no strokes before this (after a turn) */
+	bool settling;
+	double grav_s[3];           /* own estimate of up, sensor frame */
+	bool have_grav;
+
+	/* lobes of the along-body velocity */
+	bool lobe_active;           /* v has passed the hysteresis since the crossing */
+	int lobe_sign;              /* 0 none, +1, -1 */
+	double lobe_m, lobe_t0_s;   /* distance so far, start */
+	double lobe_peak_mps;       /* largest |v| in it */
+	double lobe_end_s;          /* first zero crossing after it, NAN before */
+	int raw_sign;               /* sign of v, no hysteresis */
+	double zero_s;              /* last zero crossing of v */
+	double pass_t0_s;           /* start of the current pass */
+	double last_end_s;          /* end of the last stroke of the set */
+	double pass_end_s;          /* end of the last whole pass of the set */
+	double a_dc[3];             /* the acceleration's slow part, m/s^2 */
+	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
+	int last_sign;              /* sign of the last counted stroke */
+	double stroke_t0_s;         /* start of the first stroke of the set */
+	double stroke_m[STROKE_MEMORY];
+	int n_stroke_m;
+
+
+	/* the set */
+	bool in_set;
+	int strokes;
+	double set_start_s;
+	double set_up_s[3];
+	double up_sum[3];
+	double dur_s[MAX_DUR];      /* pass durations */
+	int n_dur;
+
+	struct hf_passes_summary sum;
+	int sets_done;
+	enum hf_posture posture_now;
+};
+
+static const double UP[3] = {0.0, 0.0, 1.0};
+
+/* ---- filters ---- */
+
+/* Butterworth high-pass (Q = 1/sqrt 2) by the bilinear transform (R.
+ * Bristow-Johnson, "Cookbook formulae for audio EQ biquad filter
+ * coefficients"). */
+static void biquad_highpass(struct biquad *f, double fc_hz, double rate_hz)
+{
+	double w0 = 2.0 * HF_PI * fc_hz / rate_hz, c = cos(w0);
+	double alpha = sin(w0) / (2.0 * 0.70710678118654752), a0 = 1.0 + alpha;
+
+	memset(f, 0, sizeof *f);
+	f->b0 = (1.0 + c) / 2.0 / a0;
+	f->b1 = -(1.0 + c) / a0;
+	f->b2 = (1.0 + c) / 2.0 / a0;
+	f->a1 = -2.0 * c / a0;
+	f->a2 = (1.0 - alpha) / a0;
+}
+
+static double biquad_step(struct biquad *f, int k, double x)
+{
+	double y = f->b0 * x + f->s1[k];
+
+	f->s1[k] = f->b1 * x - f->a1 * y + f->s2[k];
+	f->s2[k] = f->b2 * x - f->a2 * y;
+	return y;
+}
+
+/* The state a constant input x has settled to (output 0). */
+static void biquad_settle(struct biquad *f, int k, double x)
+{
+	f->s1[k] = -f->b0 * x;
+	f->s2[k] = f->b2 * x;
+}
+
+/* ---- small helpers ---- */
+
+static void emit_set(struct passes *p, double now_s, double end_s);
+static void close_set(struct passes *p, double now_s, bool take_lobe);
+
+static double angle_between_deg(const double a[3], const double b[3])
+{
+	double d = hf_vec_dot(a, b) / (hf_vec_norm(a) * hf_vec_norm(b) + 1e-12);
+
+	return acos(d < -1.0 ? -1.0 : d > 1.0 ? 1.0 : d) * HF_RAD2DEG;
+}
+
+/* Section 3 posture from world up in the sensor frame (calibrated). */
+static enum hf_posture posture_of(const struct passes *p, const double up_s[3])
+{
+	double u[3];
+
+	if (!p->cfg.has_mounting)
+		return HF_POSTURE_UNKNOWN;
+	hf_quat_rotate_inv(p->cfg.pelvis_to_sensor, up_s, u);
+	hf_vec_normalize(u);
+	if (u[0] <= -POSTURE_COS)
+		return HF_POSTURE_PRONE;
+	if (u[0] >= POSTURE_COS)
+		return HF_POSTURE_SUPINE;
+	return HF_POSTURE_COUNT; /* neither: no foam rolling */
+}
+
+static void reset_zigzag(struct passes *p)
+{
+	p->lobe_active = false;
+	p->lobe_sign = 0;
+	p->raw_sign = 0; /* the next crossing starts a lobe afresh */
+	p->lobe_m = 0.0;
+	p->lobe_peak_mps = 0.0;
+	p->lobe_end_s = NAN;
+	if (!p->in_set) {
+		p->n_stroke_m = 0;
+		p->last_sign = 0;
+	}
+}
+
+/* Forget the integrals, as if the present input had always been. */
+static void reset_filters(struct passes *p, const double a_mps2[3])
+{
+	for (int k = 0; k < 3; k++) {
+		biquad_settle(&p->hp_acc, k, a_mps2[k]);
+		biquad_settle(&p->hp_disp, k, 0.0);
+		p->vel[k] = p->disp[k] = 0.0;
+	}
+	reset_zigzag(p);
+}
+
+/* ---- the body axis ---- */
+
+/* Uncalibrated: the principal axis, across up, of the displacement. */
+static void update_axis(struct passes *p, const double d_s[3], double dt_s)
+{
+	double h[3], n[3], w, dot = hf_vec_dot(d_s, p->up_s);
+
+	if (p->cfg.has_mounting)
+		return;
+	/* another horizontal plane (standing, sitting, on a side; not rolling
+	 * over, which keeps it): learn afresh */
+	if (fabs(hf_vec_dot(p->up_s, p->axis_up_s)) < POSTURE_COS) {
+		memset(p->cov, 0, sizeof p->cov);
+		p->axis_age_s = 0.0;
+		memcpy(p->axis_up_s, p->up_s, sizeof p->axis_up_s);
+	}
+	/* a plain mean over the first AXIS_TAU_S, then a moving one */
+	p->axis_age_s += dt_s;
+	w = dt_s / fmin(AXIS_TAU_S, fmax(p->axis_age_s, 0.5));
+	for (int k = 0; k < 3; k++)
+		h[k] = d_s[k] - dot * p->up_s[k];
+	for (int r = 0; r < 3; r++)
+		for (int c = 0; c < 3; c++)
+			p->cov[r][c] += w * (h[r] * h[c] - p->cov[r][c]);
+	/* power-iteration steps follow the slow covariance */
+	for (int it = 0; it < 3; it++) {
+	for (int r = 0; r < 3; r++)
+		n[r] = p->cov[r][0] * p->axis_s[0] + p->cov[r][1] * p->axis_s[1] +
+		       p->cov[r][2] * p->axis_s[2];
+	dot = hf_vec_dot(n, p->up_s);
+	for (int k = 0; k < 3; k++)
+		n[k] -= dot * p->up_s[k];
+	if (hf_vec_normalize(n) < 1e-12)
+		return;
+	if (hf_vec_dot(n, p->axis_s) < 0.0)
+		for (int k = 0; k < 3; k++)
+			n[k] = -n[k];
+	memcpy(p->axis_s, n, sizeof n);
+	}
+}
+
+/* ---- strokes, passes, sets ---- */
+
+static double stroke_threshold_m(const struct passes *p)
+{
+	double mean = 0.0;
+
+	if (p->n_stroke_m == 0)
+		return STROKE_MIN_M;
+	for (int i = 0; i < p->n_stroke_m; i++)
+		mean += p->stroke_m[i];
+	mean /= p->n_stroke_m;
+	return fmax(STROKE_MIN_M, STROKE_FRACTION * mean);
+}
+
+/* Mean peak speed of the recent strokes, 0 if none. */
+static double recent_peak_mps(const struct passes *p)
+{
+	double mean = 0.0;
+
+	for (int i = 0; i < p->n_stroke_m; i++)
+		mean += p->peak_mps[i];
+	return p->n_stroke_m ? mean / p->n_stroke_m : 0.0;
+}
+
+static double speed_threshold_mps(const struct passes *p)
+{
+	return fmax(STROKE_MIN_MPS, STROKE_FRACTION * recent_peak_mps(p));
+}
+
+static void remember_stroke(struct passes *p, double len_m, double peak_mps)
+{
+	if (p->n_stroke_m == STROKE_MEMORY) {
+		memmove(p->stroke_m, p->stroke_m + 1, (STROKE_MEMORY - 1) * sizeof *p->stroke_m);
+		memmove(p->peak_mps, p->peak_mps + 1, (STROKE_MEMORY - 1) * sizeof *p->peak_mps);
+		p->n_stroke_m--;
+	}
+	p->stroke_m[p->n_stroke_m] = len_m;
+	p->peak_mps[p->n_stroke_m++] = peak_mps;
+}
+
+static void open_set(struct passes *p, double t0_s)
+{
+	p->in_set = true;
+	p->strokes = 0;
+	p->n_dur = 0;
+	p->set_start_s = t0_s;
+	memcpy(p->set_up_s, p->up_s, sizeof p->set_up_s);
+	memset(p->up_sum, 0, sizeof p->up_sum);
+}
+
+/*
+ * A stroke has ended: the body is at a turning point (or stops), its
+ * along-body velocity is zero.  Restart the velocity from zero and the
+ * high-pass from the acceleration's slow part (what it had taken for
+ * gravity leak and offsets), so the next stroke is measured without the
+ * filters' memory of the last ones: the high-pass would otherwise return
+ * slowly towards the mean position after the last stroke of a set, a lobe
+ * as long as half a stroke.
+ */
+static void zero_velocity(struct passes *p)
+{
+	for (int k = 0; k < 3; k++) {
+		biquad_settle(&p->hp_acc, k, p->a_dc[k]);
+		p->vel[k] = 0.0;
+	}
+}
+
+/* A lobe of one sign ended: a stroke if it went far and fast enough.  A
+ * lobe of the same sign as the last stroke continues that stroke (the
+ * velocity wavered about zero at a dwell).  A pass runs from the start of
+ * its out stroke to the end of its back stroke (the zero crossings of the
+ * velocity around them). */
+static void end_lobe(struct passes *p, double t_s)
+{
+	double len = fabs(p->lobe_m), end_s = isnan(p->lobe_end_s) ? t_s : p->lobe_end_s;
+	double peak = p->lobe_peak_mps;
+
+	if (p->lobe_sign == 0 || len < stroke_threshold_m(p) || peak < speed_threshold_mps(p))
+		return;
+	if (p->in_set && p->lobe_sign == p->last_sign) {
+		p->last_end_s = end_s;
+		if (p->strokes % 2 == 0 && p->n_dur > 0) {
+			p->dur_s[p->n_dur - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
+			p->pass_end_s = end_s;
+		}
+		zero_velocity(p);
+		return;
+	}
+	if (!p->in_set)
+		open_set(p, p->lobe_t0_s);
+	remember_stroke(p, len, peak);
+	p->last_end_s = end_s;
+	zero_velocity(p);
+	p->last_sign = p->lobe_sign;
+	p->strokes++;
+	if (p->strokes % 2 == 1) {
+		p->pass_t0_s = p->lobe_t0_s;
+	} else {
+		p->pass_end_s = end_s;
+		if (p->n_dur < MAX_DUR)
+			p->dur_s[p->n_dur++] = end_s - p->pass_t0_s;
+	}
+}
+
+/* Velocity lobes: from one zero crossing of v to the next, counted as
+ * movement once |v| has passed LOBE_HYST_MPS; each is judged the moment
+ * it ends. */
+static void lobe_step(struct passes *p, double v, double dt_s, double t_s)
+{
+	int raw = v > 0.0 ? 1 : v < 0.0 ? -1 : 0;
+
+	if (raw != 0 && raw != p->raw_sign) {
+		if (p->lobe_active) {
+			p->lobe_end_s = t_s;
+			end_lobe(p, t_s);
+			p->lobe_active = false;
+		}
+		p->raw_sign = raw;
+		p->zero_s = t_s;
+		p->lobe_m = 0.0;
+		p->lobe_peak_mps = 0.0;
+	}
+	p->lobe_m += v * dt_s;
+	p->lobe_peak_mps = fmax(p->lobe_peak_mps, fabs(v));
+	if (!p->lobe_active && fabs(v) > LOBE_HYST_MPS) {
+		p->lobe_active = true;
+		p->lobe_sign = raw;
+		p->lobe_t0_s = p->zero_s;
+		p->lobe_end_s = NAN;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median_duration_s(const struct passes *p, double fallback_s)
+{
+	double d[MAX_DUR];
+	int n = p->n_dur;
+
+	if (n == 0)
+		return fallback_s;
+	memcpy(d, p->dur_s, (size_t)n * sizeof d[0]);
+	qsort(d, (size_t)n, sizeof d[0], cmp_double);
+	return n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]);
+}
+
+/* Close the set at the end of its last stroke; take_lobe: the lobe under
+ * way is its last (the input ends, the posture changes). */
+static void close_set(struct passes *p, double now_s, bool take_lobe)
+{
+	if (take_lobe && p->lobe_active) {
+		end_lobe(p, now_s);
+		p->lobe_active = false;
+	}
+	if (p->in_set)
+		emit_set(p, now_s, p->pass_end_s);
+	p->in_set = false;
+	p->strokes = 0;
+	p->n_dur = 0;
+	p->last_sign = 0;
+	p->n_stroke_m = 0;
+}
+
+static void emit_set(struct passes *p, double now_s, double end_s)
+{
+	struct hf_set_summary set;
+	struct hf_event ev;
+	int passes = p->strokes / 2;
+
+	if (passes < MIN_PASSES)
+		return;
+	p->sum.passes = passes;
+	p->sum.posture = posture_of(p, p->up_sum);
+	if (p->sum.posture == HF_POSTURE_COUNT)
+		return;
+	p->sum.pass_period_s = median_duration_s(p, (end_s - p->set_start_s) / passes);
+	memset(&set, 0, sizeof set);
+	set.exercise = p->cfg.exercise;
+	set.side = HF_SIDE_NONE;
+	set.start_s = p->set_start_s;
+	set.end_s = end_s;
+	set.passes = &p->sum;
+	memset(&ev, 0, sizeof ev);
+	ev.type = HF_EVENT_SET;
+	ev.t_s = now_s;
+	ev.exercise = p->cfg.exercise;
+	ev.side = HF_SIDE_NONE;
+	ev.set_index = p->sets_done;
+	ev.rep_index = -1;
+	ev.fault = HF_FAULT_COUNT;
+	ev.set = &set;
+	if (p->cb)
+		p->cb(&ev, p->user);
+	p->sets_done++;
+}
+
+/* A lobe that began within REST_S of the last stroke, not judged yet,
+ * may continue the set. */
+static bool rest_pending(const struct passes *p)
+{
+	return p->lobe_active && p->lobe_sign != p->last_sign &&
+	       p->lobe_t0_s < p->last_end_s + REST_S;
+}
+
+/* ---- gravity ---- */
+
+/*
+ * World up in the sensor frame, our own: turned with the gyro, pulled
+ * towards the accelerometer's direction quickly (GRAV_FAST_TAU_S) while
+ * the body turns and for GRAV_FAST_S after (lying still on the roller:
+ * the accelerometer is gravity), slowly (GRAV_TAU_S) otherwise, so that
+ * a pass's own acceleration barely moves it.  The orientation filter's
+ * attitude, pulled at 0.5/s, is still converging for seconds after
+ * getting down or rolling over, and what it leaks then is metres once
+ * integrated twice.
+ */
+static void update_gravity(struct passes *p, const struct hf_motion *m, double dt_s)
+{
+	double w[3], c[3], f[3], tau;
+	bool fast = m->t_s < p->settle_until_s - SETTLE_S + GRAV_FAST_S;
+
+	memcpy(f, m->acc_g, sizeof f);
+	if (hf_vec_normalize(f) <= 0.0)
+		return;
+	if (!p->have_grav) {
+		memcpy(p->grav_s, f, sizeof f);
+		p->have_grav = true;
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		w[k] = m->gyro_dps[k] * HF_DEG2RAD * dt_s;
+	hf_vec_cross(p->grav_s, w, c); /* dg = -w x g = g x w */
+	tau = fast ? GRAV_FAST_TAU_S : GRAV_TAU_S;
+	for (int k = 0; k < 3; k++)
+		p->grav_s[k] += c[k] + dt_s / (tau + dt_s) * (f[k] - p->grav_s[k]);
+	hf_vec_normalize(p->grav_s);
+}
+
+/* ---- per sample ---- */
+
+static void smooth_up(struct passes *p, struct hf_quat q, double dt_s)
+{
+	double u[3], w = dt_s / (UP_TAU_S + dt_s);
+
+	hf_quat_rotate_inv(q, UP, u);
+	if (!p->have_up) {
+		memcpy(p->up_s, u, sizeof u);
+		p->have_up = true;
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		p->up_s[k] += w * (u[k] - p->up_s[k]);
+	hf_vec_normalize(p->up_s);
+}
+
+static double step_s(struct passes *p, double t_s)
+{
+	double d = p->have_prev ? t_s - p->prev_t_s : p->dt_s;
+
+	p->prev_t_s = t_s;
+	p->have_prev = true;
+	return d > 0.0 && d < 3.0 * p->dt_s ? d : p->dt_s;
+}
+
+/* True when this moment can hold a pass: lying (calibrated), no big turn,
+ * the set's posture. */
+static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
+{
+	double rate = hf_vec_norm(m->gyro_dps);
+	enum hf_posture now = posture_of(p, p->up_s);
+
+	p->posture_now = now == HF_POSTURE_COUNT ? HF_POSTURE_UNKNOWN : now;
+	if (p->in_set && (angle_between_deg(p->up_s, p->set_up_s) > POSTURE_DEG ||
+			  (p->cfg.has_mounting && now != posture_of(p, p->set_up_s))))
+		close_set(p, m->t_s, true);
+	if (rate > TURN_DPS || now == HF_POSTURE_COUNT) {
+		reset_filters(p, a);
+		p->settle_until_s = m->t_s + SETTLE_S;
+		p->settling = true;
+		return false;
+	}
+	if (m->t_s < p->settle_until_s)
+		return false;
+	if (p->settling) /* gravity has re-locked: start from rest */
+		reset_filters(p, a);
+	p->settling = false;
+	return true;
+}
+
+static void passes_update(void *self, const struct hf_motion *m)
+{
+	struct passes *p = self;
+	double dt = step_s(p, m->t_s), a[3], d[3], v;
+	bool ok;
+
+	smooth_up(p, m->q_sensor_world, dt);
+	update_gravity(p, m, dt);
+	for (int k = 0; k < 3; k++)
+		a[k] = (m->acc_g[k] - p->grav_s[k]) * HF_G_MPS2;
+	ok = can_count(p, m, a);
+	for (int k = 0; k < 3; k++) {
+		double ak = biquad_step(&p->hp_acc, k, a[k]);
+		p->a_dc[k] += dt / (DC_TAU_S + dt) * (a[k] - p->a_dc[k]);
+		p->vel[k] += dt * (ak - p->vel[k] / LEAK_TAU_S);
+		p->disp[k] += dt * (p->vel[k] - p->disp[k] / LEAK_TAU_S);
+		d[k] = biquad_step(&p->hp_disp, k, p->disp[k]);
+	}
+	if (ok)
+		update_axis(p, d, dt);
+	v = hf_vec_dot(p->vel, p->axis_s);
+	if (!ok)
+		return;
+	lobe_step(p, v, dt, m->t_s);
+	if (p->in_set && m->t_s - p->last_end_s >= REST_S && !rest_pending(p))
+		close_set(p, m->t_s, false);
+	if (p->in_set)
+		for (int k = 0; k < 3; k++)
+			p->up_sum[k] += p->up_s[k];
+}
+
+/* ---- the interface ---- */
+
+static void passes_destroy(void *self)
+{
+	free(self);
+}
+
+static void *passes_create(const struct hf_kind_config *cfg, hf_event_cb cb, void *user)
+{
+	struct passes *p;
+	double rate = cfg && cfg->rate_hz > 0.0 ? cfg->rate_hz : 100.0;
+	double z[3] = {0.0, 0.0, 1.0};
+
+	if (!cfg || !hf_exercise_info(cfg->exercise) ||
+	    hf_exercise_info(cfg->exercise)->kind != HF_KIND_PASSES)
+		return NULL;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	p->cb = cb;
+	p->user = user;
+	p->dt_s = 1.0 / rate;
+	biquad_highpass(&p->hp_acc, HP_HZ, rate);
+	biquad_highpass(&p->hp_disp, HP_HZ, rate);
+	if (cfg->has_mounting)
+		hf_quat_rotate(cfg->pelvis_to_sensor, z, p->axis_s);
+	else
+		p->axis_s[0] = 1.0; /* replaced by the first movements */
+	reset_zigzag(p);
+	return p;
+}
+
+static void passes_close(void *self)
+{
+	struct passes *p = self;
+
+	close_set(p, p->prev_t_s, true);
+	reset_zigzag(p);
+}
+
+static void passes_live(const void *self, struct hf_live *out)
+{
+	const struct passes *p = self;
+	bool in = p->in_set && p->strokes / 2 >= 1;
+
+	out->in_set = in;
+	out->exercise = in ? p->cfg.exercise : HF_EX_NONE;
+	out->side = HF_SIDE_NONE;
+	out->posture = p->posture_now;
+	out->hold_s = 0.0;
+	out->hold_target_s = 0.0;
+	out->rep_count = 0;
+	out->passes = in ? p->strokes / 2 : 0;
+	out->set_count = p->sets_done;
+	memset(&out->angles, 0, sizeof out->angles);
+}
+
+const struct hf_kind_ops hf_kind_passes_ops = {
+	.kind = HF_KIND_PASSES,
+	.create = passes_create,
+	.destroy = passes_destroy,
+	.update = passes_update,
+	.interrupt = passes_close,
+	.finish = passes_close,
+	.live = passes_live,
+};
