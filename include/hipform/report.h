@@ -33,6 +33,8 @@ struct hf_report_set {
 	struct hf_hold_summary *hold;/* sum.hold points here (hold sets) */
 	struct hf_gait_summary *gait; /* sum.gait's copy, NULL if none */
 	struct hf_contact *contacts;  /* gait->contacts points here */
+	struct hf_steps_summary *steps; /* sum.steps's copy, NULL if none */
+	struct hf_cycle *cycles;      /* steps->cycles points here */
 };
 
 struct hf_report {
@@ -55,6 +57,9 @@ json_object *hf_json_set(const struct hf_set_summary *set);
 json_object *hf_json_hold(const struct hf_hold_summary *h);
 /* The gait fields of contract section 8 (and "classified"), added to o. */
 void hf_json_gait(json_object *o, const struct hf_gait_summary *g);
+/* The side-walk fields of contract section 8 ("steps", "cadence_cpm",
+ * "cycles"), added to o. */
+void hf_json_steps(json_object *o, const struct hf_steps_summary *st);
 json_object *hf_json_input(const struct hf_input_info *in);
 /* The whole section 8 document. */
 json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,
