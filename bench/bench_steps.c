@@ -10,8 +10,8 @@
  *               recovers it, README).
  * Sensors: specimens of the datasheet parts (sim/parts.c) worn anywhere on
  * a belt, 50-200 Hz.  Two parts:
- *   tuning:   seeds 1..N, the contract's ranges narrowed (0.25-0.45 m,
- *             25-45 cycles/min, 10-16 cycles a set);
+ *   tuning:   seeds 1..N, the contract's ranges (0.2-0.5 m a cycle,
+ *             20-50 cycles/min, 8-20 cycles a set);
  *   held-out: seeds 200001.., never looked at while tuning, the full
  *             ranges and a little beyond (0.18-0.55 m, 18-55 cycles/min,
  *             8-20 cycles a set).
@@ -260,12 +260,12 @@ static void run_set(const char *name, unsigned first_seed, int n, bool held_out,
 		p.cycles[0] = 8;
 		p.cycles[1] = 20;
 	} else {
-		p.cycle_m[0] = 0.25;
-		p.cycle_m[1] = 0.45;
-		p.cadence_cpm[0] = 25.0;
-		p.cadence_cpm[1] = 45.0;
-		p.cycles[0] = 10;
-		p.cycles[1] = 16;
+		p.cycle_m[0] = 0.2;
+		p.cycle_m[1] = 0.5;
+		p.cadence_cpm[0] = 20.0;
+		p.cadence_cpm[1] = 50.0;
+		p.cycles[0] = 8;
+		p.cycles[1] = 20;
 	}
 	for (int i = 0; i < n; i++) {
 		unsigned seed = first_seed + (unsigned)i;

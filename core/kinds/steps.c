@@ -57,15 +57,16 @@
 #define MAX_CYCLES 256        /* per set; a longer set is split */
 #define MIN_CYCLES 2
 #define ATT_TAU_S 3.0         /* own attitude follows the filter's this slowly */
-#define ATT_STILL_TAU_S 0.5   /* ... quickly while the filter sees it still */
+#define ATT_STILL_TAU_S 0.3   /* at rest, up follows the accelerometer this fast */
 #define ATT_INIT_S 3.0        /* ... and copies it this long at the start */
 #define SMOOTH_SIGMA_S 0.04   /* a_lat smoothing */
 #define COV_TAU_S 30.0        /* memory of the lateral-axis estimate */
 #define REST_G 0.01           /* |a_lat| under this ... */
 #define REST_S 0.35           /* ... this long: resting */
-#define BIAS_TAU_S 1.0        /* a_lat mean at rest */
-#define REST_LP_S 0.5         /* short mean of a_lat for the rest test */
+#define BIAS_TAU_S 0.25       /* a_lat mean at rest */
+#define BIAS_MOVING_TAU_S 8.0 /* ... and while stepping */
 #define TURN_DPS 30.0         /* turning on the spot, not side-stepping */
+#define REST_YAW_DPS 10.0     /* no rest while turning faster than this */
 #define MAX_STEP_S 3.0        /* a velocity hump longer than this is drift */
 #define V_ON_MPS 0.04         /* a step candidate rises this far */
 #define V_MIN_MPS 0.06        /* a step's peak at least */
@@ -84,6 +85,7 @@ struct srec {
 	double a_lat_g;        /* smoothed, along L (set at the cursor) */
 	double u_mps;          /* sideways velocity (set at the cursor) */
 	double yaw_dps;        /* turning rate about the vertical */
+	bool still;            /* the filter's stillness flag */
 };
 
 struct step {
@@ -113,7 +115,7 @@ struct steps {
 	bool have_lat;
 
 	/* velocity and steps */
-	double bias_g, a_lp_g, u_mps, rest_from_s;
+	double bias_g, band_lo_g, band_hi_g, u_mps, rest_from_s;
 	bool resting, need_rest;
 	int sign;              /* direction since the last rest, 0 unknown */
 	double trough;         /* lowest sign * u since the last step */
@@ -194,7 +196,23 @@ static void attitude_step(struct steps *s, const struct hf_motion *m)
 	for (int k = 0; k < 3; k++)
 		rv[k] = m->gyro_dps[k] * HF_DEG2RAD * dt;
 	s->q = hf_quat_normalize(hf_quat_mul(s->q, hf_quat_from_rotvec(rv)));
-	u = dt / ((m->still ? ATT_STILL_TAU_S : ATT_TAU_S) + dt);
+	if (m->still) {
+		/* at rest the accelerometer is gravity alone: up goes to it
+		 * quickly (Mahony's correction term, our own gain), which
+		 * removes what turning on the spot left of a tilt error */
+		double up_q[3], up_m[3], e[3];
+		static const double Z[3] = {0.0, 0.0, 1.0};
+		memcpy(up_m, m->acc_g, sizeof up_m);
+		if (hf_vec_normalize(up_m) <= 0.0)
+			return;
+		hf_quat_rotate_inv(s->q, Z, up_q);
+		hf_vec_cross(up_m, up_q, e);
+		for (int k = 0; k < 3; k++)
+			rv[k] = e[k] * dt / ATT_STILL_TAU_S;
+		s->q = hf_quat_normalize(hf_quat_mul(s->q, hf_quat_from_rotvec(rv)));
+		return;
+	}
+	u = dt / (ATT_TAU_S + dt);
 	s->q = hf_quat_normalize(hf_quat_slerp(s->q, m->q_sensor_world, u));
 }
 
@@ -502,7 +520,10 @@ static void zero_velocity(struct steps *s, uint64_t c)
 }
 
 /*
- * Resting: a_lat steady (within REST_G of its own short mean) for REST_S;
+ * Resting: the filter finds the sensor still, or a_lat steady (within a
+ * band 2 REST_G wide) for REST_S, not turning, and not in the middle of
+ * a step (a slow step's acceleration can be as flat
+ * round its peak velocity);
  * a steady a_lat is the gravity leak of the attitude's small error, and
  * is subtracted while moving.  Turning on the spot (the pelvis turning
  * about the vertical faster than TURN_DPS: side steps barely turn it)
@@ -514,16 +535,19 @@ static void velocity_step(struct steps *s, uint64_t c, double dt)
 	struct srec *r = at(s, c);
 	double a = r->a_lat_g;
 
-	s->a_lp_g += (a - s->a_lp_g) * dt / (REST_LP_S + dt);
-	if (fabs(a - s->a_lp_g) < REST_G) {
-		if (isnan(s->rest_from_s))
-			s->rest_from_s = r->t_s;
-	} else {
-		s->rest_from_s = NAN;
+	/* the stretch over which a_lat has stayed within a 2 REST_G band */
+	if (isnan(s->rest_from_s) || s->hs == H_IN || fabs(r->yaw_dps) > REST_YAW_DPS ||
+	    fmax(s->band_hi_g, a) - fmin(s->band_lo_g, a) > 2.0 * REST_G) {
+		s->rest_from_s = r->t_s;
+		s->band_lo_g = s->band_hi_g = a;
 	}
-	s->resting = !isnan(s->rest_from_s) && r->t_s - s->rest_from_s >= REST_S;
-	if (s->resting)
-		s->bias_g += (a - s->bias_g) * dt / (BIAS_TAU_S + dt);
+	s->band_lo_g = fmin(s->band_lo_g, a);
+	s->band_hi_g = fmax(s->band_hi_g, a);
+	s->resting = r->t_s - s->rest_from_s >= REST_S ||
+		     (r->still && s->hs == H_IDLE && fabs(r->yaw_dps) <= REST_YAW_DPS);
+	/* the leak: what a_lat reads at rest; while moving, its slow mean
+	 * (steps accelerate and brake: their own mean is zero) */
+	s->bias_g += (a - s->bias_g) * dt / ((s->resting ? BIAS_TAU_S : BIAS_MOVING_TAU_S) + dt);
 	if (fabs(r->yaw_dps) > TURN_DPS)
 		s->need_rest = true; /* turned on the spot: stand, then step */
 	else if (s->resting)
@@ -603,7 +627,7 @@ static void cursor_step(struct steps *s)
 	hump_step(s, c);
 	if (getenv("HF_STEPS_TRACE") && c % 10 == 0)
 		fprintf(stderr, "T %.2f a %.4f lp %.4f b %.4f u %.3f rest %d yaw %.1f hs %d sign %d tr %.3f\n", r->t_s, r->a_lat_g,
-			s->a_lp_g, s->bias_g, s->u_mps, s->resting, r->yaw_dps, s->hs, s->sign, s->trough);
+			s->band_hi_g - s->band_lo_g, s->bias_g, s->u_mps, s->resting, r->yaw_dps, s->hs, s->sign, s->trough);
 	set_timing(s, r);
 }
 
@@ -633,6 +657,7 @@ static void steps_update(void *self, const struct hf_motion *m)
 		r->ah_g[k] = lin[k] - d * r->up_s[k];
 	r->a_lat_g = r->u_mps = 0.0;
 	r->yaw_dps = hf_vec_dot(m->gyro_dps, r->up_s);
+	r->still = m->still;
 	s->n++;
 	if (!s->cfg.has_mounting)
 		lateral_learn(s, r->ah_g);
