@@ -115,10 +115,11 @@ struct steps {
 	bool have_lat;
 
 	/* velocity and steps */
-	double bias_g, band_lo_g, band_hi_g, u_mps, rest_from_s;
+	double bias_g, u_mps, rest_from_s;
 	bool resting, need_rest;
 	int sign;              /* direction since the last rest, 0 unknown */
 	double trough;         /* lowest sign * u since the last step */
+	double u_ref;          /* direction unknown: u moved from here */
 	uint64_t trough_i;
 	enum hump_state hs;
 	double base_u, peak_w;
@@ -466,6 +467,14 @@ static void add_step(struct steps *s, const struct step *st)
 	}
 }
 
+/* A hump that is no step: its direction says nothing of the next one. */
+static void forget_sign(struct steps *s)
+{
+	s->sign = 0;
+	s->u_ref = at(s, s->cur - 1)->u_mps;
+	s->trough_i = s->cur - 1;
+}
+
 /* A velocity hump ended: a step if high enough. */
 static void hump_done(struct steps *s)
 {
@@ -475,8 +484,10 @@ static void hump_done(struct steps *s)
 	if (getenv("HF_STEPS_DEBUG"))
 		fprintf(stderr, "hump sign %d peak %.3f at %.2f from %.2f\n", s->sign, s->peak_w,
 			at(s, s->peak_i)->t_s, at(s, s->hump_from_i)->t_s);
-	if (s->peak_w < V_MIN_MPS)
+	if (s->peak_w < V_MIN_MPS) {
+		forget_sign(s);
 		return;
+	}
 	if (lo < oldest(s))
 		lo = oldest(s);
 	st.sign = s->sign;
@@ -509,10 +520,31 @@ static double smooth_lat(const struct steps *s, uint64_t c)
 	return wsum > 0.0 ? sum / wsum : 0.0;
 }
 
+/* How long a_lat has stayed within a 2 REST_G band up to c (looking back
+ * at most REST_S, and not before rest_from_s). */
+static double steady_for_s(const struct steps *s, uint64_t c)
+{
+	double lo = at(s, c)->a_lat_g, hi = lo, t0 = at(s, c)->t_s;
+	uint64_t i = c, first = oldest(s);
+
+	while (i > first) {
+		const struct srec *p = at(s, i - 1);
+		if (t0 - p->t_s > REST_S || p->t_s < s->rest_from_s)
+			break;
+		lo = fmin(lo, p->a_lat_g);
+		hi = fmax(hi, p->a_lat_g);
+		if (hi - lo > 2.0 * REST_G)
+			break;
+		i--;
+	}
+	return t0 - at(s, i)->t_s + s->dt_s;
+}
+
 /* Back to "not moving": velocity zero, direction unknown. */
 static void zero_velocity(struct steps *s, uint64_t c)
 {
 	s->u_mps = 0.0;
+	s->u_ref = 0.0;
 	s->sign = 0;
 	s->trough = 0.0;
 	s->trough_i = c;
@@ -535,15 +567,13 @@ static void velocity_step(struct steps *s, uint64_t c, double dt)
 	struct srec *r = at(s, c);
 	double a = r->a_lat_g;
 
-	/* the stretch over which a_lat has stayed within a 2 REST_G band */
-	if (isnan(s->rest_from_s) || s->hs == H_IN || fabs(r->yaw_dps) > REST_YAW_DPS ||
-	    fmax(s->band_hi_g, a) - fmin(s->band_lo_g, a) > 2.0 * REST_G) {
+	/* resting needs REST_S of steady a_lat, none of it in a step or a turn */
+	if (s->hs == H_IN || fabs(r->yaw_dps) > REST_YAW_DPS)
+		s->rest_from_s = NAN;
+	else if (isnan(s->rest_from_s))
 		s->rest_from_s = r->t_s;
-		s->band_lo_g = s->band_hi_g = a;
-	}
-	s->band_lo_g = fmin(s->band_lo_g, a);
-	s->band_hi_g = fmax(s->band_hi_g, a);
-	s->resting = r->t_s - s->rest_from_s >= REST_S ||
+	s->resting = !isnan(s->rest_from_s) && steady_for_s(s, c) >= REST_S;
+	s->resting = s->resting ||
 		     (r->still && s->hs == H_IDLE && fabs(r->yaw_dps) <= REST_YAW_DPS);
 	/* the leak: what a_lat reads at rest; while moving, its slow mean
 	 * (steps accelerate and brake: their own mean is zero) */
@@ -566,10 +596,10 @@ static void hump_step(struct steps *s, uint64_t c)
 
 	if (s->hs == H_IDLE) {
 		if (s->sign == 0) {
-			if (fabs(u) < V_ON_MPS)
+			if (fabs(u - s->u_ref) < V_ON_MPS)
 				return;
-			s->sign = u > 0.0 ? 1 : -1;
-			s->trough = 0.0;
+			s->sign = u > s->u_ref ? 1 : -1;
+			s->trough = s->sign * s->u_ref;
 		} else if (s->sign * u < s->trough) {
 			s->trough = s->sign * u;
 			s->trough_i = c;
@@ -625,9 +655,9 @@ static void cursor_step(struct steps *s)
 	r->a_lat_g = s->have_lat ? smooth_lat(s, c) : 0.0;
 	velocity_step(s, c, dt);
 	hump_step(s, c);
-	if (getenv("HF_STEPS_TRACE") && c % 10 == 0)
+	if (getenv("HF_STEPS_TRACE") && c % 2 == 0)
 		fprintf(stderr, "T %.2f a %.4f lp %.4f b %.4f u %.3f rest %d yaw %.1f hs %d sign %d tr %.3f\n", r->t_s, r->a_lat_g,
-			s->band_hi_g - s->band_lo_g, s->bias_g, s->u_mps, s->resting, r->yaw_dps, s->hs, s->sign, s->trough);
+			steady_for_s(s, c), s->bias_g, s->u_mps, s->resting, r->yaw_dps, s->hs, s->sign, s->trough);
 	set_timing(s, r);
 }
 
