@@ -48,7 +48,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "hipform/kind.h"
 #include "hipform/summary.h"
@@ -481,9 +480,6 @@ static void hump_done(struct steps *s)
 	struct step st;
 	uint64_t lo = s->hump_from_i;
 
-	if (getenv("HF_STEPS_DEBUG"))
-		fprintf(stderr, "hump sign %d peak %.3f at %.2f from %.2f\n", s->sign, s->peak_w,
-			at(s, s->peak_i)->t_s, at(s, s->hump_from_i)->t_s);
 	if (s->peak_w < V_MIN_MPS) {
 		forget_sign(s);
 		return;
@@ -655,9 +651,6 @@ static void cursor_step(struct steps *s)
 	r->a_lat_g = s->have_lat ? smooth_lat(s, c) : 0.0;
 	velocity_step(s, c, dt);
 	hump_step(s, c);
-	if (getenv("HF_STEPS_TRACE") && c % 2 == 0)
-		fprintf(stderr, "T %.2f a %.4f lp %.4f b %.4f u %.3f rest %d yaw %.1f hs %d sign %d tr %.3f\n", r->t_s, r->a_lat_g,
-			steady_for_s(s, c), s->bias_g, s->u_mps, s->resting, r->yaw_dps, s->hs, s->sign, s->trough);
 	set_timing(s, r);
 }
 
