@@ -17,13 +17,16 @@
 
 #include <cmocka.h>
 
+#include "hipform/error.h"
 #include "hipform/kind.h"
+#include "hipform/program.h"
+#include "hipform/report.h"
 #include "hipform/summary.h"
 
 #define RATE_HZ 100.0
 #define MAX_SETS 8
 #define MAX_CYC 32
-#define MAX_PLAN 64
+#define MAX_PLAN 128
 
 struct seen {
 	int sets, faults;
@@ -276,6 +279,104 @@ static void test_three_seconds_without_a_step(void **state)
 	assert_int_equal(s.sum[0].steps, 12);
 }
 
+static void collect(const struct hf_event *ev, void *user)
+{
+	if (ev->type == HF_EVENT_SET)
+		assert_int_equal(hf_report_add_set(user, ev->set), HF_OK);
+}
+
+/* Analyse w into r (calibrated) through the report's copies. */
+static void report_of(const struct walk *w, struct hf_report *r)
+{
+	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_STEPS);
+	struct hf_kind_config cfg = {
+		.exercise = HF_EX_SIDE_WALK, .has_mounting = true,
+		.pelvis_to_sensor = hf_quat_identity(), .thresholds = hf_thresholds_default,
+		.rate_hz = RATE_HZ,
+	};
+	void *k = ops->create(&cfg, collect, r);
+
+	assert_non_null(k);
+	for (long i = 0; i <= (long)(w->end_s * RATE_HZ); i++) {
+		const double h = 1e-4;
+		struct hf_motion m = {.t_s = (double)i / RATE_HZ};
+		struct hf_quat q = pelvis_q(w, m.t_s), q0 = pelvis_q(w, m.t_s - h),
+			       q1 = pelvis_q(w, m.t_s + h);
+		double y0, y, y1, o, f_w[3], rv[3];
+		pelvis_at(w, m.t_s - h, &y0, &o);
+		pelvis_at(w, m.t_s, &y, &o);
+		pelvis_at(w, m.t_s + h, &y1, &o);
+		f_w[0] = 0.0;
+		f_w[1] = (y1 - 2.0 * y + y0) / (h * h) / HF_G_MPS2;
+		f_w[2] = 1.0;
+		hf_quat_rotate_inv(q, f_w, m.acc_g);
+		hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(q0), q1), rv);
+		for (int j = 0; j < 3; j++)
+			m.gyro_dps[j] = rv[j] / (2.0 * h) * HF_RAD2DEG;
+		m.q_sensor_world = q;
+		m.still = !moving(w, m.t_s);
+		ops->update(k, &m);
+	}
+	ops->finish(k);
+	ops->destroy(k);
+}
+
+/* Program compliance (section 12) counts the cycles of side-walk sets and
+ * matches their sides: 2 sets each way of 18-45 cycles; a block for one
+ * side takes only that side's sets. */
+static void comply(const char *text, const int *n, const int *dir, int sets,
+		   struct hf_report *r, struct hf_compliance *c)
+{
+	struct hf_program p;
+	struct walk w = {0};
+	char err[160];
+	double t = 4.0;
+
+	assert_int_equal(hf_program_parse(&p, text, err, sizeof err), HF_OK);
+	for (int k = 0; k < sets; k++)
+		t = add_cycles(&w, t, n[k], dir[k], 1.6, NULL) + 1.5;
+	w.end_s = t + 5.0;
+	hf_report_init(r);
+	report_of(&w, r);
+	assert_int_equal(r->n_sets, sets);
+	for (int k = 0; k < sets; k++) {
+		const struct hf_steps_summary *st = r->sets[k].sum.steps;
+		assert_int_equal(st->steps, n[k]);
+		/* the report's own copy of the cycles */
+		assert_true(st->cycles[n[k] - 1].end_s > st->cycles[0].start_s);
+	}
+	hf_program_comply(&p, r, c);
+}
+
+static void test_program_cycles_and_sides(void **state)
+{
+	static const char both[] = "[program]\nname = t\n[Side walks]\nexercise = side_walk\n"
+				   "side = both\nsets = 2\ncycles = 18-45\n";
+	static const char right[] = "[program]\nname = t\n[Right]\nexercise = side_walk\n"
+				    "side = right\ncycles = 18-45\n";
+	static const int dir[4] = {+1, -1, +1, -1};
+	const int short_one[4] = {20, 20, 20, 17}, full[4] = {20, 20, 20, 19};
+	struct hf_compliance c;
+	struct hf_report r;
+
+	(void)state;
+	comply(both, short_one, dir, 4, &r, &c);
+	assert_int_equal(c.blocks[0].n_sets, 4);
+	assert_true(c.blocks[0].set_ok[0] && c.blocks[0].set_ok[1] && c.blocks[0].set_ok[2]);
+	assert_false(c.blocks[0].set_ok[3]);  /* 17 cycles: short */
+	assert_false(c.blocks[0].complete);   /* one right set as prescribed */
+	hf_report_free(&r);
+	comply(both, full, dir, 4, &r, &c);
+	assert_true(c.blocks[0].complete);
+	hf_report_free(&r);
+	comply(right, full, dir, 2, &r, &c);
+	assert_int_equal(c.unmatched_sets, 1); /* the left one */
+	assert_int_equal(c.blocks[0].n_sets, 1);
+	assert_int_equal(r.sets[c.blocks[0].sets[0]].sum.side, HF_SIDE_RIGHT);
+	assert_true(c.blocks[0].complete);
+	hf_report_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_direction_change_splits),
 		cmocka_unit_test(test_pelvic_drop_threshold),
 		cmocka_unit_test(test_three_seconds_without_a_step),
+		cmocka_unit_test(test_program_cycles_and_sides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
