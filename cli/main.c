@@ -35,8 +35,8 @@ static void usage(FILE *f)
 		"Usage: hipform COMMAND [OPTIONS]\n"
 		"\n"
 		"Check exercise form from a pelvis-worn motion sensor: hip lifts and clam\n"
-		"shells (reps), planks and the hip flexor stretch (holds); side walks and\n"
-		"foam rolling are in the exercise table but not analysed yet.  Offline\n"
+		"shells (reps), planks and the hip flexor stretch (holds), side walks\n"
+		"(cycles); foam rolling is in the exercise table but not analysed yet.  Offline\n"
 		"commands read recordings; the others talk to hipformd.\n"
 		"\n"
 		"Commands:\n");
