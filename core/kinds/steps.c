@@ -52,7 +52,7 @@
 #include "hipform/kind.h"
 #include "hipform/summary.h"
 
-#define RING_S 40.0
+#define RING_S 20.0           /* a cycle, 3 s without a step and the lags fit */
 #define MAX_CYCLES 256        /* per set; a longer set is split */
 #define MIN_CYCLES 2
 #define ATT_TAU_S 3.0         /* own attitude follows the filter's this slowly */
@@ -123,6 +123,7 @@ struct steps {
 	enum hump_state hs;
 	double base_u, peak_w;
 	uint64_t peak_i, hump_from_i;
+	double hump_t0_s;      /* its trough: the last zero-velocity point */
 
 	/* the open set */
 	bool open, announced;
@@ -265,6 +266,10 @@ static uint64_t lobe_start(const struct steps *s, uint64_t p, uint64_t lo, int s
 	double top = 0.0;
 	uint64_t i = p;
 
+	if (lo < oldest(s))
+		lo = oldest(s);
+	if (i < lo)
+		return lo;
 	while (i > lo) {
 		double a = sign * at(s, i)->a_lat_g;
 		top = fmax(top, a);
@@ -279,7 +284,7 @@ static uint64_t lobe_start(const struct steps *s, uint64_t p, uint64_t lo, int s
 static uint64_t lobe_end(const struct steps *s, uint64_t p, uint64_t hi, int sign)
 {
 	double low = 0.0;
-	uint64_t i = p;
+	uint64_t i = p < oldest(s) ? oldest(s) : p;
 
 	for (; i < hi; i++) {
 		double a = sign * at(s, i)->a_lat_g;
@@ -579,7 +584,7 @@ static void velocity_step(struct steps *s, uint64_t c, double dt)
 	else if (s->resting)
 		s->need_rest = false;
 	if (s->resting || s->need_rest ||
-	    (s->hs == H_IN && r->t_s - at(s, s->hump_from_i)->t_s > MAX_STEP_S))
+	    (s->hs == H_IN && r->t_s - s->hump_t0_s > MAX_STEP_S))
 		zero_velocity(s, c);
 	else
 		s->u_mps += (a - s->bias_g) * HF_G_MPS2 * dt;
@@ -604,10 +609,13 @@ static void hump_step(struct steps *s, uint64_t c)
 		if (s->sign * u - s->trough < V_ON_MPS)
 			return;
 		s->hs = H_IN;
+		s->hump_t0_s = s->trough_i >= oldest(s) ? at(s, s->trough_i)->t_s : -INFINITY;
 		s->base_u = s->trough;
 		s->peak_w = s->sign * u - s->base_u;
 		s->peak_i = c;
-		s->hump_from_i = s->trough_i;
+		/* the step began after the trough (not long before it shows) */
+		s->hump_from_i = s->trough_i + (uint64_t)(MAX_STEP_S * s->rate_hz) < c
+					 ? c - (uint64_t)(MAX_STEP_S * s->rate_hz) : s->trough_i;
 		return;
 	}
 	w = s->sign * u - s->base_u;
