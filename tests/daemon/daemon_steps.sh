@@ -37,4 +37,8 @@ grep -q '"class":"STATUS".*"in_set":true.*"exercise":"side_walk".*"steps":[1-9]'
 grep -q '"class":"FAULT".*"code":"pelvic_drop"' watch.out || fail "no pelvic_drop FAULT"
 grep -q '"compliance":\[{"block":"Side walks".*"complete":false,"status":"partly_done"}\]' summary.out ||
 	fail "compliance: the side-walk block should be partly done (no sides uncalibrated)"
+# the client prints the session as 'hipform analyze' does: cycles, not reps
+"$HIPFORM" summary --socket st/s.sock > words.out 2>&1 || fail "hipform summary"
+grep -q "Side walk, 14 cycles" words.out || fail "hipform summary does not print the cycles: $(head -5 words.out)"
+grep -q "keep the pelvis level" words.out || fail "hipform summary has no pelvic_drop advice"
 pass "side walks: SETs of $found cycles, live STATUS and pelvic_drop, compliance"
