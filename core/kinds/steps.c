@@ -14,7 +14,10 @@
  *    its own attitude, the gyro integrated and pulled towards the filter's
  *    only slowly (ATT_TAU_S): what the filter gets wrong within a step
  *    averages out, what it gets right over seconds (tilt from gravity)
- *    stays.
+ *    stays.  While the filter finds the sensor still, up follows the
+ *    accelerometer quickly instead (ATT_STILL_TAU_S), which removes the
+ *    tilt error that turning round on the spot leaves (gyro scale and
+ *    cross-axis errors over 180 deg).
  * 2. Sideways acceleration a_lat: the specific force with gravity
  *    removed, projected on the horizontal plane (sensor frame) and on the
  *    lateral axis L.  Calibrated, L is pelvis y.  Uncalibrated, L is the
@@ -23,11 +26,13 @@
  *    sign kept continuous, so that the direction of travel is known up to
  *    one sign for the whole session.
  * 3. Sideways velocity u: a_lat integrated, zeroed whenever the pelvis
- *    rests (a_lat quiet for REST_S; the mean a_lat there is the residual
- *    gravity leak and is subtracted).  Between rests the drift is removed
- *    step by step: within a set the pelvis moves one way only and stops
- *    (or nearly) between steps, so the lowest velocity (in the direction
- *    of travel) since the last step is a zero-velocity point.
+ *    rests (velocity_step(): a_lat steady for REST_S, or the filter's
+ *    stillness; the a_lat read there is the residual gravity leak and is
+ *    subtracted) and after turning on the spot until the next rest.
+ *    Between rests the drift is removed step by step: within a set the
+ *    pelvis moves one way only and stops (or nearly) between steps, so
+ *    the lowest velocity (in the direction of travel) since the last step
+ *    is a zero-velocity point.
  * 4. Steps: humps of the velocity above that trough, at least V_MIN_MPS
  *    high.  A step starts where its acceleration lobe begins (the last
  *    instant before the peak with the acceleration at most 10 % of the
@@ -38,12 +43,14 @@
  *    2k and 2k+1 of a set are cycle k (a set starts with a lead step);
  *    a cycle runs from its lead step's start to the next lead step's
  *    start, the last one to its trail step's end.  A set needs
- *    MIN_CYCLES cycles (a step aside and back is no set).
+ *    MIN_CYCLES cycles (a step aside and back is no set).  The given
+ *    side (cfg.side) is not used: the direction is measured.
  * 6. Per cycle, obliquity (contract section 1) against the set baseline,
  *    the mean attitude over the 2 s before the first cycle, in the pelvis
  *    frame: calibrated from the mounting; uncalibrated z = up at the
  *    baseline and y = L (so `side` is null, the obliquity's sign is that
  *    of L, and its range does not depend on it).
+ * docs/sidewalk.md has the limits; bench/bench_steps.c the accuracy.
  */
 #include <math.h>
 #include <stdlib.h>
