@@ -182,6 +182,11 @@ static int check_args(const struct analyze_opts *o)
 		hf_cli_error("--side does not apply to %s", e->name);
 		return HF_EXIT_USAGE;
 	}
+	if (e && e->kind == HF_KIND_STEPS && o->side != HF_SIDE_NONE) {
+		hf_cli_error("--side does not apply to %s: the direction of travel is measured",
+			     e->name);
+		return HF_EXIT_USAGE;
+	}
 	return HF_EXIT_OK;
 }
 
