@@ -380,6 +380,32 @@ static bool passes_from_json(json_object *o, struct hf_passes_summary *p)
 	return true;
 }
 
+/* A side-walk set's "cycles" (contract section 8) into st and cyc (max of
+ * them); false when the set has none. */
+static bool steps_from_json(json_object *o, struct hf_steps_summary *st, struct hf_cycle *cyc,
+			    int max)
+{
+	json_object *arr = jarray(o, "cycles");
+	int n = arr ? (int)json_object_array_length(arr) : 0;
+
+	if (!arr)
+		return false;
+	if (n > max)
+		n = max;
+	for (int i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+		cyc[i].start_s = jnum_or(c, "start_s", NAN);
+		cyc[i].end_s = jnum_or(c, "end_s", NAN);
+		cyc[i].obliquity_range_deg = jnum_or(c, "obliquity_range_deg", NAN);
+		cyc[i].faults = faults_from_json(jarray(c, "faults"));
+	}
+	st->steps = (int)jnum_or(o, "steps", (double)n);
+	st->cadence_cpm = jnum_or(o, "cadence_cpm", NAN);
+	st->n_cycles = n;
+	st->cycles = cyc;
+	return true;
+}
+
 static int report_add_json_set(struct hf_report *r, json_object *o)
 {
 	json_object *arr = jarray(o, "reps");
@@ -394,7 +420,16 @@ static int report_add_json_set(struct hf_report *r, json_object *o)
 	set_from_json(o, &s, reps, n);
 	if (passes_from_json(o, &ps))
 		s.passes = &ps;
-	rc = hf_report_add_set(r, &s);
+	{
+		json_object *carr = jarray(o, "cycles");
+		int nc = carr ? (int)json_object_array_length(carr) : 0;
+		struct hf_cycle *cyc = calloc(nc > 0 ? (size_t)nc : 1, sizeof *cyc);
+		struct hf_steps_summary st;
+		if (cyc && steps_from_json(o, &st, cyc, nc))
+			s.steps = &st;
+		rc = cyc ? hf_report_add_set(r, &s) : -1;
+		free(cyc);
+	}
 	free(reps);
 	return rc;
 }
@@ -709,6 +744,30 @@ static void fault_counts(const struct hf_set_summary *s, char *buf, size_t len)
 	}
 }
 
+/* A side-walk SET: its cycles, cadence and pelvic_drop count. */
+static void view_steps_set(struct hf_view *v, json_object *m)
+{
+	struct hf_cycle cyc[256];
+	struct hf_steps_summary st;
+	const char *side = jstr(m, "side");
+	int drops = 0;
+
+	steps_from_json(m, &st, cyc, 256);
+	for (int i = 0; i < st.n_cycles; i++)
+		drops += (cyc[i].faults & HF_FAULT_BIT(HF_FAULT_PELVIC_DROP)) != 0;
+	hf_view_break(v);
+	fprintf(v->out, "%sSet %d done%s: %s%s%s, %d cycle%s", color(v, C_BOLD),
+		(int)jnum_or(m, "set", (double)v->sets) + 1, color(v, C_RESET),
+		exercise_title(jstr(m, "exercise")), side ? " to the " : "", side ? side : "",
+		st.steps, st.steps == 1 ? "" : "s");
+	if (isfinite(st.cadence_cpm))
+		fprintf(v->out, ", %.0f a minute", st.cadence_cpm);
+	if (drops)
+		fprintf(v->out, "; faults: %d pelvic drop", drops);
+	fprintf(v->out, ".\n\n");
+	v->sets++;
+}
+
 static void view_set(struct hf_view *v, json_object *m)
 {
 	struct hf_rep reps[64];
@@ -719,6 +778,10 @@ static void view_set(struct hf_view *v, json_object *m)
 	int clean = 0;
 
 	set_from_json(m, &s, reps, 64);
+	if (jarray(m, "cycles")) {
+		view_steps_set(v, m);
+		return;
+	}
 	for (int i = 0; i < s.rep_count; i++) {
 		hold_sum += reps[i].hold_s;
 		clean += reps[i].faults == 0;

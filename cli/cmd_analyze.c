@@ -57,10 +57,14 @@ static void usage(FILE *f)
 		"standard input): count reps, time holds, measure pelvic tilt, obliquity and\n"
 		"rotation at each rep's peak, and report form faults.  With --exercise walk\n"
 		"or run: steps, cadence and pelvic drop per side of each walking or running bout.\n"
+		"With --exercise side_walk: cycles (a step out and a step after it), their\n"
+		"cadence, the direction of travel, and the obliquity range of each cycle.\n"
 		"\n"
 		"  --exercise NAME      every set is NAME: hip_lift, clam_shell (reps),\n"
 		"                       plank_front, plank_side, plank_back,\n"
-		"                       hip_flexor_stretch (holds: each hold is a set);\n"
+		"                       hip_flexor_stretch (holds: each hold is a set),\n"
+		"                       side_walk (cycles; its side, the direction of\n"
+		"                       travel, is measured: no --side), walk, run;\n"
 		"                       without it, --calibration is needed and each set's\n"
 		"                       exercise and side are recognised\n"
 		"  --side left|right    clam_shell: the working (top) leg; plank_side: the\n"
@@ -169,12 +173,18 @@ static int check_args(const struct analyze_opts *o)
 			     e->name, hf_kind_name(e->kind));
 		return HF_EXIT_INPUT;
 	}
-	if (e && e->sided && o->side == HF_SIDE_NONE) {
+	/* a side walk's side is measured: the direction of travel */
+	if (e && e->sided && e->kind != HF_KIND_STEPS && o->side == HF_SIDE_NONE) {
 		hf_cli_error("--exercise %s needs --side left|right (the working leg)", e->name);
 		return HF_EXIT_USAGE;
 	}
 	if (e && !e->sided && o->side != HF_SIDE_NONE) {
 		hf_cli_error("--side does not apply to %s", e->name);
+		return HF_EXIT_USAGE;
+	}
+	if (e && e->kind == HF_KIND_STEPS && o->side != HF_SIDE_NONE) {
+		hf_cli_error("--side does not apply to %s: the direction of travel is measured",
+			     e->name);
 		return HF_EXIT_USAGE;
 	}
 	return HF_EXIT_OK;

@@ -241,7 +241,8 @@ static int check_args(const struct report_opts *o)
 		hf_cli_error("report FILE without --exercise needs --calibration (to recognise exercises)");
 		return HF_EXIT_USAGE;
 	}
-	if (e && e->sided && o->side == HF_SIDE_NONE) {
+	/* a side walk's side is measured: the direction of travel */
+	if (e && e->sided && e->kind != HF_KIND_STEPS && o->side == HF_SIDE_NONE) {
 		hf_cli_error("--exercise %s needs --side left|right (the working leg)", e->name);
 		return HF_EXIT_USAGE;
 	}

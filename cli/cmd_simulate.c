@@ -18,7 +18,8 @@
 #include "options.h"
 
 enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL,
-		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_FOAM_ROLL, SC_COUNT };
+		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_FOAM_ROLL,
+		SC_SIDE_WALK, SC_COUNT };
 
 static const char *const scenario_names[SC_COUNT] = {
 	[SC_RANDOM] = "random",
@@ -31,6 +32,7 @@ static const char *const scenario_names[SC_COUNT] = {
 	[SC_PLANK_BACK] = "plank_back",
 	[SC_HIP_FLEXOR_STRETCH] = "hip_flexor_stretch",
 	[SC_FOAM_ROLL] = "foam_roll",
+	[SC_SIDE_WALK] = "side_walk",
 };
 
 /* Hold scenarios (sim/hold.c): their exercise, HF_EX_NONE for the others. */
@@ -73,7 +75,7 @@ static void usage(FILE *f)
 		"                                    cheap_accel|settling_rest|slow_tiny_clams|\n"
 		"                                    breathing_clams|odd_first_rep|plank|\n"
 		"                                    plank_side|plank_back|hip_flexor_stretch|\n"
-		"                                    foam_roll]\n"
+		"                                    foam_roll|side_walk]\n"
 		"                        [--calibration-procedure]\n"
 		"\n"
 		"Simulate a session with a motion sensor worn on the pelvis and write what\n"
@@ -132,6 +134,10 @@ static void usage(FILE *f)
 		"                                       2-4 sets of 8-20 passes along the body\n"
 		"                                       (0.1-0.4 m, 1.5-5 s), pauses, rests, rolling\n"
 		"                                       over; analyse with --exercise foam_roll\n"
+		"                          side_walk    3 sets of 8-20 side-walk cycles (0.2-0.5 m\n"
+		"                                       a cycle, 20-50 a minute), the direction\n"
+		"                                       changing between sets, some cycles with\n"
+		"                                       pelvic_drop; truth times are the CSV's\n"
 		"  --calibration-procedure\n"
 		"                        start with the calibration procedure (stand still,\n"
 		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
@@ -503,6 +509,40 @@ static int simulate_foamroll(const struct hf_sim_sensor *sensor, const struct si
 	return HF_EXIT_OK;
 }
 
+/* The side-walk scenario: its own simulator (sim/sidewalk.c). */
+static int simulate_side_walk(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
+{
+	struct hf_sim_sidewalk_session s;
+	FILE *f;
+	int r = hf_sim_sidewalk_session(NULL, sensor, o->seed, &s);
+
+	if (r != HF_OK) {
+		hf_cli_error("simulate: %s", hf_strerror(r));
+		return HF_EXIT_INPUT;
+	}
+	f = open_out(o->output, o->witmotion);
+	if (f && o->witmotion) {
+		struct hf_sim_output out = {.n = s.n, .samples = s.samples,
+					    .q_pelvis_to_world = s.q_pelvis_to_world,
+					    .sensor = s.sensor};
+		r = hf_sim_write_witmotion(&out, f);
+	} else {
+		r = f ? hf_sim_sidewalk_write_csv(&s, f) : HF_ERR_SYS;
+	}
+	if (!f || close_out(f, o->output, r) != HF_OK) {
+		hf_sim_sidewalk_session_free(&s);
+		return HF_EXIT_INPUT;
+	}
+	f = o->truth ? open_out(o->truth, false) : NULL;
+	r = f ? hf_sim_sidewalk_write_truth_json(&s, f) : HF_OK;
+	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK)) {
+		hf_sim_sidewalk_session_free(&s);
+		return HF_EXIT_INPUT;
+	}
+	hf_sim_sidewalk_session_free(&s);
+	return HF_EXIT_OK;
+}
+
 int hf_cmd_simulate(int argc, char **argv)
 {
 	struct simulate_opts o = {.rate_hz = 100.0, .grade = HF_SIM_GRADE_MEMS, .seed = 1,
@@ -527,6 +567,8 @@ int hf_cmd_simulate(int argc, char **argv)
 		return simulate_holds(&sensor, &o);
 	if (o.scenario == SC_FOAM_ROLL)
 		return simulate_foamroll(&sensor, &o);
+	if (o.scenario == SC_SIDE_WALK && o.named < 0)
+		return simulate_side_walk(&sensor, &o);
 	sim = hf_sim_new(&sensor, o.seed);
 	if (!sim) {
 		hf_cli_error("simulate: out of memory");

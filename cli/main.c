@@ -35,9 +35,9 @@ static void usage(FILE *f)
 		"Usage: hipform COMMAND [OPTIONS]\n"
 		"\n"
 		"Check exercise form from a pelvis-worn motion sensor: hip lifts and clam\n"
-		"shells (reps), planks and the hip flexor stretch (holds), foam rolling\n"
-		"(passes); side walks are in the exercise table but not analysed yet.  Offline\n"
-		"commands read recordings; the others talk to hipformd.\n"
+		"shells (reps), planks and the hip flexor stretch (holds), side walks\n"
+		"(cycles), foam rolling (passes), walks and runs (steps).  Offline commands\n"
+		"read recordings; the others talk to hipformd.\n"
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)

@@ -288,6 +288,7 @@ const struct hf_thresholds hf_thresholds_default = {
 	.elevation_change_deg = 5.0,
 	.hold_fault_s = 2.0,
 	.anterior_tilt_deg = 5.0,
+	.pelvic_drop_deg = 6.0,
 };
 
 #define THRESHOLD(field) { #field, offsetof(struct hf_thresholds, field) }
@@ -305,6 +306,7 @@ static const struct {
 	THRESHOLD(hold_min_s),       THRESHOLD(hold_return_s),
 	THRESHOLD(elevation_change_deg), THRESHOLD(hold_fault_s),
 	THRESHOLD(anterior_tilt_deg),
+	THRESHOLD(pelvic_drop_deg),
 };
 #define N_THRESHOLDS (sizeof threshold_keys / sizeof threshold_keys[0])
 

@@ -17,6 +17,7 @@ const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
 		[HF_KIND_HOLD] = &hf_kind_hold_ops,
 		[HF_KIND_GAIT] = &hf_kind_gait_ops,
 		[HF_KIND_PASSES] = &hf_kind_passes_ops,
+		[HF_KIND_STEPS] = &hf_kind_steps_ops,
 	};
 
 	if (kind < 0 || kind >= HF_KIND_COUNT)

@@ -26,6 +26,8 @@ void hf_report_free(struct hf_report *r)
 		free(r->sets[i].gait);
 		free(r->sets[i].contacts);
 		free(r->sets[i].passes);
+		free(r->sets[i].steps);
+		free(r->sets[i].cycles);
 	}
 	free(r->sets);
 	memset(r, 0, sizeof *r);
@@ -66,8 +68,30 @@ static int copy_passes(struct hf_report_set *rs, const struct hf_passes_summary 
 	return HF_OK;
 }
 
+/* Deep copy of a side-walk summary and its cycles into rs. */
+static int copy_steps(struct hf_report_set *rs, const struct hf_steps_summary *st)
+{
+	size_t n;
+
+	if (!st)
+		return HF_OK;
+	n = st->n_cycles > 0 ? (size_t)st->n_cycles : 0;
+	rs->steps = malloc(sizeof *rs->steps);
+	rs->cycles = calloc(n ? n : 1, sizeof *rs->cycles);
+	if (!rs->steps || !rs->cycles)
+		return HF_ERR_NOMEM;
+	*rs->steps = *st;
+	if (n)
+		memcpy(rs->cycles, st->cycles, n * sizeof *rs->cycles);
+	rs->steps->cycles = rs->cycles;
+	rs->sum.steps = rs->steps;
+	return HF_OK;
+}
+
 int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
 {
+	int rc;
+
 	struct hf_report_set *rs;
 
 	if (r->n_sets == r->cap_sets) {
@@ -98,10 +122,14 @@ int hf_report_add_set(struct hf_report *r, const struct hf_set_summary *s)
 	rs->sum.hold = rs->hold;
 	rs->gait = NULL;
 	rs->contacts = NULL;
+	rs->steps = NULL;
+	rs->cycles = NULL;
+	rs->sum.steps = NULL;
 	r->n_sets++;
 	if (copy_passes(rs, s->passes) != HF_OK)
 		return HF_ERR_NOMEM;
-	return copy_gait(rs, s->gait);
+	rc = copy_gait(rs, s->gait);
+	return rc == HF_OK ? copy_steps(rs, s->steps) : rc;
 }
 
 void hf_input_info_from_decoder(struct hf_input_info *in, const struct hf_decoder *d)
@@ -224,6 +252,8 @@ json_object *hf_json_set(const struct hf_set_summary *set)
 		hf_json_gait(o, set->gait);
 	if (set->passes)
 		hf_json_passes(o, set->passes);
+	if (set->steps)
+		hf_json_steps(o, set->steps);
 	return o;
 }
 
@@ -235,6 +265,24 @@ void hf_json_passes(json_object *o, const struct hf_passes_summary *p)
 	json_object_object_add(o, "passes", json_object_new_int(p->passes));
 	json_object_object_add(o, "posture", posture ? json_object_new_string(posture) : NULL);
 	add_num(o, "pass_period_s", p->pass_period_s, 2);
+}
+
+void hf_json_steps(json_object *o, const struct hf_steps_summary *st)
+{
+	json_object *cycles = json_object_new_array();
+
+	json_object_object_add(o, "steps", json_object_new_int(st->steps));
+	add_num(o, "cadence_cpm", st->cadence_cpm, 1);
+	for (int i = 0; i < st->n_cycles; i++) {
+		const struct hf_cycle *c = &st->cycles[i];
+		json_object *j = json_object_new_object();
+		add_num(j, "start_s", c->start_s, 3);
+		add_num(j, "end_s", c->end_s, 3);
+		add_num(j, "obliquity_range_deg", c->obliquity_range_deg, 2);
+		json_object_object_add(j, "faults", json_faults(c->faults));
+		json_object_array_add(cycles, j);
+	}
+	json_object_object_add(o, "cycles", cycles);
 }
 
 /* {"left": l, "right": r} */
@@ -350,7 +398,7 @@ void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 			 rep->excursion_deg);
 		break;
 	case HF_FAULT_PELVIC_DROP:
-		snprintf(buf, len, "pelvis rocked %.0f\xc2\xb0 side to side: keep the hips level as you step",
+		snprintf(buf, len, "pelvis rocked %.0f\xc2\xb0 side to side in a cycle: keep the pelvis level: push the band apart with the hips and let the standing leg's glute hold the pelvis up",
 			 rep->excursion_deg);
 		break;
 	default:
@@ -476,6 +524,41 @@ static void print_passes_text(FILE *f, int index, const struct hf_set_summary *s
 						: "");
 }
 
+/* A side-walk set in words, with what to do about pelvic_drop. */
+static void print_steps_text(FILE *f, int index, const struct hf_set_summary *s)
+{
+	const struct hf_steps_summary *st = s->steps;
+	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+	const char *side = hf_side_name(s->side);
+	int dropped = 0;
+	double worst = 0.0;
+
+	fprintf(f, "Set %d: %s%s%s, %d cycle%s, %.1f s to %.1f s\n", index + 1,
+		e ? e->title : "?", side ? ", to the " : "", side ? side : "",
+		st->steps, st->steps == 1 ? "" : "s", s->start_s, s->end_s);
+	if (isfinite(st->cadence_cpm))
+		fprintf(f, "  %.0f cycles a minute (a step out and a step after it).\n",
+			st->cadence_cpm);
+	fprintf(f, "  cycle  obliquity range  faults\n");
+	for (int i = 0; i < st->n_cycles; i++) {
+		const struct hf_cycle *c = &st->cycles[i];
+		bool drop = c->faults & HF_FAULT_BIT(HF_FAULT_PELVIC_DROP);
+		fprintf(f, "  %5d  %13.1f\xc2\xb0  %s\n", i + 1, c->obliquity_range_deg,
+			drop ? "pelvic_drop" : "ok");
+		if (drop) {
+			dropped++;
+			worst = fmax(worst, c->obliquity_range_deg);
+		}
+	}
+	if (dropped)
+		fprintf(f, "  - the pelvis rocked side to side by up to %.0f\xc2\xb0 in %d of %d cycles: keep "
+			   "the pelvis level: push the band apart with the hips, let the standing leg's "
+			   "glute hold the pelvis up, and take smaller steps\n",
+			worst, dropped, st->n_cycles);
+	else
+		fprintf(f, "  Pelvis level in every cycle.\n");
+}
+
 static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 {
 	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
@@ -492,6 +575,10 @@ static void print_set_text(FILE *f, int index, const struct hf_set_summary *s)
 	}
 	if (s->passes) {
 		print_passes_text(f, index, s);
+		return;
+	}
+	if (s->steps) {
+		print_steps_text(f, index, s);
 		return;
 	}
 	fprintf(f, "Set %d: %s%s%s, %d rep%s, %.1f s to %.1f s\n", index + 1,

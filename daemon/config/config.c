@@ -503,7 +503,8 @@ int hfd_config_check(const struct hfd_config *c)
 {
 	const struct hf_exercise_info *e = hf_exercise_info(c->exercise);
 
-	if (e && e->sided && c->side == HF_SIDE_NONE) {
+	/* a side walk's side is measured: the direction of travel */
+	if (e && e->sided && e->kind != HF_KIND_STEPS && c->side == HF_SIDE_NONE) {
 		hf_err_log("exercise %s needs a side (left or right: the working leg)", e->name);
 		return HF_ERR_ARG;
 	}

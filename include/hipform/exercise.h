@@ -128,6 +128,7 @@ struct hf_thresholds {
 	double elevation_change_deg;/* sag at <= -this, pike at >= +this (5) */
 	double hold_fault_s;        /* sag, pike, hip_drop last this long (2) */
 	double anterior_tilt_deg;   /* mean tilt against standing above (5) */
+	double pelvic_drop_deg;     /* side-walk cycle obliquity range above (6) */
 };
 
 extern const struct hf_thresholds hf_thresholds_default;

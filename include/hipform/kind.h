@@ -66,5 +66,6 @@ const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind);
 
 /* The built-in kinds (core/kinds/). */
 extern const struct hf_kind_ops hf_kind_hold_ops;   /* section 9 */
+extern const struct hf_kind_ops hf_kind_steps_ops;  /* section 10, side walks */
 
 #endif

@@ -34,6 +34,8 @@ struct hf_report_set {
 	struct hf_gait_summary *gait; /* sum.gait's copy, NULL if none */
 	struct hf_contact *contacts;  /* gait->contacts points here */
 	struct hf_passes_summary *passes; /* sum.passes's copy, NULL if none */
+	struct hf_steps_summary *steps; /* sum.steps's copy, NULL if none */
+	struct hf_cycle *cycles;      /* steps->cycles points here */
 };
 
 struct hf_report {
@@ -58,6 +60,9 @@ json_object *hf_json_hold(const struct hf_hold_summary *h);
 void hf_json_gait(json_object *o, const struct hf_gait_summary *g);
 /* The foam-roll fields of contract section 8, added to o. */
 void hf_json_passes(json_object *o, const struct hf_passes_summary *p);
+/* The side-walk fields of contract section 8 ("steps", "cadence_cpm",
+ * "cycles"), added to o. */
+void hf_json_steps(json_object *o, const struct hf_steps_summary *st);
 json_object *hf_json_input(const struct hf_input_info *in);
 /* The whole section 8 document. */
 json_object *hf_json_report(const struct hf_input_info *in, bool calibrated,

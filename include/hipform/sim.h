@@ -386,4 +386,54 @@ int hf_sim_foamroll_write_csv(const struct hf_sim_foamroll_session *s, FILE *f);
 /* The truth as contract section 8 JSON (passes sets) plus the mounting. */
 int hf_sim_foamroll_write_truth_json(const struct hf_sim_foamroll_session *s, FILE *f);
 
+/* ---- Side walks (sim/sidewalk.c; contract section 10) ---- */
+
+#define HF_SIM_SIDEWALK_MAX_SETS 8
+#define HF_SIM_SIDEWALK_MAX_CYCLES 32   /* per set */
+
+/* What to draw; hf_sim_sidewalk_defaults() fills the contract's ranges. */
+struct hf_sim_sidewalk {
+	int sets;                 /* 1..HF_SIM_SIDEWALK_MAX_SETS (3) */
+	double cycle_m[2];        /* sideways travel per cycle (0.2-0.5 m) */
+	double cadence_cpm[2];    /* per set (20-50 cycles/min) */
+	int cycles[2];            /* per set (8-20) */
+	double fault_share;       /* share of cycles with pelvic_drop (0.25) */
+};
+
+void hf_sim_sidewalk_defaults(struct hf_sim_sidewalk *p);
+
+/* Ground truth of one set: contract section 10 on the true trajectory. */
+struct hf_sim_sidewalk_set {
+	enum hf_side side;        /* the direction of travel */
+	double start_s, end_s;    /* input time (t0_s + program time) */
+	double cadence_cpm;
+	int n_cycles;
+	struct hf_cycle cycles[HF_SIM_SIDEWALK_MAX_CYCLES];
+};
+
+struct hf_sim_sidewalk_session {
+	struct hf_sim_sidewalk params;
+	struct hf_sim_sensor sensor;       /* mounting included */
+	double rate_hz, t0_s;
+	size_t n;
+	struct hf_sample *samples;         /* what the sensor reports */
+	struct hf_quat *q_pelvis_to_world; /* true R(t) */
+	int n_sets;
+	struct hf_sim_sidewalk_set sets[HF_SIM_SIDEWALK_MAX_SETS];
+};
+
+/*
+ * A session of side walks drawn from seed with params (NULL: the
+ * defaults): sim/sidewalk.c describes the model.  No cycle's true
+ * obliquity range is within 0.3 deg of the pelvic_drop threshold.
+ * HF_OK, HF_ERR_ARG or HF_ERR_NOMEM.
+ */
+int hf_sim_sidewalk_session(const struct hf_sim_sidewalk *params,
+			    const struct hf_sim_sensor *sensor, unsigned seed,
+			    struct hf_sim_sidewalk_session *out);
+void hf_sim_sidewalk_session_free(struct hf_sim_sidewalk_session *s);
+int hf_sim_sidewalk_write_csv(const struct hf_sim_sidewalk_session *s, FILE *f);
+/* The truth as contract section 8 JSON (steps sets) plus the mounting. */
+int hf_sim_sidewalk_write_truth_json(const struct hf_sim_sidewalk_session *s, FILE *f);
+
 #endif

@@ -90,5 +90,12 @@ check "analyze with it" 0 "$hipform" analyze "$work/demo.csv" --calibration "$wo
 contains_json "hip lifts recognised" "$work/out" '"exercise":"hip_lift","kind":"reps","side":null,[^]]*"rep_count":6'
 contains_json "clam shells recognised" "$work/out" '"exercise":"clam_shell","kind":"reps","side":"left",[^]]*"rep_count":6'
 
+# side walks (contract section 10): cycles per set, no --side
+check "simulate side_walk" 0 "$hipform" simulate --scenario side_walk --grade good --seed 4 -o "$work/sw.csv"
+check "analyze side_walk" 0 "$hipform" analyze "$work/sw.csv" --exercise side_walk --json
+contains_json "side-walk set with its cycles" "$work/out" '"exercise":"side_walk","kind":"steps","side":null,[^]]*"reps":\[\],"steps":14,"cadence_cpm":[0-9.]*,"cycles":\[{"start_s"'
+check "side_walk takes no --side" 2 "$hipform" analyze "$work/sw.csv" --exercise side_walk --side left
+one_line_stderr "side_walk --side"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
