@@ -4,6 +4,8 @@
  * (MEMS grade, 200 Hz, about 10 minutes, repeated to a few million samples):
  *   - calibration + orientation (hf_calib_apply + hf_ahrs_update)
  *   - the whole analysis path from bytes: WitMotion decode -> analyser -> events
+ *   - the analyser per exercise kind (issue 10: at least 1 M samples/s each),
+ *     on each kind's own simulated session at 200 Hz, exercise given
  * Prints samples per second of CPU time.  A benchmark, not a test.
  */
 #include <stdio.h>
@@ -102,6 +104,70 @@ static void bench_analysis(const struct hf_sim_output *o)
 	free(bytes);
 }
 
+/* Samples through the analyser of exercise ex, repeated to TARGET_SAMPLES. */
+static void bench_kind(const char *title, enum hf_exercise ex, enum hf_side side,
+		       const struct hf_sample *samples, size_t n, double rate_hz)
+{
+	struct hf_analyzer_config cfg;
+	size_t total = 0;
+	long events = 0;
+	double t0, dt;
+
+	hf_analyzer_config_default(&cfg);
+	cfg.exercise = ex;
+	cfg.side = side;
+	cfg.rate_hz = rate_hz;
+	t0 = cpu_s();
+	while (n > 0 && total < TARGET_SAMPLES) {
+		struct hf_analyzer *an = hf_analyzer_new(&cfg, count_event, &events);
+		if (!an) {
+			fprintf(stderr, "bench_pipeline: no analyser for %s\n", title);
+			exit(1);
+		}
+		for (size_t i = 0; i < n; i++)
+			hf_analyzer_update(an, &samples[i]);
+		hf_analyzer_finish(an);
+		hf_analyzer_free(an);
+		total += n;
+	}
+	dt = cpu_s() - t0;
+	printf("  %-22s %5.2f M samples/s (%zu samples, %ld events)\n", title,
+	       total / dt / 1e6, total, events);
+}
+
+static void bench_kinds(const struct hf_sim_sensor *sensor, const struct hf_sim_output *reps)
+{
+	struct hf_sim_hold_session hold;
+	struct hf_sim_sidewalk_session walk_aside;
+	struct hf_sim_foamroll_session roll;
+	struct hf_sim_gait gait = {.run = 1};
+	struct hf_sim_gait_output run;
+
+	printf("analysis per kind (samples -> events, exercise given):\n");
+	bench_kind("reps (hip_lift)", HF_EX_HIP_LIFT, HF_SIDE_NONE, reps->samples, reps->n,
+		   sensor->rate_hz);
+	if (hf_sim_hold_session(sensor, HF_EX_PLANK_FRONT, HF_SIDE_NONE, 7, &hold) == 0) {
+		bench_kind("hold (plank_front)", HF_EX_PLANK_FRONT, HF_SIDE_NONE, hold.samples,
+			   hold.n, sensor->rate_hz);
+		hf_sim_hold_session_free(&hold);
+	}
+	if (hf_sim_sidewalk_session(NULL, sensor, 7, &walk_aside) == 0) {
+		bench_kind("steps (side_walk)", HF_EX_SIDE_WALK, HF_SIDE_NONE, walk_aside.samples,
+			   walk_aside.n, sensor->rate_hz);
+		hf_sim_sidewalk_session_free(&walk_aside);
+	}
+	if (hf_sim_foamroll_session(sensor, 7, 0, &roll) == 0) {
+		bench_kind("passes (foam_roll)", HF_EX_FOAM_ROLL, HF_SIDE_NONE, roll.samples,
+			   roll.n, sensor->rate_hz);
+		hf_sim_foamroll_session_free(&roll);
+	}
+	if (hf_sim_gait_render(&gait, sensor, 7, &run) == 0) {
+		bench_kind("gait (run)", HF_EX_RUN, HF_SIDE_NONE, run.samples, run.n,
+			   sensor->rate_hz);
+		hf_sim_gait_output_free(&run);
+	}
+}
+
 int main(void)
 {
 	struct hf_sim_sensor sensor;
@@ -118,6 +184,7 @@ int main(void)
 	       o->n / sensor.rate_hz);
 	bench_orientation(o);
 	bench_analysis(o);
+	bench_kinds(&sensor, o);
 	hf_sim_free(sim);
 	return 0;
 }
