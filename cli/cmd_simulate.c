@@ -437,110 +437,90 @@ static int write_outputs(const struct hf_sim_output *out, const struct simulate_
 	return close_out(f, o->truth, r) == HF_OK ? HF_EXIT_OK : HF_EXIT_INPUT;
 }
 
+/*
+ * A scenario with a simulator of its own (sim/hold.c, sim/foamroll.c,
+ * sim/sidewalk.c): its samples for WitMotion bytes and its two writers.
+ */
+struct own_session {
+	const void *session;
+	struct hf_sim_output out;
+	int (*write_csv)(const void *session, FILE *f);
+	int (*write_truth)(const void *session, FILE *f);
+};
+
+#define OWN_OUTPUT(s) ((struct hf_sim_output){.n = (s).n, .samples = (s).samples, \
+	.q_pelvis_to_world = (s).q_pelvis_to_world, .sensor = (s).sensor})
+
+static int write_own_session(const struct own_session *os, const struct simulate_opts *o)
+{
+	FILE *f = open_out(o->output, o->witmotion);
+	int r;
+
+	if (f && o->witmotion)
+		r = hf_sim_write_witmotion(&os->out, f);
+	else
+		r = f ? os->write_csv(os->session, f) : HF_ERR_SYS;
+	if (!f || close_out(f, o->output, r) != HF_OK)
+		return HF_EXIT_INPUT;
+	f = o->truth ? open_out(o->truth, false) : NULL;
+	r = f ? os->write_truth(os->session, f) : HF_OK;
+	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK))
+		return HF_EXIT_INPUT;
+	return HF_EXIT_OK;
+}
+
+static int simulation_failed(int r)
+{
+	hf_cli_error("simulate: %s", hf_strerror(r));
+	return HF_EXIT_INPUT;
+}
+
+static int hold_csv(const void *s, FILE *f) { return hf_sim_hold_write_csv(s, f); }
+static int hold_truth(const void *s, FILE *f) { return hf_sim_hold_write_truth_json(s, f); }
+static int roll_csv(const void *s, FILE *f) { return hf_sim_foamroll_write_csv(s, f); }
+static int roll_truth(const void *s, FILE *f) { return hf_sim_foamroll_write_truth_json(s, f); }
+static int aside_csv(const void *s, FILE *f) { return hf_sim_sidewalk_write_csv(s, f); }
+static int aside_truth(const void *s, FILE *f) { return hf_sim_sidewalk_write_truth_json(s, f); }
+
 /* A hold scenario: its own simulator (sim/hold.c). */
 static int simulate_holds(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
 {
 	enum hf_exercise ex = hold_exercise(o->scenario);
 	enum hf_side side = ex == HF_EX_HIP_FLEXOR_STRETCH ? HF_SIDE_LEFT : HF_SIDE_RIGHT;
 	struct hf_sim_hold_session s;
-	FILE *f;
-	int r;
+	int r = hf_sim_hold_session(sensor, ex, side, o->seed, &s);
 
-	r = hf_sim_hold_session(sensor, ex, side, o->seed, &s);
-	if (r != HF_OK) {
-		hf_cli_error("simulate: %s", hf_strerror(r));
-		return HF_EXIT_INPUT;
-	}
-	f = open_out(o->output, o->witmotion);
-	if (f && o->witmotion) {
-		struct hf_sim_output out = {.n = s.n, .samples = s.samples,
-					    .q_pelvis_to_world = s.q_pelvis_to_world,
-					    .sensor = s.sensor};
-		r = hf_sim_write_witmotion(&out, f);
-	} else {
-		r = f ? hf_sim_hold_write_csv(&s, f) : HF_ERR_SYS;
-	}
-	if (!f || close_out(f, o->output, r) != HF_OK) {
-		hf_sim_hold_session_free(&s);
-		return HF_EXIT_INPUT;
-	}
-	f = o->truth ? open_out(o->truth, false) : NULL;
-	r = f ? hf_sim_hold_write_truth_json(&s, f) : HF_OK;
-	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK)) {
-		hf_sim_hold_session_free(&s);
-		return HF_EXIT_INPUT;
-	}
+	if (r != HF_OK)
+		return simulation_failed(r);
+	r = write_own_session(&(struct own_session){&s, OWN_OUTPUT(s), hold_csv, hold_truth}, o);
 	hf_sim_hold_session_free(&s);
-	return HF_EXIT_OK;
+	return r;
 }
 
 /* The foam-roll scenario: its own simulator (sim/foamroll.c). */
 static int simulate_foamroll(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
 {
 	struct hf_sim_foamroll_session s;
-	FILE *f;
-	int r;
+	int r = hf_sim_foamroll_session(sensor, o->seed, 0, &s);
 
-	r = hf_sim_foamroll_session(sensor, o->seed, 0, &s);
-	if (r != HF_OK) {
-		hf_cli_error("simulate: %s", hf_strerror(r));
-		return HF_EXIT_INPUT;
-	}
-	f = open_out(o->output, o->witmotion);
-	if (f && o->witmotion) {
-		struct hf_sim_output out = {.n = s.n, .samples = s.samples,
-					    .q_pelvis_to_world = s.q_pelvis_to_world,
-					    .sensor = s.sensor};
-		r = hf_sim_write_witmotion(&out, f);
-	} else {
-		r = f ? hf_sim_foamroll_write_csv(&s, f) : HF_ERR_SYS;
-	}
-	if (!f || close_out(f, o->output, r) != HF_OK) {
-		hf_sim_foamroll_session_free(&s);
-		return HF_EXIT_INPUT;
-	}
-	f = o->truth ? open_out(o->truth, false) : NULL;
-	r = f ? hf_sim_foamroll_write_truth_json(&s, f) : HF_OK;
-	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK)) {
-		hf_sim_foamroll_session_free(&s);
-		return HF_EXIT_INPUT;
-	}
+	if (r != HF_OK)
+		return simulation_failed(r);
+	r = write_own_session(&(struct own_session){&s, OWN_OUTPUT(s), roll_csv, roll_truth}, o);
 	hf_sim_foamroll_session_free(&s);
-	return HF_EXIT_OK;
+	return r;
 }
 
 /* The side-walk scenario: its own simulator (sim/sidewalk.c). */
 static int simulate_side_walk(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
 {
 	struct hf_sim_sidewalk_session s;
-	FILE *f;
 	int r = hf_sim_sidewalk_session(NULL, sensor, o->seed, &s);
 
-	if (r != HF_OK) {
-		hf_cli_error("simulate: %s", hf_strerror(r));
-		return HF_EXIT_INPUT;
-	}
-	f = open_out(o->output, o->witmotion);
-	if (f && o->witmotion) {
-		struct hf_sim_output out = {.n = s.n, .samples = s.samples,
-					    .q_pelvis_to_world = s.q_pelvis_to_world,
-					    .sensor = s.sensor};
-		r = hf_sim_write_witmotion(&out, f);
-	} else {
-		r = f ? hf_sim_sidewalk_write_csv(&s, f) : HF_ERR_SYS;
-	}
-	if (!f || close_out(f, o->output, r) != HF_OK) {
-		hf_sim_sidewalk_session_free(&s);
-		return HF_EXIT_INPUT;
-	}
-	f = o->truth ? open_out(o->truth, false) : NULL;
-	r = f ? hf_sim_sidewalk_write_truth_json(&s, f) : HF_OK;
-	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK)) {
-		hf_sim_sidewalk_session_free(&s);
-		return HF_EXIT_INPUT;
-	}
+	if (r != HF_OK)
+		return simulation_failed(r);
+	r = write_own_session(&(struct own_session){&s, OWN_OUTPUT(s), aside_csv, aside_truth}, o);
 	hf_sim_sidewalk_session_free(&s);
-	return HF_EXIT_OK;
+	return r;
 }
 
 int hf_cmd_simulate(int argc, char **argv)
