@@ -18,7 +18,8 @@
 #include "options.h"
 
 enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL,
-		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_COUNT };
+		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_PROGRAM,
+		SC_COUNT };
 
 static const char *const scenario_names[SC_COUNT] = {
 	[SC_RANDOM] = "random",
@@ -30,6 +31,7 @@ static const char *const scenario_names[SC_COUNT] = {
 	[SC_PLANK_SIDE] = "plank_side",
 	[SC_PLANK_BACK] = "plank_back",
 	[SC_HIP_FLEXOR_STRETCH] = "hip_flexor_stretch",
+	[SC_PROGRAM] = "program",
 };
 
 /* Hold scenarios (sim/hold.c): their exercise, HF_EX_NONE for the others. */
@@ -71,7 +73,8 @@ static void usage(FILE *f)
 		"                        [--scenario random|demo|calibration|hip_lift|clam_shell|\n"
 		"                                    cheap_accel|settling_rest|slow_tiny_clams|\n"
 		"                                    breathing_clams|odd_first_rep|plank|\n"
-		"                                    plank_side|plank_back|hip_flexor_stretch]\n"
+		"                                    plank_side|plank_back|hip_flexor_stretch|\n"
+		"                                    program]\n"
 		"                        [--calibration-procedure]\n"
 		"\n"
 		"Simulate a session with a motion sensor worn on the pelvis and write what\n"
@@ -126,6 +129,13 @@ static void usage(FILE *f)
 		"                                       right; back plank; stretch kneeling on the\n"
 		"                                       left) with sag, pike, hip drops and tremor;\n"
 		"                                       truth times are the CSV's\n"
+		"                          program      the whole program: the calibration\n"
+		"                                       procedure, hip lifts, clam shells each\n"
+		"                                       side, planks front, side (right, left)\n"
+		"                                       and back, a walk (sometimes a run), with\n"
+		"                                       walking and standing between the blocks\n"
+		"                                       (truth \"between\"); calibrate on the\n"
+		"                                       first truth.calibration_end_s seconds\n"
 		"  --calibration-procedure\n"
 		"                        start with the calibration procedure (stand still,\n"
 		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
@@ -462,6 +472,36 @@ static int simulate_holds(const struct hf_sim_sensor *sensor, const struct simul
 	return HF_EXIT_OK;
 }
 
+/* The whole program (sim/session.c). */
+static int simulate_program(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
+{
+	struct hf_sim_session s;
+	FILE *f;
+	int r;
+
+	if (o->witmotion) {
+		hf_cli_error("--scenario program writes csv only (no true angles for witmotion)");
+		return HF_EXIT_USAGE;
+	}
+	r = hf_sim_program_session(sensor, o->seed, 0, &s);
+	if (r != HF_OK) {
+		hf_cli_error("simulate: %s", hf_strerror(r));
+		return HF_EXIT_INPUT;
+	}
+	f = open_out(o->output, false);
+	r = f ? hf_sim_session_write_csv(&s, f) : HF_ERR_SYS;
+	if (!f || close_out(f, o->output, r) != HF_OK) {
+		hf_sim_session_free(&s);
+		return HF_EXIT_INPUT;
+	}
+	f = o->truth ? open_out(o->truth, false) : NULL;
+	r = f ? hf_sim_session_write_truth_json(&s, f) : HF_OK;
+	hf_sim_session_free(&s);
+	if (o->truth && (!f || close_out(f, o->truth, r) != HF_OK))
+		return HF_EXIT_INPUT;
+	return HF_EXIT_OK;
+}
+
 int hf_cmd_simulate(int argc, char **argv)
 {
 	struct simulate_opts o = {.rate_hz = 100.0, .grade = HF_SIM_GRADE_MEMS, .seed = 1,
@@ -484,6 +524,8 @@ int hf_cmd_simulate(int argc, char **argv)
 		hf_sim_scenario_sensor((enum hf_sim_scenario)o.named, o.rate_hz, o.seed, &sensor);
 	if (hold_exercise(o.scenario) != HF_EX_NONE)
 		return simulate_holds(&sensor, &o);
+	if (o.scenario == SC_PROGRAM)
+		return simulate_program(&sensor, &o);
 	sim = hf_sim_new(&sensor, o.seed);
 	if (!sim) {
 		hf_cli_error("simulate: out of memory");
