@@ -42,6 +42,7 @@
 #define STEPS_MIN 4            /* a run of steps this long is gait */
 #define MAX_OPEN 4             /* candidates open at once */
 #define MAX_WINDOWS 8          /* recent sets remembered for covers() */
+#define ELEV_SLACK_DEG 2.0     /* a hold's baseline below its row's bound */
 
 enum signature {
 	SIG_STEADY = 0,  /* holding still in the posture */
@@ -60,17 +61,21 @@ struct row {
 };
 
 /*
- * The recognition table.  A plank's elevation is +8..+35 deg (section 3);
- * the rows take it from +6 (a calibration's standing may differ from the
- * standing the exercise is done after by a degree or two), and the hold
- * analyser itself then checks its baseline (section 9: >= +5).  Walk rows
- * catch runs too: the gait analyser classifies each bout.
+ * The recognition table.  A plank's elevation is +8..+35 deg, lying flat
+ * |elevation| <~ 10 (section 3): the two overlap.  Lying on the back with
+ * the knees bent (between hip lifts) the pelvis rests at up to +7 deg or
+ * so, so a back plank is taken from +10; face down and on a side nothing
+ * else rests that high, and the rows take the contract's +8.  The hold
+ * analyser checks its own baseline (section 9: >= +5); a hold it reports
+ * with its baseline more than ELEV_SLACK_DEG below the row's bound is
+ * lying in the posture of a plank, not one (candidate_event()).  Walk
+ * rows catch runs too: the gait analyser classifies each bout.
  */
 static const struct row rows[] = {
-	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 6.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 6.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 6.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 6.0, 50.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 10.0, 50.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, SIG_STEADY, 10.0},
 	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, SIG_STEPS, 8.0},
 	/* Live once their kinds are registered (kinds.c); their signatures
 	 * are still to be written and tested (sig_holds()). */
@@ -292,6 +297,9 @@ static void candidate_event(const struct hf_event *ev, void *user)
 		gait_set(c, &out);
 		return;
 	}
+	if (ev->set->hold && isfinite(ev->set->hold->elevation_deg) &&
+	    ev->set->hold->elevation_deg < c->row->elev_lo_deg - ELEV_SLACK_DEG)
+		return; /* lying, not a plank */
 	pass(act, &out);
 	remember(act, ev->set->start_s, ev->set->end_s);
 	act->sets_done++;
