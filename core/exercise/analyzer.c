@@ -159,11 +159,7 @@ struct hf_analyzer {
 	struct hf_activity *activity;
 	hf_event_cb out_cb;
 	void *out_user;
-	struct {
-		int local, global;
-		bool seen;
-	} merge[2];
-	int merge_next;
+	int merged_sets;        /* SET events passed out */
 };
 
 /* ---------------------------------------------------------------- */
@@ -1292,18 +1288,19 @@ static void kind_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	a->live.still = m.still;
 }
 
-/* Recognition: one event of the rep analyser (source 0) or the activity
- * layer (source 1) out, its set_index renumbered over both. */
-static void merge_event(struct hf_analyzer *a, int source, const struct hf_event *ev)
+/*
+ * Recognition: one event of the rep analyser or the activity layer out,
+ * its set_index the index of the next SET over both (a set's live events
+ * carry the index its SET will have; sets of the two do not overlap in
+ * time, a person does one exercise at a time).
+ */
+static void merge_event(struct hf_analyzer *a, const struct hf_event *ev)
 {
 	struct hf_event out = *ev;
 
-	if (!a->merge[source].seen || a->merge[source].local != ev->set_index) {
-		a->merge[source].seen = true;
-		a->merge[source].local = ev->set_index;
-		a->merge[source].global = a->merge_next++;
-	}
-	out.set_index = a->merge[source].global;
+	out.set_index = a->merged_sets;
+	if (ev->type == HF_EVENT_SET)
+		a->merged_sets++;
 	if (a->out_cb)
 		a->out_cb(&out, a->out_user);
 }
@@ -1323,12 +1320,12 @@ static void rep_event(const struct hf_event *ev, void *user)
 	     hf_activity_covers(a->activity, ev->set->start_s - RECOG_HOLD_MARGIN_S,
 				ev->set->end_s + RECOG_HOLD_MARGIN_S)))
 		return;
-	merge_event(a, 0, ev);
+	merge_event(a, ev);
 }
 
 static void activity_event(const struct hf_event *ev, void *user)
 {
-	merge_event(user, 1, ev);
+	merge_event(user, ev);
 }
 
 /* Recognition: the activity layer beside the rep analyser. */
@@ -1552,7 +1549,7 @@ void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
 	out->rep_count = a->state == IN_SET ? a->reps.n_reps : 0;
 	out->set_count = a->sets_done;
 	if (a->activity) {
-		out->set_count += hf_activity_sets(a->activity);
+		out->set_count = a->merged_sets;
 		if (!out->in_set)
 			hf_activity_live(a->activity, out);
 	}
