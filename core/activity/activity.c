@@ -56,32 +56,38 @@ struct row {
 	enum hf_side side;          /* given to the kind analyser */
 	enum hf_posture posture;
 	double elev_lo_deg, elev_hi_deg;
+	/* holds: below this the posture is also a rest (lying on the back
+	 * with the knees bent): such a hold is no plank where reps were done
+	 * in the same posture (hf_activity_reps_seen()) */
+	double clear_deg;
 	enum signature sig;
 	double lead_s;              /* replay from this long before the signature */
 };
 
 /*
  * The recognition table.  A plank's elevation is +8..+35 deg, lying flat
- * |elevation| <~ 10 (section 3): the two overlap.  Lying on the back with
- * the knees bent (between hip lifts) the pelvis rests at up to +7 deg or
- * so, so a back plank is taken from +10; face down and on a side nothing
- * else rests that high, and the rows take the contract's +8.  The hold
- * analyser checks its own baseline (section 9: >= +5); a hold it reports
- * with its baseline more than ELEV_SLACK_DEG below the row's bound is
- * lying in the posture of a plank, not one (candidate_event()).  Walk
- * rows catch runs too: the gait analyser classifies each bout.
+ * |elevation| <~ 10 (section 3): the two overlap.  Face down and on a
+ * side nothing else rests that high (clear_deg: no rule beyond the
+ * slack).  Lying on the back with the knees
+ * bent (between hip lifts) the pelvis rests at up to +7 deg or so, so a
+ * back hold below +10 (clear_deg) is a plank only where no reps were done
+ * in that posture.  The hold analyser checks its own baseline (section 9:
+ * >= +5); a hold it reports with its baseline more than ELEV_SLACK_DEG
+ * below the row's bound is lying in the posture of a plank, not one
+ * (candidate_event()).  Walk rows catch runs too: the gait analyser
+ * classifies each bout.
  */
 static const struct row rows[] = {
-	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 10.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, SIG_STEADY, 10.0},
-	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, SIG_STEPS, 8.0},
+	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 8.0, 50.0, 10.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
+	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_STEPS, 8.0},
 	/* Live once their kinds are registered (kinds.c); their signatures
 	 * are still to be written and tested (sig_holds()). */
-	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, SIG_SIDEWAYS, 8.0},
-	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, SIG_ALONG_BODY, 10.0},
-	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, SIG_ALONG_BODY, 10.0},
+	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_SIDEWAYS, 8.0},
+	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
+	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
 	/* hip_flexor_stretch: only where a program places it (section 7);
 	 * programs do not reach the analyser yet. */
 };
@@ -114,6 +120,7 @@ struct hf_activity {
 	double posture_cand_since_s, posture_since_s;
 	double elev_deg;
 	bool opened[N_ROWS];        /* in this posture */
+	bool reps_seen;             /* the rep analyser started a set in it */
 
 	/* steadiness */
 	double anchor_up_p[3];
@@ -298,7 +305,8 @@ static void candidate_event(const struct hf_event *ev, void *user)
 		return;
 	}
 	if (ev->set->hold && isfinite(ev->set->hold->elevation_deg) &&
-	    ev->set->hold->elevation_deg < c->row->elev_lo_deg - ELEV_SLACK_DEG)
+	    (ev->set->hold->elevation_deg < c->row->elev_lo_deg - ELEV_SLACK_DEG ||
+	     (act->reps_seen && ev->set->hold->elevation_deg < c->row->clear_deg)))
 		return; /* lying, not a plank */
 	pass(act, &out);
 	remember(act, ev->set->start_s, ev->set->end_s);
@@ -404,6 +412,7 @@ static void update_posture(struct hf_activity *act, const double up_p[3], double
 	if (t_s - act->posture_cand_since_s < POSTURE_HOLD_S)
 		return;
 	close_candidates(act, false);
+	act->reps_seen = false;
 	act->posture = p;
 	act->posture_since_s = act->posture_cand_since_s;
 }
@@ -519,11 +528,18 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 		memset(&lv, 0, sizeof lv);
 		act->open[k].ops->live(act->open[k].self, &lv);
 		now_s = act->n ? at(act, act->n - 1)->t_s : 0.0;
+		if (act->reps_seen && act->elev_deg < act->open[k].row->clear_deg)
+			continue; /* a rest between sets, as it stands */
 		if (lv.in_set && act->open[k].ops->kind == HF_KIND_HOLD &&
 		    overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
 			return true;
 	}
 	return false;
+}
+
+void hf_activity_reps_seen(struct hf_activity *act)
+{
+	act->reps_seen = true;
 }
 
 int hf_activity_sets(const struct hf_activity *act)

@@ -1315,6 +1315,8 @@ static void rep_event(const struct hf_event *ev, void *user)
 {
 	struct hf_analyzer *a = user;
 
+	if (ev->type == HF_EVENT_REP && ev->rep_index >= 1)
+		hf_activity_reps_seen(a->activity); /* a second rep: a set of reps */
 	if (ev->type == HF_EVENT_SET &&
 	    (ev->set->rep_count < RECOG_MIN_REPS ||
 	     hf_activity_covers(a->activity, ev->set->start_s - RECOG_HOLD_MARGIN_S,

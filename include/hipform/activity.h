@@ -63,6 +63,11 @@ bool hf_activity_live(const struct hf_activity *act, struct hf_live *out);
  * (the last few) or a hold it is in now?  The front end drops a rep set
  * found at a plank (a wobble of the hips is no clam shell). */
 bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s);
+/* The rep analyser has found a set of reps in the current posture (its
+ * second rep; getting out of a back plank looks like one hip lift):
+ * a hold there in the elevations a rest shares with a plank (lying on the
+ * back, +8..+10 deg) is a rest between sets. */
+void hf_activity_reps_seen(struct hf_activity *act);
 /* Sets reported so far. */
 int hf_activity_sets(const struct hf_activity *act);
 
