@@ -62,10 +62,11 @@
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
-/* Recognition (rep_event()): rep sets reported from this many reps, and
- * not within this of a hold. */
+/* Recognition (rep_event()): no rep set within RECOG_HOLD_MARGIN_S of a
+ * hold, nor one of fewer than RECOG_MIN_REPS within RECOG_FEW_MARGIN_S. */
 #define RECOG_MIN_REPS 3
 #define RECOG_HOLD_MARGIN_S 3.0
+#define RECOG_FEW_MARGIN_S 15.0
 #define TREMOR_MA_S 0.2        /* moving average removed before the FFT */    /* non-still records tolerated before a start */
 
 struct record {
@@ -1306,22 +1307,25 @@ static void merge_event(struct hf_analyzer *a, const struct hf_event *ev)
 }
 
 /*
- * Recognition: a rep set of fewer than RECOG_MIN_REPS reps is the lying
- * down around the exercises (a shift of weight on the mat looks like a
- * clam shell), and one that touches a hold the activity layer found is
- * getting into or out of the plank, or shifting before it.
+ * Recognition: a rep set within RECOG_HOLD_MARGIN_S of a hold the
+ * activity layer found is getting into or out of the plank, or shifting
+ * on the mat before it (a shift of weight looks like a clam shell); one of
+ * fewer than RECOG_MIN_REPS reps, within RECOG_FEW_MARGIN_S.
  */
 static void rep_event(const struct hf_event *ev, void *user)
 {
 	struct hf_analyzer *a = user;
+	double margin_s;
 
 	if (ev->type == HF_EVENT_REP && ev->rep_index >= 1)
 		hf_activity_reps_seen(a->activity); /* a second rep: a set of reps */
-	if (ev->type == HF_EVENT_SET &&
-	    (ev->set->rep_count < RECOG_MIN_REPS ||
-	     hf_activity_covers(a->activity, ev->set->start_s - RECOG_HOLD_MARGIN_S,
-				ev->set->end_s + RECOG_HOLD_MARGIN_S)))
-		return;
+	if (ev->type == HF_EVENT_SET) {
+		margin_s = ev->set->rep_count < RECOG_MIN_REPS ? RECOG_FEW_MARGIN_S
+							      : RECOG_HOLD_MARGIN_S;
+		if (hf_activity_covers(a->activity, ev->set->start_s - margin_s,
+				       ev->set->end_s + margin_s))
+			return;
+	}
 	merge_event(a, ev);
 }
 
