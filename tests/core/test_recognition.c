@@ -20,10 +20,11 @@
 
 #include "hipform/activity.h"
 #include "hipform/analyzer.h"
+#include "hipform/calib.h"
 #include "hipform/sim.h"
 
 #define RATE_HZ 100.0
-#define MAX_SETS 16
+#define MAX_SETS 40
 
 struct seen {
 	int sets;
@@ -174,6 +175,57 @@ static void standing_still_gives_nothing(void **state)
 	hf_sim_free(sim);
 }
 
+static double overlap_s(double a0, double a1, double b0, double b1)
+{
+	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
+}
+
+/*
+ * A whole program (sim/session.c), calibrated from its own procedure:
+ * every truth set is reported over its time with its exercise and side,
+ * and nothing starts in the walking and standing between blocks.
+ */
+static void whole_program(void **state)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim_session ss;
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+	struct seen s;
+	char err[200];
+
+	(void)state;
+	hf_sim_sensor_from_part(&sen, HF_SIM_PART_ICM42688P, RATE_HZ, 3);
+	assert_int_equal(hf_sim_program_session(&sen, 3, 0, &ss), 0);
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = RATE_HZ;
+	assert_int_equal(hf_calib_estimate(&cfg.calib, ss.samples, ss.n_calibration, NULL, err,
+					   sizeof err), 0);
+	memset(&s, 0, sizeof s);
+	a = hf_analyzer_new(&cfg, on_event, &s);
+	assert_non_null(a);
+	for (size_t i = 0; i < ss.n; i++)
+		hf_analyzer_update(a, &ss.samples[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+	assert_true(ss.n_sets >= 10);
+	for (int i = 0; i < ss.n_sets; i++) {
+		int found = 0;
+		for (int k = 0; k < s.sets; k++)
+			if (overlap_s(s.start_s[k], s.end_s[k], ss.sets[i].start_s, ss.sets[i].end_s) >
+			    0.5 * (ss.sets[i].end_s - ss.sets[i].start_s) &&
+			    s.ex[k] == ss.sets[i].exercise && s.side[k] == ss.sets[i].side)
+				found++;
+		assert_int_equal(found, 1);
+	}
+	for (int k = 0; k < s.sets; k++)
+		for (int b = 0; b < ss.n_between; b++)
+			assert_false(s.start_s[k] >= ss.between[b].start_s &&
+				     s.start_s[k] < ss.between[b].end_s);
+	assert_int_equal(s.sets, ss.n_sets);
+	hf_sim_session_free(&ss);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +234,7 @@ int main(void)
 		cmocka_unit_test(back_plank_recognised),
 		cmocka_unit_test(short_walk_no_set_long_walk_one),
 		cmocka_unit_test(standing_still_gives_nothing),
+		cmocka_unit_test(whole_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
