@@ -19,15 +19,19 @@
  * the registry, fed a replay of the ring from lead_s before the signature
  * began (never before the posture did).  The candidate stays open to the
  * end of the posture, so a second plank in the same posture is its too;
- * then it is finished, its sets pass out, and it is freed.  Rows of kinds
- * not built in (side walk, foam roll: hf_kind_ops_get() NULL) are skipped
- * and become live the moment their analyser is registered.
+ * then its analyser is interrupted (a break in its input: it closes what
+ * is open) and its sets pass out.  Each row's analyser is created once,
+ * in hf_activity_new(), and serves every candidate of its row: nothing is
+ * allocated while samples flow.  Rows of kinds not built in (side walk,
+ * foam roll: hf_kind_ops_get() NULL) are skipped and become live the
+ * moment their analyser is registered.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hipform/activity.h"
+#include "hipform/error.h"
 
 #define RING_S 60.0            /* replay reaches back this far at most */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
@@ -40,7 +44,6 @@
 #define STEP_REFRACTORY_S 0.25 /* no two steps closer */
 #define STEP_MAX_GAP_S 1.5     /* farther apart: not one run of steps */
 #define STEPS_MIN 4            /* a run of steps this long is gait */
-#define MAX_OPEN 4             /* candidates open at once */
 #define MAX_WINDOWS 8          /* recent sets remembered for covers() */
 #define ELEV_SLACK_DEG 2.0     /* a hold's baseline below its row's bound */
 
@@ -97,8 +100,8 @@ static const struct row rows[] = {
 struct candidate {
 	struct hf_activity *act;
 	const struct row *row;
-	const struct hf_kind_ops *ops;
-	void *self;
+	const struct hf_kind_ops *ops;  /* NULL: the row's kind is not built in */
+	void *self;                     /* the row's analyser */
 	bool announced;             /* gait: SET_START sent */
 };
 
@@ -133,7 +136,8 @@ struct hf_activity {
 	double last_peak_s, run_start_s;
 	int run_steps;
 
-	struct candidate open[MAX_OPEN];
+	struct candidate rowc[N_ROWS];  /* one per row, made at set-up */
+	struct candidate *open[N_ROWS]; /* those open in this posture */
 	int n_open;
 
 	struct window windows[MAX_WINDOWS];
@@ -331,10 +335,11 @@ static void announce_bout(struct candidate *c, double t_s)
 	pass(c->act, &ev);
 }
 
-static void open_candidate(struct hf_activity *act, const struct row *r,
-			   const struct hf_kind_ops *ops, double from_s)
+/* The row's analyser, made once (NULL ops: its kind is not built in). */
+static int make_row_analyser(struct hf_activity *act, size_t k)
 {
-	struct candidate *c;
+	struct candidate *c = &act->rowc[k];
+	const struct row *r = &rows[k];
 	struct hf_kind_config kc = {
 		.exercise = r->ex,
 		.side = r->side,
@@ -343,36 +348,42 @@ static void open_candidate(struct hf_activity *act, const struct row *r,
 		.thresholds = act->cfg.thresholds,
 		.rate_hz = act->cfg.rate_hz,
 	};
-	uint64_t i = act->n, lo = act->n > act->cap ? act->n - act->cap : 0;
 
-	if (act->n_open == MAX_OPEN)
-		return;
-	c = &act->open[act->n_open];
-	memset(c, 0, sizeof *c);
 	c->act = act;
 	c->row = r;
-	c->ops = ops;
-	c->self = ops->create(&kc, candidate_event, c);
-	if (!c->self)
-		return; /* no memory: this candidate is lost, nothing else */
-	act->n_open++;
+	c->ops = hf_kind_ops_get(hf_exercise_info(r->ex)->kind);
+	if (!c->ops)
+		return HF_OK;
+	c->self = c->ops->create(&kc, candidate_event, c);
+	return c->self ? HF_OK : HF_ERR_NOMEM;
+}
+
+/* Open row k's candidate: its analyser is fed the ring from from_s on
+ * (it ignores what it has already seen). */
+static void open_candidate(struct hf_activity *act, size_t k, double from_s)
+{
+	struct candidate *c = &act->rowc[k];
+	uint64_t i = act->n, lo = act->n > act->cap ? act->n - act->cap : 0;
+
+	c->announced = false;
+	act->open[act->n_open++] = c;
 	while (i > lo && at(act, i - 1)->t_s >= from_s)
 		i--;
 	for (; i < act->n; i++)
-		ops->update(c->self, at(act, i));
+		c->ops->update(c->self, at(act, i));
 	announce_bout(c, at(act, act->n - 1)->t_s);
 }
 
-static void close_candidates(struct hf_activity *act, bool interrupt)
+/* The posture ended (or the input): the open candidates close what they
+ * have open, and their sets go out. */
+static void close_candidates(struct hf_activity *act, bool end_of_input)
 {
 	for (int k = 0; k < act->n_open; k++) {
-		struct candidate *c = &act->open[k];
-		if (interrupt)
-			c->ops->interrupt(c->self);
-		else
+		struct candidate *c = act->open[k];
+		if (end_of_input)
 			c->ops->finish(c->self);
-		c->ops->destroy(c->self);
-		c->self = NULL;
+		else
+			c->ops->interrupt(c->self);
 	}
 	act->n_open = 0;
 	memset(act->opened, 0, sizeof act->opened);
@@ -382,18 +393,14 @@ static void consider_rows(struct hf_activity *act, double t_s)
 {
 	for (size_t k = 0; k < N_ROWS; k++) {
 		const struct row *r = &rows[k];
-		const struct hf_kind_ops *ops;
 		double since_s;
 
-		if (act->opened[k] || r->posture != act->posture ||
+		if (act->opened[k] || !act->rowc[k].ops || r->posture != act->posture ||
 		    act->elev_deg < r->elev_lo_deg || act->elev_deg > r->elev_hi_deg ||
 		    !sig_holds(act, r, t_s, &since_s))
 			continue;
-		ops = hf_kind_ops_get(hf_exercise_info(r->ex)->kind);
-		if (!ops)
-			continue; /* kind not built in yet */
 		act->opened[k] = true;
-		open_candidate(act, r, ops, fmax(act->posture_since_s, since_s - r->lead_s));
+		open_candidate(act, k, fmax(act->posture_since_s, since_s - r->lead_s));
 	}
 }
 
@@ -434,21 +441,26 @@ struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
 	act->user = user;
 	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
 	act->ring = calloc(act->cap, sizeof *act->ring);
-	if (!act->ring) {
-		free(act);
-		return NULL;
-	}
+	if (!act->ring)
+		goto fail;
+	for (size_t k = 0; k < N_ROWS; k++)
+		if (make_row_analyser(act, k) != HF_OK)
+			goto fail;
 	act->posture = act->posture_cand = HF_POSTURE_UNKNOWN;
 	act->last_peak_s = -INFINITY;
 	return act;
+fail:
+	hf_activity_free(act);
+	return NULL;
 }
 
 void hf_activity_free(struct hf_activity *act)
 {
 	if (!act)
 		return;
-	for (int k = 0; k < act->n_open; k++)
-		act->open[k].ops->destroy(act->open[k].self);
+	for (size_t k = 0; k < N_ROWS; k++)
+		if (act->rowc[k].ops && act->rowc[k].self)
+			act->rowc[k].ops->destroy(act->rowc[k].self);
 	free(act->ring);
 	free(act);
 }
@@ -468,8 +480,8 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 	track_steady(act, up_p, m->t_s);
 	track_steps(act, m, dt_s);
 	for (int k = 0; k < act->n_open; k++) {
-		act->open[k].ops->update(act->open[k].self, m);
-		announce_bout(&act->open[k], m->t_s);
+		act->open[k]->ops->update(act->open[k]->self, m);
+		announce_bout(act->open[k], m->t_s);
 	}
 	if (act->posture != HF_POSTURE_UNKNOWN)
 		consider_rows(act, m->t_s);
@@ -477,7 +489,7 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 
 void hf_activity_interrupt(struct hf_activity *act)
 {
-	close_candidates(act, true);
+	close_candidates(act, false);
 	act->posture = act->posture_cand = HF_POSTURE_UNKNOWN;
 	act->have_anchor = false;
 	act->run_steps = 0;
@@ -485,7 +497,7 @@ void hf_activity_interrupt(struct hf_activity *act)
 
 void hf_activity_finish(struct hf_activity *act)
 {
-	close_candidates(act, false);
+	close_candidates(act, true);
 }
 
 enum hf_posture hf_activity_posture(const struct hf_activity *act)
@@ -496,7 +508,7 @@ enum hf_posture hf_activity_posture(const struct hf_activity *act)
 bool hf_activity_live(const struct hf_activity *act, struct hf_live *out)
 {
 	for (int k = 0; k < act->n_open; k++) {
-		const struct candidate *c = &act->open[k];
+		const struct candidate *c = act->open[k];
 		struct hf_live lv = *out;
 
 		c->ops->live(c->self, &lv);
@@ -522,15 +534,16 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 		if (overlap_s(start_s, end_s, act->windows[k].start_s, act->windows[k].end_s) > 0.0)
 			return true;
 	for (int k = 0; k < act->n_open; k++) {
+		const struct candidate *c = act->open[k];
 		struct hf_live lv;
 		double now_s;
 
 		memset(&lv, 0, sizeof lv);
-		act->open[k].ops->live(act->open[k].self, &lv);
+		c->ops->live(c->self, &lv);
 		now_s = act->n ? at(act, act->n - 1)->t_s : 0.0;
-		if (act->reps_seen && act->elev_deg < act->open[k].row->clear_deg)
+		if (act->reps_seen && act->elev_deg < c->row->clear_deg)
 			continue; /* a rest between sets, as it stands */
-		if (lv.in_set && act->open[k].ops->kind == HF_KIND_HOLD &&
+		if (lv.in_set && c->ops->kind == HF_KIND_HOLD &&
 		    overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
 			return true;
 	}

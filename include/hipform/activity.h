@@ -22,9 +22,8 @@
  * the walking between blocks of a program gives no set; runs always.
  *
  * Events carry set_index counted over this layer's own sets.  Memory: the
- * replay ring is allocated at hf_activity_new(); a kind analyser is
- * created when its candidate opens (a few times a session, never per
- * sample) and freed when it ends.
+ * replay ring and one kind analyser per table row are allocated at
+ * hf_activity_new(); nothing while samples flow.
  */
 #ifndef HIPFORM_ACTIVITY_H
 #define HIPFORM_ACTIVITY_H
