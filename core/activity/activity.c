@@ -543,8 +543,14 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 		now_s = act->n ? at(act, act->n - 1)->t_s : 0.0;
 		if (act->reps_seen && act->elev_deg < c->row->clear_deg)
 			continue; /* a rest between sets, as it stands */
-		if (lv.in_set && c->ops->kind == HF_KIND_HOLD &&
-		    overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
+		if (c->ops->kind != HF_KIND_HOLD)
+			continue;
+		if (lv.in_set && overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
+			return true;
+		/* a hold under way, not yet hold_min_s long */
+		if (act->posture == c->row->posture && act->elev_deg >= c->row->elev_lo_deg &&
+		    now_s - act->steady_since_s >= STEADY_S &&
+		    overlap_s(start_s, end_s, act->steady_since_s - 1.0, now_s) > 0.0)
 			return true;
 	}
 	return false;
