@@ -500,11 +500,6 @@ void hf_activity_finish(struct hf_activity *act)
 	close_candidates(act, true);
 }
 
-enum hf_posture hf_activity_posture(const struct hf_activity *act)
-{
-	return act->posture;
-}
-
 bool hf_activity_live(const struct hf_activity *act, struct hf_live *out)
 {
 	for (int k = 0; k < act->n_open; k++) {
@@ -559,9 +554,4 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 void hf_activity_reps_seen(struct hf_activity *act)
 {
 	act->reps_seen = true;
-}
-
-int hf_activity_sets(const struct hf_activity *act)
-{
-	return act->sets_done;
 }

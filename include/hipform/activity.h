@@ -53,8 +53,6 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m);
 /* A break in the input / the end of it: finish the open candidates. */
 void hf_activity_interrupt(struct hf_activity *act);
 void hf_activity_finish(struct hf_activity *act);
-/* The posture now (HF_POSTURE_UNKNOWN between postures). */
-enum hf_posture hf_activity_posture(const struct hf_activity *act);
 /* When a candidate of this layer is in a set: its live view into out
  * (true), else out untouched (false). */
 bool hf_activity_live(const struct hf_activity *act, struct hf_live *out);
@@ -67,7 +65,5 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
  * a hold there in the elevations a rest shares with a plank (lying on the
  * back, +8..+10 deg) is a rest between sets. */
 void hf_activity_reps_seen(struct hf_activity *act);
-/* Sets reported so far. */
-int hf_activity_sets(const struct hf_activity *act);
 
 #endif
