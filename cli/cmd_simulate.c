@@ -19,7 +19,7 @@
 
 enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL,
 		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_FOAM_ROLL,
-		SC_SIDE_WALK, SC_COUNT };
+		SC_SIDE_WALK, SC_PROGRAM, SC_COUNT };
 
 static const char *const scenario_names[SC_COUNT] = {
 	[SC_RANDOM] = "random",
@@ -33,6 +33,7 @@ static const char *const scenario_names[SC_COUNT] = {
 	[SC_HIP_FLEXOR_STRETCH] = "hip_flexor_stretch",
 	[SC_FOAM_ROLL] = "foam_roll",
 	[SC_SIDE_WALK] = "side_walk",
+	[SC_PROGRAM] = "program",
 };
 
 /* Hold scenarios (sim/hold.c): their exercise, HF_EX_NONE for the others. */
@@ -75,7 +76,7 @@ static void usage(FILE *f)
 		"                                    cheap_accel|settling_rest|slow_tiny_clams|\n"
 		"                                    breathing_clams|odd_first_rep|plank|\n"
 		"                                    plank_side|plank_back|hip_flexor_stretch|\n"
-		"                                    foam_roll|side_walk]\n"
+		"                                    foam_roll|side_walk|program]\n"
 		"                        [--calibration-procedure]\n"
 		"\n"
 		"Simulate a session with a motion sensor worn on the pelvis and write what\n"
@@ -138,6 +139,13 @@ static void usage(FILE *f)
 		"                                       a cycle, 20-50 a minute), the direction\n"
 		"                                       changing between sets, some cycles with\n"
 		"                                       pelvic_drop; truth times are the CSV's\n"
+		"                          program      the whole program: the calibration\n"
+		"                                       procedure, hip lifts, clam shells each\n"
+		"                                       side, planks front, side (right, left)\n"
+		"                                       and back, a walk (sometimes a run), with\n"
+		"                                       walking and standing between the blocks\n"
+		"                                       (truth \"between\"); calibrate on the\n"
+		"                                       first truth.calibration_end_s seconds\n"
 		"  --calibration-procedure\n"
 		"                        start with the calibration procedure (stand still,\n"
 		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
@@ -523,6 +531,28 @@ static int simulate_side_walk(const struct hf_sim_sensor *sensor, const struct s
 	return r;
 }
 
+/* The whole program (sim/session.c). */
+static int program_csv(const void *s, FILE *f) { return hf_sim_session_write_csv(s, f); }
+static int program_truth(const void *s, FILE *f) { return hf_sim_session_write_truth_json(s, f); }
+
+static int simulate_program(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
+{
+	struct hf_sim_session s;
+	int r;
+
+	if (o->witmotion) {
+		hf_cli_error("--scenario program writes csv only (no true angles for witmotion)");
+		return HF_EXIT_USAGE;
+	}
+	r = hf_sim_program_session(sensor, o->seed, 0, &s);
+	if (r != HF_OK)
+		return simulation_failed(r);
+	r = write_own_session(&(struct own_session){.session = &s, .write_csv = program_csv,
+						    .write_truth = program_truth}, o);
+	hf_sim_session_free(&s);
+	return r;
+}
+
 int hf_cmd_simulate(int argc, char **argv)
 {
 	struct simulate_opts o = {.rate_hz = 100.0, .grade = HF_SIM_GRADE_MEMS, .seed = 1,
@@ -549,6 +579,8 @@ int hf_cmd_simulate(int argc, char **argv)
 		return simulate_foamroll(&sensor, &o);
 	if (o.scenario == SC_SIDE_WALK && o.named < 0)
 		return simulate_side_walk(&sensor, &o);
+	if (o.scenario == SC_PROGRAM)
+		return simulate_program(&sensor, &o);
 	sim = hf_sim_new(&sensor, o.seed);
 	if (!sim) {
 		hf_cli_error("simulate: out of memory");

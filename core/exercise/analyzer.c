@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipform/activity.h"
 #include "hipform/ahrs.h"
 #include "hipform/analyzer.h"
 #include "hipform/kind.h"
@@ -61,6 +62,11 @@
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
+/* Recognition (rep_event()): no rep set within RECOG_HOLD_MARGIN_S of a
+ * hold, nor one of fewer than RECOG_MIN_REPS within RECOG_FEW_MARGIN_S. */
+#define RECOG_MIN_REPS 3
+#define RECOG_HOLD_MARGIN_S 3.0
+#define RECOG_FEW_MARGIN_S 15.0
 #define TREMOR_MA_S 0.2        /* moving average removed before the FFT */    /* non-still records tolerated before a start */
 
 struct record {
@@ -149,6 +155,14 @@ struct hf_analyzer {
 	/* an exercise of another kind than reps: its analyser does the rest */
 	const struct hf_kind_ops *kind_ops;
 	void *kind;
+
+	/* recognition: the activity layer runs the other kinds alongside
+	 * (include/hipform/activity.h); both streams of events are merged
+	 * into out_cb with set_index counted over the session */
+	struct hf_activity *activity;
+	hf_event_cb out_cb;
+	void *out_user;
+	int merged_sets;        /* SET events passed out */
 };
 
 /* ---------------------------------------------------------------- */
@@ -1302,6 +1316,19 @@ static bool open_kind(struct hf_analyzer *a)
 	return a->kind != NULL;
 }
 
+/* What a kind analyser is given, from a calibrated sample just filtered. */
+static void motion_of(const struct hf_analyzer *a, const struct hf_sample *s,
+		      struct hf_motion *m)
+{
+	m->t_s = s->t_s;
+	m->q_sensor_world = hf_ahrs_quat(&a->ahrs);
+	for (int i = 0; i < 3; i++) {
+		m->acc_g[i] = s->acc_g[i];
+		m->gyro_dps[i] = s->gyro_dps[i] - a->ahrs.bias_dps[i];
+	}
+	m->still = hf_ahrs_is_still(&a->ahrs);
+}
+
 /* One sample through the orientation filter into the kind's analyser. */
 static void kind_update(struct hf_analyzer *a, const struct hf_sample *raw)
 {
@@ -1311,16 +1338,72 @@ static void kind_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	hf_calib_apply(&a->cfg.calib, raw, &s);
 	hf_ahrs_learn_bias(&a->ahrs, true);
 	hf_ahrs_update(&a->ahrs, &s);
-	m.t_s = s.t_s;
-	m.q_sensor_world = hf_ahrs_quat(&a->ahrs);
-	for (int i = 0; i < 3; i++) {
-		m.acc_g[i] = s.acc_g[i];
-		m.gyro_dps[i] = s.gyro_dps[i] - a->ahrs.bias_dps[i];
-	}
-	m.still = hf_ahrs_is_still(&a->ahrs);
+	motion_of(a, &s, &m);
 	a->kind_ops->update(a->kind, &m);
 	a->live.t_s = m.t_s;
 	a->live.still = m.still;
+}
+
+/*
+ * Recognition: one event of the rep analyser or the activity layer out,
+ * its set_index the index of the next SET over both (a set's live events
+ * carry the index its SET will have; sets of the two do not overlap in
+ * time, a person does one exercise at a time).
+ */
+static void merge_event(struct hf_analyzer *a, const struct hf_event *ev)
+{
+	struct hf_event out = *ev;
+
+	out.set_index = a->merged_sets;
+	if (ev->type == HF_EVENT_SET)
+		a->merged_sets++;
+	if (a->out_cb)
+		a->out_cb(&out, a->out_user);
+}
+
+/*
+ * Recognition: a rep set within RECOG_HOLD_MARGIN_S of a hold the
+ * activity layer found is getting into or out of the plank, or shifting
+ * on the mat before it (a shift of weight looks like a clam shell); one of
+ * fewer than RECOG_MIN_REPS reps, within RECOG_FEW_MARGIN_S.
+ */
+static void rep_event(const struct hf_event *ev, void *user)
+{
+	struct hf_analyzer *a = user;
+	double margin_s;
+
+	if (ev->type == HF_EVENT_REP && ev->rep_index >= 1)
+		hf_activity_reps_seen(a->activity); /* a second rep: a set of reps */
+	if (ev->type == HF_EVENT_SET) {
+		margin_s = ev->set->rep_count < RECOG_MIN_REPS ? RECOG_FEW_MARGIN_S
+							      : RECOG_HOLD_MARGIN_S;
+		if (hf_activity_covers(a->activity, ev->set->start_s - margin_s,
+				       ev->set->end_s + margin_s))
+			return;
+	}
+	merge_event(a, ev);
+}
+
+static void activity_event(const struct hf_event *ev, void *user)
+{
+	merge_event(user, ev);
+}
+
+/* Recognition: the activity layer beside the rep analyser. */
+static bool open_activity(struct hf_analyzer *a, double rate_hz)
+{
+	struct hf_activity_config ac = {
+		.pelvis_to_sensor = a->cfg.calib.pelvis_to_sensor,
+		.thresholds = a->cfg.thresholds,
+		.rate_hz = rate_hz,
+	};
+
+	a->out_cb = a->cb;
+	a->out_user = a->user;
+	a->cb = rep_event;
+	a->user = a;
+	a->activity = hf_activity_new(&ac, activity_event, a);
+	return a->activity != NULL;
 }
 
 struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
@@ -1349,6 +1432,10 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 	    hf_exercise_info(cfg->exercise)->kind != HF_KIND_REPS)
 		return open_kind(a) ? a : (hf_analyzer_free(a), NULL);
 	a->recognise = cfg->exercise == HF_EX_NONE;
+	if (a->recognise && !open_activity(a, rate)) {
+		hf_analyzer_free(a);
+		return NULL;
+	}
 	a->have_frame = cfg->calib.has_mounting;
 	a->ring_cap = (size_t)(RING_S * rate * 1.25);
 	a->ring = calloc(a->ring_cap, sizeof *a->ring);
@@ -1380,6 +1467,7 @@ void hf_analyzer_free(struct hf_analyzer *a)
 		return;
 	if (a->kind_ops && a->kind)
 		a->kind_ops->destroy(a->kind);
+	hf_activity_free(a->activity);
 	hf_reps_free(&a->reps);
 	hf_reps_free(&a->probe);
 	hf_reps_free(&a->settle);
@@ -1459,6 +1547,11 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 		set_exercise_of_segmenters(a);
 	}
 	split_set(a);
+	if (a->activity) {
+		struct hf_motion m;
+		motion_of(a, &s, &m);
+		hf_activity_update(a->activity, &m);
+	}
 	if (a->state == IDLE)
 		idle_live_angles(a, r);
 	a->live.t_s = r->t_s;
@@ -1485,6 +1578,8 @@ void hf_analyzer_interrupt(struct hf_analyzer *a)
 	flush_probe(a);
 	close_all(a);
 	reset_provisional(a);
+	if (a->activity)
+		hf_activity_interrupt(a->activity);
 }
 
 void hf_analyzer_finish(struct hf_analyzer *a)
@@ -1495,6 +1590,8 @@ void hf_analyzer_finish(struct hf_analyzer *a)
 	}
 	flush_probe(a);
 	close_all(a);
+	if (a->activity)
+		hf_activity_finish(a->activity);
 }
 
 void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
@@ -1512,4 +1609,9 @@ void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
 	out->hold_s = a->state == IN_SET ? hf_reps_hold_s(&a->reps) : hf_reps_hold_s(&a->probe);
 	out->rep_count = a->state == IN_SET ? a->reps.n_reps : 0;
 	out->set_count = a->sets_done;
+	if (a->activity) {
+		out->set_count = a->merged_sets;
+		if (!out->in_set)
+			hf_activity_live(a->activity, out);
+	}
 }

@@ -435,5 +435,50 @@ void hf_sim_sidewalk_session_free(struct hf_sim_sidewalk_session *s);
 int hf_sim_sidewalk_write_csv(const struct hf_sim_sidewalk_session *s, FILE *f);
 /* The truth as contract section 8 JSON (steps sets) plus the mounting. */
 int hf_sim_sidewalk_write_truth_json(const struct hf_sim_sidewalk_session *s, FILE *f);
+/* ---- A whole program session (sim/session.c) ---- */
+
+#define HF_SIM_SESSION_MAX_SETS 48
+#define HF_SIM_SESSION_MAX_BETWEEN 16
+
+/* One exercise set of the truth: reps (rep sets), hold_s (holds, else
+ * NAN) or steps (gait). */
+struct hf_sim_session_set {
+	enum hf_exercise exercise;
+	enum hf_side side;
+	double start_s, end_s;
+	int reps;
+	double hold_s;
+	int steps;
+};
+
+struct hf_sim_session {
+	struct hf_sim_sensor sensor;       /* mounting included */
+	size_t n;
+	struct hf_sample *samples;         /* malloc'd: hf_sim_session_free() */
+	size_t n_calibration;              /* samples[0..n_calibration): the
+					    * procedure of contract section 6 */
+	int n_sets;
+	struct hf_sim_session_set sets[HF_SIM_SESSION_MAX_SETS];
+	int n_between;                     /* walking and standing between blocks */
+	struct {
+		double start_s, end_s;
+	} between[HF_SIM_SESSION_MAX_BETWEEN];
+};
+
+/*
+ * The whole glute activation program (contract section 12) on one
+ * sensor, drawn from seed: the calibration procedure, then hip lifts,
+ * clam shells each side, planks front, side (right, left) and back, a
+ * walking bout and sometimes a run, with walking and standing between
+ * the blocks (sim/session.c; no foam roll yet).  wide: the wider ranges
+ * of held-out benches.  HF_OK, HF_ERR_ARG or HF_ERR_NOMEM.
+ */
+int hf_sim_program_session(const struct hf_sim_sensor *sensor, unsigned seed, int wide,
+			   struct hf_sim_session *out);
+void hf_sim_session_free(struct hf_sim_session *s);
+int hf_sim_session_write_csv(const struct hf_sim_session *s, FILE *f);
+/* Contract-style JSON of the truth sets, plus "truth": mounting, the
+ * between-block stretches and the end of the calibration procedure. */
+int hf_sim_session_write_truth_json(const struct hf_sim_session *s, FILE *f);
 
 #endif

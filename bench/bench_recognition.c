@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Recognition without --exercise (contract section 7) on whole simulated
+ * programs (sim/session.c): the calibration procedure, hip lifts, clam
+ * shells each side, planks front, side each side and back, a walk and
+ * sometimes a run, with walking and standing between the blocks.  The
+ * calibration is estimated from the session's own procedure
+ * (hf_calib_estimate, as `hipform calibrate` does), never the true
+ * mounting.  Per truth set: is there a reported set over it, with the
+ * right exercise and side?  Reported sets over no truth set are false,
+ * counted apart where they lie in the walking and standing between
+ * blocks.  Holds: set recall and precision, hold_s MAE.
+ *
+ * Two seed sets: tuning (seeds 1..N, MPU-class parts on a belt, 100 Hz)
+ * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
+ * cheap-MEMS grade at any orientation), the latter never tuned on.
+ *   bench_recognition [N] [-v] [--tuning-only]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/analyzer.h"
+#include "hipform/calib.h"
+#include "hipform/sim.h"
+
+#define MAX_FOUND 96
+#define HELD_OUT_SEED 300001u
+#define MATCH_FRACTION 0.3   /* of the truth set's time covered */
+
+struct found_set {
+	enum hf_exercise ex;
+	enum hf_side side;
+	double start_s, end_s, hold_s;
+	int reps, steps;
+};
+
+struct found {
+	int n;
+	struct found_set s[MAX_FOUND];
+};
+
+struct score {
+	int sessions, failed;
+	int truth, correct, wrong, missed;
+	int per_ex[HF_EX_COUNT], per_ex_ok[HF_EX_COUNT];
+	int false_between, false_other;
+	int hold_truth, hold_found, hold_tp;
+	double hold_abs_err;
+	int rep_n;
+	double rep_abs_err;
+};
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct found *f = user;
+	struct found_set *s;
+
+	if (ev->type != HF_EVENT_SET || f->n == MAX_FOUND)
+		return;
+	s = &f->s[f->n++];
+	s->ex = ev->set->exercise;
+	s->side = ev->set->side;
+	s->start_s = ev->set->start_s;
+	s->end_s = ev->set->end_s;
+	s->reps = ev->set->rep_count;
+	s->hold_s = ev->set->hold ? ev->set->hold->hold_s : NAN;
+	s->steps = ev->set->gait ? ev->set->gait->steps : 0;
+}
+
+static double overlap_s(double a0, double a1, double b0, double b1)
+{
+	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
+}
+
+static void sensor_for(unsigned seed, bool held_out, struct hf_sim_sensor *s)
+{
+	static const double rates[3] = {50.0, 100.0, 200.0};
+
+	if (!held_out) {
+		hf_sim_sensor_from_part(s, (enum hf_sim_part)(seed % HF_SIM_PART_COUNT), 100.0, seed);
+		return;
+	}
+	if (seed % 3 == 0)
+		hf_sim_sensor_preset(s, HF_SIM_GRADE_MEMS, rates[seed % 3], seed);
+	else
+		hf_sim_sensor_from_part(s, (enum hf_sim_part)((seed / 3) % HF_SIM_PART_COUNT),
+					rates[seed % 3], seed);
+}
+
+static bool analyse(const struct hf_sim_session *ss, struct found *f)
+{
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+	char err[200];
+
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = ss->sensor.rate_hz;
+	if (hf_calib_estimate(&cfg.calib, ss->samples, ss->n_calibration, NULL, err,
+			      sizeof err) != 0) {
+		fprintf(stderr, "bench_recognition: calibration: %s\n", err);
+		return false;
+	}
+	memset(f, 0, sizeof *f);
+	a = hf_analyzer_new(&cfg, on_event, f);
+	if (!a)
+		return false;
+	for (size_t i = 0; i < ss->n; i++)
+		hf_analyzer_update(a, &ss->samples[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+	return true;
+}
+
+static const char *ex_name(enum hf_exercise ex)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(ex);
+
+	return e ? e->name : "none";
+}
+
+static const char *side_name(enum hf_side s)
+{
+	return hf_side_name(s) ? hf_side_name(s) : "-";
+}
+
+/* The reported set covering truth set t most, or -1. */
+static int best_match(const struct found *f, const struct hf_sim_session_set *t)
+{
+	int best = -1;
+	double best_ov = MATCH_FRACTION * (t->end_s - t->start_s);
+
+	for (int k = 0; k < f->n; k++) {
+		double ov = overlap_s(f->s[k].start_s, f->s[k].end_s, t->start_s, t->end_s);
+		if (ov > best_ov) {
+			best_ov = ov;
+			best = k;
+		}
+	}
+	return best;
+}
+
+static bool in_between(const struct hf_sim_session *ss, const struct found_set *s)
+{
+	double mid = 0.5 * (s->start_s + s->end_s);
+
+	for (int k = 0; k < ss->n_between; k++)
+		if (mid >= ss->between[k].start_s && mid <= ss->between[k].end_s)
+			return true;
+	return false;
+}
+
+static void score_truth(const struct hf_sim_session *ss, const struct found *f,
+			bool *used, struct score *sc, bool verbose)
+{
+	for (int i = 0; i < ss->n_sets; i++) {
+		const struct hf_sim_session_set *t = &ss->sets[i];
+		int k = best_match(f, t);
+		bool ok = k >= 0 && f->s[k].ex == t->exercise && f->s[k].side == t->side;
+
+		sc->truth++;
+		sc->per_ex[t->exercise]++;
+		if (k < 0)
+			sc->missed++;
+		else if (ok)
+			sc->correct++, sc->per_ex_ok[t->exercise]++;
+		else
+			sc->wrong++;
+		if (k >= 0)
+			used[k] = true;
+		if (hf_exercise_info(t->exercise)->kind == HF_KIND_HOLD) {
+			sc->hold_truth++;
+			if (ok) {
+				sc->hold_tp++;
+				sc->hold_abs_err += fabs(f->s[k].hold_s - t->hold_s);
+			}
+		}
+		if (ok && hf_exercise_info(t->exercise)->kind == HF_KIND_REPS) {
+			sc->rep_n++;
+			sc->rep_abs_err += abs(f->s[k].reps - t->reps);
+		}
+		if (verbose && !ok)
+			printf("    truth %-11s %-5s %7.1f-%7.1f: %s %s\n", ex_name(t->exercise),
+			       side_name(t->side), t->start_s, t->end_s,
+			       k < 0 ? "missed" : ex_name(f->s[k].ex), k < 0 ? "" : side_name(f->s[k].side));
+	}
+}
+
+static void score_session(const struct hf_sim_session *ss, const struct found *f,
+			  struct score *sc, bool verbose)
+{
+	bool used[MAX_FOUND] = {false};
+
+	score_truth(ss, f, used, sc, verbose);
+	for (int k = 0; k < f->n; k++) {
+		if (hf_exercise_info(f->s[k].ex)->kind == HF_KIND_HOLD)
+			sc->hold_found++;
+		if (used[k])
+			continue;
+		if (in_between(ss, &f->s[k]))
+			sc->false_between++;
+		else
+			sc->false_other++;
+		if (verbose)
+			printf("    false %-11s %-5s %7.1f-%7.1f%s\n", ex_name(f->s[k].ex),
+			       side_name(f->s[k].side), f->s[k].start_s, f->s[k].end_s,
+			       in_between(ss, &f->s[k]) ? " (between blocks)" : "");
+	}
+}
+
+static void run_part(const char *title, unsigned first_seed, int n, bool held_out,
+		     bool verbose)
+{
+	struct score sc;
+	static struct hf_sim_session ss;
+	static struct found f;
+
+	memset(&sc, 0, sizeof sc);
+	for (int k = 0; k < n; k++) {
+		unsigned seed = first_seed + (unsigned)k;
+		struct hf_sim_sensor sensor;
+
+		sensor_for(seed, held_out, &sensor);
+		if (hf_sim_program_session(&sensor, seed, held_out, &ss) != 0) {
+			sc.failed++;
+			continue;
+		}
+		if (verbose)
+			printf("  seed %u (%.0f Hz, %s): %d truth sets, %.0f s\n", seed,
+			       sensor.rate_hz, sensor.part ? hf_sim_part_profile(
+				       (enum hf_sim_part)(sensor.part - 1))->name : "mems grade",
+			       ss.n_sets, ss.n / sensor.rate_hz);
+		if (!analyse(&ss, &f)) {
+			sc.failed++;
+			hf_sim_session_free(&ss);
+			continue;
+		}
+		sc.sessions++;
+		score_session(&ss, &f, &sc, verbose);
+		hf_sim_session_free(&ss);
+	}
+	printf("%s: %d sessions (%d failed to simulate or calibrate)\n", title, sc.sessions,
+	       sc.failed);
+	printf("  recognition (exercise and side per truth set): %d/%d = %.1f %%"
+	       " (wrong %d, missed %d)\n", sc.correct, sc.truth,
+	       sc.truth ? 100.0 * sc.correct / sc.truth : 0.0, sc.wrong, sc.missed);
+	for (int e = 0; e < HF_EX_COUNT; e++)
+		if (sc.per_ex[e])
+			printf("    %-12s %3d/%3d\n", ex_name((enum hf_exercise)e), sc.per_ex_ok[e],
+			       sc.per_ex[e]);
+	printf("  false sets: %d between blocks (target 0), %d elsewhere\n", sc.false_between,
+	       sc.false_other);
+	printf("  holds: recall %.1f %% (%d/%d), precision %.1f %% (%d/%d), hold_s MAE %.2f s\n",
+	       sc.hold_truth ? 100.0 * sc.hold_tp / sc.hold_truth : 0.0, sc.hold_tp, sc.hold_truth,
+	       sc.hold_found ? 100.0 * sc.hold_tp / sc.hold_found : 0.0, sc.hold_tp, sc.hold_found,
+	       sc.hold_tp ? sc.hold_abs_err / sc.hold_tp : NAN);
+	printf("  rep sets recognised: rep count MAE %.2f over %d sets\n",
+	       sc.rep_n ? sc.rep_abs_err / sc.rep_n : NAN, sc.rep_n);
+}
+
+int main(int argc, char **argv)
+{
+	int n = 10;
+	bool verbose = false, tuning_only = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			verbose = true;
+		else if (strcmp(argv[i], "--tuning-only") == 0)
+			tuning_only = true;
+		else if (atoi(argv[i]) > 0)
+			n = atoi(argv[i]);
+		else {
+			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only]\n");
+			return 2;
+		}
+	}
+	run_part("tuning", 1u, n, false, verbose);
+	if (!tuning_only)
+		run_part("held-out", HELD_OUT_SEED, n, true, verbose);
+	return 0;
+}

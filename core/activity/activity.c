@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The activity layer (include/hipform/activity.h).
+ *
+ * Per sample, from the orientation and the specific force:
+ *   - posture: world up in the calibrated pelvis frame, classified as in
+ *     contract section 3 (within 45 deg to take a posture, kept until
+ *     60 deg off, a new one must last POSTURE_HOLD_S);
+ *   - elevation: epsilon = asin(z_P . up) in degrees;
+ *   - steadiness: the pelvis has stayed within STEADY_DEG of an anchor
+ *     orientation for STEADY_S (the quiet of a hold; breathing and tremor
+ *     are far smaller);
+ *   - steps: the vertical specific force, its slow mean removed, peaks
+ *     once per step; STEPS_MIN peaks 0.25-1.5 s apart in a row are
+ *     periodic vertical movement (walking, running).
+ * The table rows[] maps (posture, elevation range, signature) to an
+ * exercise and side.  While a posture lasts, a row whose signature holds
+ * opens its candidate once: the kind analyser of the row's exercise, from
+ * the registry, fed a replay of the ring from lead_s before the signature
+ * began (never before the posture did).  The candidate stays open to the
+ * end of the posture, so a second plank in the same posture is its too;
+ * then its analyser is interrupted (a break in its input: it closes what
+ * is open) and its sets pass out.  Each row's analyser is created once,
+ * in hf_activity_new(), and serves every candidate of its row: nothing is
+ * allocated while samples flow.  Rows of kinds not built in (side walk,
+ * foam roll: hf_kind_ops_get() NULL) are skipped and become live the
+ * moment their analyser is registered.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipform/activity.h"
+#include "hipform/error.h"
+
+#define RING_S 60.0            /* replay reaches back this far at most */
+#define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
+#define POSTURE_TAKE_DEG 45.0  /* contract section 3 */
+#define POSTURE_KEEP_DEG 60.0  /* hysteresis: kept until this far off */
+#define STEADY_DEG 4.0         /* a hold stays this close to its anchor */
+#define STEADY_S 2.0           /* ... this long */
+#define STEP_MEAN_TAU_S 1.0    /* slow mean of the vertical force */
+#define STEP_PEAK_G 0.08       /* a step's peak above that mean */
+#define STEP_REFRACTORY_S 0.25 /* no two steps closer */
+#define STEP_MAX_GAP_S 1.5     /* farther apart: not one run of steps */
+#define STEPS_MIN 4            /* a run of steps this long is gait */
+#define MAX_WINDOWS 8          /* recent sets remembered for covers() */
+#define ELEV_SLACK_DEG 2.0     /* a hold's baseline below its row's bound */
+
+enum signature {
+	SIG_STEADY = 0,  /* holding still in the posture */
+	SIG_STEPS,       /* periodic vertical movement */
+	SIG_SIDEWAYS,    /* periodic sideways travel: side walk (TODO) */
+	SIG_ALONG_BODY,  /* periodic travel along the body axis: foam roll (TODO) */
+};
+
+struct row {
+	enum hf_exercise ex;
+	enum hf_side side;          /* given to the kind analyser */
+	enum hf_posture posture;
+	double elev_lo_deg, elev_hi_deg;
+	/* holds: below this the posture is also a rest (lying on the back
+	 * with the knees bent): such a hold is no plank where reps were done
+	 * in the same posture (hf_activity_reps_seen()) */
+	double clear_deg;
+	enum signature sig;
+	double lead_s;              /* replay from this long before the signature */
+};
+
+/*
+ * The recognition table.  A plank's elevation is +8..+35 deg, lying flat
+ * |elevation| <~ 10 (section 3): the two overlap.  Face down and on a
+ * side nothing else rests that high (clear_deg: no rule beyond the
+ * slack).  Lying on the back with the knees
+ * bent (between hip lifts) the pelvis rests at up to +7 deg or so, so a
+ * back hold below +10 (clear_deg) is a plank only where no reps were done
+ * in that posture.  The hold analyser checks its own baseline (section 9:
+ * >= +5); a hold it reports with its baseline more than ELEV_SLACK_DEG
+ * below the row's bound is lying in the posture of a plank, not one
+ * (candidate_event()).  Walk rows catch runs too: the gait analyser
+ * classifies each bout.
+ */
+static const struct row rows[] = {
+	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 8.0, 50.0, 10.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
+	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
+	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_STEPS, 8.0},
+	/* Live once their kinds are registered (kinds.c); their signatures
+	 * are still to be written and tested (sig_holds()). */
+	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_SIDEWAYS, 8.0},
+	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
+	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
+	/* hip_flexor_stretch: only where a program places it (section 7);
+	 * programs do not reach the analyser yet. */
+};
+
+#define N_ROWS (sizeof rows / sizeof rows[0])
+
+struct candidate {
+	struct hf_activity *act;
+	const struct row *row;
+	const struct hf_kind_ops *ops;  /* NULL: the row's kind is not built in */
+	void *self;                     /* the row's analyser */
+	bool announced;             /* gait: SET_START sent */
+};
+
+struct window {
+	double start_s, end_s;
+};
+
+struct hf_activity {
+	struct hf_activity_config cfg;
+	hf_event_cb cb;
+	void *user;
+
+	struct hf_motion *ring;
+	size_t cap;
+	uint64_t n;
+
+	/* posture */
+	enum hf_posture posture, posture_cand;
+	double posture_cand_since_s, posture_since_s;
+	double elev_deg;
+	bool opened[N_ROWS];        /* in this posture */
+	bool reps_seen;             /* the rep analyser started a set in it */
+
+	/* steadiness */
+	double anchor_up_p[3];
+	double steady_since_s;
+	bool have_anchor;
+
+	/* steps */
+	double av_mean_g, av_prev_g, av_prev2_g;
+	bool have_av;
+	double last_peak_s, run_start_s;
+	int run_steps;
+
+	struct candidate rowc[N_ROWS];  /* one per row, made at set-up */
+	struct candidate *open[N_ROWS]; /* those open in this posture */
+	int n_open;
+
+	struct window windows[MAX_WINDOWS];
+	int n_windows;
+	int sets_done;
+};
+
+/* ---- signals ---- */
+
+static struct hf_motion *at(const struct hf_activity *act, uint64_t i)
+{
+	return &act->ring[i % act->cap];
+}
+
+static void up_in_pelvis(const struct hf_activity *act, const struct hf_motion *m,
+			 double up_p[3])
+{
+	const double z[3] = {0.0, 0.0, 1.0};
+	double up_s[3];
+
+	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
+	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, up_s, up_p);
+}
+
+/* World up in the pelvis frame, per posture (section 3). */
+static const double posture_up[HF_POSTURE_COUNT][3] = {
+	[HF_POSTURE_UPRIGHT] = {0, 0, 1},   [HF_POSTURE_SUPINE] = {1, 0, 0},
+	[HF_POSTURE_PRONE] = {-1, 0, 0},    [HF_POSTURE_SIDE_RIGHT] = {0, 1, 0},
+	[HF_POSTURE_SIDE_LEFT] = {0, -1, 0},
+};
+
+static enum hf_posture classify(const double up_p[3], enum hf_posture current)
+{
+	if (current != HF_POSTURE_UNKNOWN &&
+	    hf_vec_dot(up_p, posture_up[current]) > cos(POSTURE_KEEP_DEG * HF_DEG2RAD))
+		return current;
+	for (int p = HF_POSTURE_UPRIGHT; p < HF_POSTURE_COUNT; p++)
+		if (hf_vec_dot(up_p, posture_up[p]) > cos(POSTURE_TAKE_DEG * HF_DEG2RAD))
+			return (enum hf_posture)p;
+	return HF_POSTURE_UNKNOWN;
+}
+
+static double angle_deg(const double a[3], const double b[3])
+{
+	return acos(fmax(-1.0, fmin(1.0, hf_vec_dot(a, b)))) * HF_RAD2DEG;
+}
+
+static void track_steady(struct hf_activity *act, const double up_p[3], double t_s)
+{
+	if (!act->have_anchor || angle_deg(up_p, act->anchor_up_p) > STEADY_DEG) {
+		memcpy(act->anchor_up_p, up_p, sizeof act->anchor_up_p);
+		act->steady_since_s = t_s;
+		act->have_anchor = true;
+	}
+}
+
+/* A step is a peak of the vertical force above its slow mean. */
+static void track_steps(struct hf_activity *act, const struct hf_motion *m, double dt_s)
+{
+	const double z[3] = {0.0, 0.0, 1.0};
+	double up_s[3], av, k;
+
+	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
+	av = hf_vec_dot(m->acc_g, up_s);
+	if (!act->have_av) {
+		act->av_mean_g = act->av_prev_g = act->av_prev2_g = av;
+		act->have_av = true;
+		return;
+	}
+	k = fmin(1.0, dt_s / STEP_MEAN_TAU_S);
+	act->av_mean_g += k * (av - act->av_mean_g);
+	av -= act->av_mean_g;
+	if (act->av_prev_g > STEP_PEAK_G && act->av_prev_g >= act->av_prev2_g &&
+	    act->av_prev_g > av && m->t_s - act->last_peak_s >= STEP_REFRACTORY_S) {
+		if (m->t_s - act->last_peak_s > STEP_MAX_GAP_S || act->run_steps == 0) {
+			act->run_steps = 0;
+			act->run_start_s = m->t_s;
+		}
+		act->run_steps++;
+		act->last_peak_s = m->t_s;
+	}
+	if (act->run_steps > 0 && m->t_s - act->last_peak_s > STEP_MAX_GAP_S)
+		act->run_steps = 0;
+	act->av_prev2_g = act->av_prev_g;
+	act->av_prev_g = av;
+}
+
+/* Does the row's movement signature hold now?  Its onset into *since_s. */
+static bool sig_holds(const struct hf_activity *act, const struct row *r, double t_s,
+		      double *since_s)
+{
+	switch (r->sig) {
+	case SIG_STEADY:
+		*since_s = act->steady_since_s;
+		return t_s - act->steady_since_s >= STEADY_S;
+	case SIG_STEPS:
+		*since_s = act->run_start_s;
+		return act->run_steps >= STEPS_MIN;
+	case SIG_SIDEWAYS:
+	case SIG_ALONG_BODY:
+		/* TODO (side walk, foam roll): periodic acceleration along
+		 * pelvis y (sideways) / pelvis z (the body axis lying), 0.5-6 s
+		 * per cycle; to be written with their analysers and tested on
+		 * their simulated sessions. */
+		return false;
+	}
+	return false;
+}
+
+/* ---- candidates ---- */
+
+static void remember(struct hf_activity *act, double start_s, double end_s)
+{
+	struct window *w = &act->windows[act->sets_done % MAX_WINDOWS];
+
+	w->start_s = start_s;
+	w->end_s = end_s;
+	if (act->n_windows < MAX_WINDOWS)
+		act->n_windows++;
+}
+
+static void pass(struct hf_activity *act, const struct hf_event *ev)
+{
+	if (act->cb)
+		act->cb(ev, act->user);
+}
+
+static void gait_set(struct candidate *c, struct hf_event *out)
+{
+	struct hf_activity *act = c->act;
+	struct hf_set_summary set = *out->set;
+	const struct hf_gait_summary *g = set.gait;
+
+	if (g && g->run)
+		set.exercise = HF_EX_RUN;
+	else if (!g || g->steps < HF_ACTIVITY_WALK_MIN_STEPS)
+		return; /* walking between blocks */
+	out->exercise = set.exercise;
+	out->set = &set;
+	if (!c->announced) {
+		struct hf_event st = *out;
+		st.type = HF_EVENT_SET_START;
+		st.set = NULL;
+		pass(act, &st);
+	}
+	c->announced = false;
+	pass(act, out);
+	remember(act, set.start_s, set.end_s);
+	act->sets_done++;
+}
+
+/* Events of a candidate's kind analyser, on their way out. */
+static void candidate_event(const struct hf_event *ev, void *user)
+{
+	struct candidate *c = user;
+	struct hf_activity *act = c->act;
+	struct hf_event out = *ev;
+	bool gait = c->ops->kind == HF_KIND_GAIT;
+
+	out.set_index = act->sets_done;
+	if (gait && ev->type == HF_EVENT_SET_START)
+		return; /* announced once the bout is long enough */
+	if (ev->type != HF_EVENT_SET) {
+		pass(act, &out);
+		return;
+	}
+	if (gait) {
+		gait_set(c, &out);
+		return;
+	}
+	if (ev->set->hold && isfinite(ev->set->hold->elevation_deg) &&
+	    (ev->set->hold->elevation_deg < c->row->elev_lo_deg - ELEV_SLACK_DEG ||
+	     (act->reps_seen && ev->set->hold->elevation_deg < c->row->clear_deg)))
+		return; /* lying, not a plank */
+	pass(act, &out);
+	remember(act, ev->set->start_s, ev->set->end_s);
+	act->sets_done++;
+}
+
+static void announce_bout(struct candidate *c, double t_s)
+{
+	struct hf_live lv;
+	struct hf_event ev = {.type = HF_EVENT_SET_START, .rep_index = -1};
+
+	if (c->announced || c->ops->kind != HF_KIND_GAIT)
+		return;
+	memset(&lv, 0, sizeof lv);
+	c->ops->live(c->self, &lv);
+	if (!lv.in_set || lv.steps < HF_ACTIVITY_WALK_MIN_STEPS)
+		return;
+	c->announced = true;
+	ev.t_s = t_s;
+	ev.exercise = HF_EX_WALK;
+	ev.set_index = c->act->sets_done;
+	pass(c->act, &ev);
+}
+
+/* The row's analyser, made once (NULL ops: its kind is not built in). */
+static int make_row_analyser(struct hf_activity *act, size_t k)
+{
+	struct candidate *c = &act->rowc[k];
+	const struct row *r = &rows[k];
+	struct hf_kind_config kc = {
+		.exercise = r->ex,
+		.side = r->side,
+		.has_mounting = true,
+		.pelvis_to_sensor = act->cfg.pelvis_to_sensor,
+		.thresholds = act->cfg.thresholds,
+		.rate_hz = act->cfg.rate_hz,
+	};
+
+	c->act = act;
+	c->row = r;
+	c->ops = hf_kind_ops_get(hf_exercise_info(r->ex)->kind);
+	if (!c->ops)
+		return HF_OK;
+	c->self = c->ops->create(&kc, candidate_event, c);
+	return c->self ? HF_OK : HF_ERR_NOMEM;
+}
+
+/* Open row k's candidate: its analyser is fed the ring from from_s on
+ * (it ignores what it has already seen). */
+static void open_candidate(struct hf_activity *act, size_t k, double from_s)
+{
+	struct candidate *c = &act->rowc[k];
+	uint64_t i = act->n, lo = act->n > act->cap ? act->n - act->cap : 0;
+
+	c->announced = false;
+	act->open[act->n_open++] = c;
+	while (i > lo && at(act, i - 1)->t_s >= from_s)
+		i--;
+	for (; i < act->n; i++)
+		c->ops->update(c->self, at(act, i));
+	announce_bout(c, at(act, act->n - 1)->t_s);
+}
+
+/* The posture ended (or the input): the open candidates close what they
+ * have open, and their sets go out. */
+static void close_candidates(struct hf_activity *act, bool end_of_input)
+{
+	for (int k = 0; k < act->n_open; k++) {
+		struct candidate *c = act->open[k];
+		if (end_of_input)
+			c->ops->finish(c->self);
+		else
+			c->ops->interrupt(c->self);
+	}
+	act->n_open = 0;
+	memset(act->opened, 0, sizeof act->opened);
+}
+
+static void consider_rows(struct hf_activity *act, double t_s)
+{
+	for (size_t k = 0; k < N_ROWS; k++) {
+		const struct row *r = &rows[k];
+		double since_s;
+
+		if (act->opened[k] || !act->rowc[k].ops || r->posture != act->posture ||
+		    act->elev_deg < r->elev_lo_deg || act->elev_deg > r->elev_hi_deg ||
+		    !sig_holds(act, r, t_s, &since_s))
+			continue;
+		act->opened[k] = true;
+		open_candidate(act, k, fmax(act->posture_since_s, since_s - r->lead_s));
+	}
+}
+
+static void update_posture(struct hf_activity *act, const double up_p[3], double t_s)
+{
+	enum hf_posture p = classify(up_p, act->posture);
+
+	if (p == act->posture) {
+		act->posture_cand = p;
+		return;
+	}
+	if (p != act->posture_cand) {
+		act->posture_cand = p;
+		act->posture_cand_since_s = t_s;
+	}
+	if (t_s - act->posture_cand_since_s < POSTURE_HOLD_S)
+		return;
+	close_candidates(act, false);
+	act->reps_seen = false;
+	act->posture = p;
+	act->posture_since_s = act->posture_cand_since_s;
+}
+
+/* ---- interface ---- */
+
+struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
+				    hf_event_cb cb, void *user)
+{
+	struct hf_activity *act;
+
+	if (!cfg || !(cfg->rate_hz >= HF_RATE_MIN_HZ && cfg->rate_hz <= HF_RATE_MAX_HZ))
+		return NULL;
+	act = calloc(1, sizeof *act);
+	if (!act)
+		return NULL;
+	act->cfg = *cfg;
+	act->cb = cb;
+	act->user = user;
+	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
+	act->ring = calloc(act->cap, sizeof *act->ring);
+	if (!act->ring)
+		goto fail;
+	for (size_t k = 0; k < N_ROWS; k++)
+		if (make_row_analyser(act, k) != HF_OK)
+			goto fail;
+	act->posture = act->posture_cand = HF_POSTURE_UNKNOWN;
+	act->last_peak_s = -INFINITY;
+	return act;
+fail:
+	hf_activity_free(act);
+	return NULL;
+}
+
+void hf_activity_free(struct hf_activity *act)
+{
+	if (!act)
+		return;
+	for (size_t k = 0; k < N_ROWS; k++)
+		if (act->rowc[k].ops && act->rowc[k].self)
+			act->rowc[k].ops->destroy(act->rowc[k].self);
+	free(act->ring);
+	free(act);
+}
+
+void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
+{
+	double up_p[3], dt_s;
+
+	if (act->n > 0 && !(m->t_s >= at(act, act->n - 1)->t_s))
+		return; /* time went backwards */
+	dt_s = act->n > 0 ? m->t_s - at(act, act->n - 1)->t_s : 1.0 / act->cfg.rate_hz;
+	*at(act, act->n) = *m;
+	act->n++;
+	up_in_pelvis(act, m, up_p);
+	act->elev_deg = asin(fmax(-1.0, fmin(1.0, up_p[2]))) * HF_RAD2DEG;
+	update_posture(act, up_p, m->t_s);
+	track_steady(act, up_p, m->t_s);
+	track_steps(act, m, dt_s);
+	for (int k = 0; k < act->n_open; k++) {
+		act->open[k]->ops->update(act->open[k]->self, m);
+		announce_bout(act->open[k], m->t_s);
+	}
+	if (act->posture != HF_POSTURE_UNKNOWN)
+		consider_rows(act, m->t_s);
+}
+
+void hf_activity_interrupt(struct hf_activity *act)
+{
+	close_candidates(act, false);
+	act->posture = act->posture_cand = HF_POSTURE_UNKNOWN;
+	act->have_anchor = false;
+	act->run_steps = 0;
+}
+
+void hf_activity_finish(struct hf_activity *act)
+{
+	close_candidates(act, true);
+}
+
+bool hf_activity_live(const struct hf_activity *act, struct hf_live *out)
+{
+	for (int k = 0; k < act->n_open; k++) {
+		const struct candidate *c = act->open[k];
+		struct hf_live lv = *out;
+
+		c->ops->live(c->self, &lv);
+		if (!lv.in_set)
+			continue;
+		if (c->ops->kind == HF_KIND_GAIT && !c->announced)
+			continue;
+		lv.set_count = out->set_count;
+		*out = lv;
+		return true;
+	}
+	return false;
+}
+
+static double overlap_s(double a0, double a1, double b0, double b1)
+{
+	return fmin(a1, b1) - fmax(a0, b0);
+}
+
+bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s)
+{
+	for (int k = 0; k < act->n_windows; k++)
+		if (overlap_s(start_s, end_s, act->windows[k].start_s, act->windows[k].end_s) > 0.0)
+			return true;
+	for (int k = 0; k < act->n_open; k++) {
+		const struct candidate *c = act->open[k];
+		struct hf_live lv;
+		double now_s;
+
+		memset(&lv, 0, sizeof lv);
+		c->ops->live(c->self, &lv);
+		now_s = act->n ? at(act, act->n - 1)->t_s : 0.0;
+		if (act->reps_seen && act->elev_deg < c->row->clear_deg)
+			continue; /* a rest between sets, as it stands */
+		if (c->ops->kind != HF_KIND_HOLD)
+			continue;
+		if (lv.in_set && overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
+			return true;
+		/* a hold under way, not yet hold_min_s long */
+		if (act->posture == c->row->posture && act->elev_deg >= c->row->elev_lo_deg &&
+		    now_s - act->steady_since_s >= STEADY_S &&
+		    overlap_s(start_s, end_s, act->steady_since_s - 1.0, now_s) > 0.0)
+			return true;
+	}
+	return false;
+}
+
+void hf_activity_reps_seen(struct hf_activity *act)
+{
+	act->reps_seen = true;
+}

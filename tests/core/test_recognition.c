@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Recognition without a given exercise (contract section 7) through the
+ * front end (hf_analyzer with HF_EX_NONE and a calibration): short
+ * simulated sessions (sim/hold.c, sim/gait.c) with an exact sensor at a
+ * random mounting, calibrated with that mounting, so that what is tested
+ * is the activity layer (core/activity/activity.c) and not the
+ * calibration.  Without the layer the front end finds no plank and no
+ * walk at all.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hipform/activity.h"
+#include "hipform/analyzer.h"
+#include "hipform/calib.h"
+#include "hipform/sim.h"
+
+#define RATE_HZ 100.0
+#define MAX_SETS 40
+
+struct seen {
+	int sets;
+	enum hf_exercise ex[MAX_SETS];
+	enum hf_side side[MAX_SETS];
+	double start_s[MAX_SETS], end_s[MAX_SETS], hold_s[MAX_SETS];
+	int steps[MAX_SETS], set_index[MAX_SETS];
+};
+
+static void on_event(const struct hf_event *ev, void *user)
+{
+	struct seen *s = user;
+
+	if (ev->type != HF_EVENT_SET || s->sets == MAX_SETS)
+		return;
+	s->ex[s->sets] = ev->set->exercise;
+	s->side[s->sets] = ev->set->side;
+	s->start_s[s->sets] = ev->set->start_s;
+	s->end_s[s->sets] = ev->set->end_s;
+	s->hold_s[s->sets] = ev->set->hold ? ev->set->hold->hold_s : NAN;
+	s->steps[s->sets] = ev->set->gait ? ev->set->gait->steps : 0;
+	s->set_index[s->sets] = ev->set_index;
+	s->sets++;
+}
+
+static void sensor(struct hf_sim_sensor *s, unsigned seed)
+{
+	hf_sim_sensor_preset(s, HF_SIM_GRADE_IDEAL, RATE_HZ, seed);
+}
+
+/* Recognition with the true mounting as the calibration. */
+static void analyse(const struct hf_sim_sensor *sen, const struct hf_sample *x, size_t n,
+		    struct seen *s)
+{
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = sen->rate_hz;
+	cfg.calib.has_mounting = true;
+	cfg.calib.has_sensor = sen->gyro_noise_dps == 0.0; /* exact: no gyro bias */
+	cfg.calib.pelvis_to_sensor = sen->pelvis_to_sensor;
+	memset(s, 0, sizeof *s);
+	a = hf_analyzer_new(&cfg, on_event, s);
+	assert_non_null(a);
+	for (size_t i = 0; i < n; i++)
+		hf_analyzer_update(a, &x[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+}
+
+/* Every truth hold is reported once, as ex and side, hold_s within 1 s. */
+static void check_holds(enum hf_exercise ex, enum hf_side side, unsigned seed)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim_hold_session h;
+	struct seen s;
+
+	sensor(&sen, seed);
+	assert_int_equal(hf_sim_hold_session(&sen, ex, side, seed, &h), 0);
+	assert_true(h.n_holds >= 1);
+	analyse(&sen, h.samples, h.n, &s);
+	assert_int_equal(s.sets, h.n_holds);
+	for (int k = 0; k < s.sets; k++) {
+		assert_int_equal(s.ex[k], ex);
+		assert_int_equal(s.side[k], side);
+		assert_true(fabs(s.hold_s[k] - h.holds[k].sum.hold_s) < 1.0);
+		assert_int_equal(s.set_index[k], k);
+	}
+	hf_sim_hold_session_free(&h);
+}
+
+static void front_plank_recognised(void **state)
+{
+	(void)state;
+	check_holds(HF_EX_PLANK_FRONT, HF_SIDE_NONE, 11);
+	check_holds(HF_EX_PLANK_FRONT, HF_SIDE_NONE, 12);
+}
+
+/* The side is the side facing the floor (contract section 3). */
+static void side_plank_gives_its_side(void **state)
+{
+	(void)state;
+	check_holds(HF_EX_PLANK_SIDE, HF_SIDE_LEFT, 21);
+	check_holds(HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, 22);
+}
+
+static void back_plank_recognised(void **state)
+{
+	(void)state;
+	check_holds(HF_EX_PLANK_BACK, HF_SIDE_NONE, 31);
+}
+
+static void walk(double duration_s, int run, unsigned seed, struct seen *s, int *truth_steps)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim_gait p = {.run = run, .duration_s = duration_s, .cadence_spm = run ? 170 : 110};
+	struct hf_sim_gait_output g;
+
+	sensor(&sen, seed);
+	assert_int_equal(hf_sim_gait_render(&p, &sen, seed, &g), 0);
+	*truth_steps = g.truth.steps;
+	analyse(&sen, g.samples, g.n, s);
+	hf_sim_gait_output_free(&g);
+}
+
+/*
+ * Walking between blocks (10 s, about 18 steps) is no set; a walking bout
+ * of a minute is one walk set, and a run is a run however short.
+ */
+static void short_walk_no_set_long_walk_one(void **state)
+{
+	struct seen s;
+	int steps;
+
+	(void)state;
+	walk(10.0, 0, 41, &s, &steps);
+	assert_true(steps >= 10 && steps < HF_ACTIVITY_WALK_MIN_STEPS);
+	assert_int_equal(s.sets, 0);
+
+	walk(60.0, 0, 42, &s, &steps);
+	assert_int_equal(s.sets, 1);
+	assert_int_equal(s.ex[0], HF_EX_WALK);
+	assert_true(abs(s.steps[0] - steps) <= 2);
+
+	walk(12.0, 1, 43, &s, &steps);
+	assert_int_equal(s.sets, 1);
+	assert_int_equal(s.ex[0], HF_EX_RUN);
+}
+
+/* A guard, not a regression test: standing still (breathing, a sensor
+ * with noise) must give nothing with the layer in. */
+static void standing_still_gives_nothing(void **state)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim *sim;
+	const struct hf_sim_output *out;
+	struct seen s;
+
+	(void)state;
+	hf_sim_sensor_preset(&sen, HF_SIM_GRADE_GOOD, RATE_HZ, 51);
+	sim = hf_sim_new(&sen, 51);
+	assert_non_null(sim);
+	assert_int_equal(hf_sim_stand(sim, 90.0), 0);
+	assert_int_equal(hf_sim_render(sim, &out), 0);
+	analyse(&sen, out->samples, out->n, &s);
+	assert_int_equal(s.sets, 0);
+	hf_sim_free(sim);
+}
+
+static double overlap_s(double a0, double a1, double b0, double b1)
+{
+	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
+}
+
+/*
+ * A whole program (sim/session.c), calibrated from its own procedure:
+ * every truth set is reported over its time with its exercise and side,
+ * and nothing starts in the walking and standing between blocks.
+ */
+static void whole_program(void **state)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim_session ss;
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+	struct seen s;
+	char err[200];
+
+	(void)state;
+	hf_sim_sensor_from_part(&sen, HF_SIM_PART_ICM42688P, RATE_HZ, 3);
+	assert_int_equal(hf_sim_program_session(&sen, 3, 0, &ss), 0);
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = RATE_HZ;
+	assert_int_equal(hf_calib_estimate(&cfg.calib, ss.samples, ss.n_calibration, NULL, err,
+					   sizeof err), 0);
+	memset(&s, 0, sizeof s);
+	a = hf_analyzer_new(&cfg, on_event, &s);
+	assert_non_null(a);
+	for (size_t i = 0; i < ss.n; i++)
+		hf_analyzer_update(a, &ss.samples[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+	assert_true(ss.n_sets >= 10);
+	for (int i = 0; i < ss.n_sets; i++) {
+		int found = 0;
+		for (int k = 0; k < s.sets; k++)
+			if (overlap_s(s.start_s[k], s.end_s[k], ss.sets[i].start_s, ss.sets[i].end_s) >
+			    0.5 * (ss.sets[i].end_s - ss.sets[i].start_s) &&
+			    s.ex[k] == ss.sets[i].exercise && s.side[k] == ss.sets[i].side)
+				found++;
+		assert_int_equal(found, 1);
+	}
+	for (int k = 0; k < s.sets; k++)
+		for (int b = 0; b < ss.n_between; b++)
+			assert_false(s.start_s[k] >= ss.between[b].start_s &&
+				     s.start_s[k] < ss.between[b].end_s);
+	assert_int_equal(s.sets, ss.n_sets);
+	hf_sim_session_free(&ss);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(front_plank_recognised),
+		cmocka_unit_test(side_plank_gives_its_side),
+		cmocka_unit_test(back_plank_recognised),
+		cmocka_unit_test(short_walk_no_set_long_walk_one),
+		cmocka_unit_test(standing_still_gives_nothing),
+		cmocka_unit_test(whole_program),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
