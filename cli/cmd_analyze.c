@@ -40,6 +40,7 @@ struct analyze_run {
 	struct hf_program *prog;     /* --program, or NULL */
 	struct hf_sample stash[STASH_N];
 	int n_stash;
+	uint64_t breaks_seen;    /* d->breaks already acted on */
 	bool failed;
 	bool bad_rate;           /* the rate estimated from the file is none */
 };
@@ -251,12 +252,33 @@ static void start_analyzer(struct analyze_run *run)
 	run->n_stash = 0;
 }
 
+/*
+ * The recording says the sensor was lost here ("# sensor lost ..."): do what
+ * the daemon did live, which interrupts the analysis only in a set (between
+ * sets it goes on).  Before the analyser starts (the first STASH_N samples)
+ * no set can be open.
+ */
+static void take_breaks(struct analyze_run *run)
+{
+	struct hf_live live = {0};
+
+	if (run->d->breaks == run->breaks_seen)
+		return;
+	run->breaks_seen = run->d->breaks;
+	if (!run->an)
+		return;
+	hf_analyzer_live(run->an, &live);
+	if (live.in_set)
+		hf_analyzer_interrupt(run->an);
+}
+
 static void on_sample(const struct hf_sample *s, void *user)
 {
 	struct analyze_run *run = user;
 
 	if (run->failed)
 		return;
+	take_breaks(run); /* those counted before s came before it */
 	if (!run->an && run->n_stash < STASH_N) {
 		run->stash[run->n_stash++] = *s;
 		if (run->n_stash == STASH_N)
@@ -339,6 +361,7 @@ static int run_analysis(const struct analyze_opts *o, struct analyze_run *run,
 			     (unsigned long long)d->stats.bad_packets);
 		return HF_EXIT_INPUT;
 	}
+	take_breaks(run);
 	hf_analyzer_finish(run->an);
 	return print_result(run);
 }

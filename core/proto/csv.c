@@ -4,7 +4,9 @@
  *
  * The problem: a text file written by people and by other programs.  Lines
  * may end in LF or CRLF, the file may start with a UTF-8 byte-order mark,
- * '#' lines are comments and blank lines mean nothing.  The first other
+ * '#' lines are comments and blank lines mean nothing, except that a
+ * comment starting with HF_CSV_BREAK_MARK ("# sensor lost ...") is counted
+ * in d->breaks: the input was interrupted there.  The first other
  * line is the header; it names the seven columns we need in any order,
  * among any others.  Every later line is one sample, or a bad line:
  * wrong field count, a required field that is not a finite decimal number
@@ -214,6 +216,18 @@ bad:
 	return 0;
 }
 
+/* A comment line, text [b, end): only a break mark means anything. */
+static int csv_comment(struct hf_decoder *d, const char *b, const char *end)
+{
+	size_t n = strlen(HF_CSV_BREAK_MARK);
+
+	while (b < end && csv_is_space(*b))
+		b++;
+	if ((size_t)(end - b) >= n && memcmp(b, HF_CSV_BREAK_MARK, n) == 0)
+		d->breaks++;
+	return 0;
+}
+
 /* Judge the gathered line; returns 1 with a sample, 0, or a fatal hf_err. */
 static int csv_line(struct hf_decoder *d, struct hf_sample *out)
 {
@@ -232,8 +246,10 @@ static int csv_line(struct hf_decoder *d, struct hf_sample *out)
 	const char *b = s;
 	while (b < end && csv_is_space(*b))
 		b++;
-	if (*b == '#' || (b == end && !overlong))
-		return 0; /* comment or blank line */
+	if (*b == '#')
+		return csv_comment(d, b + 1, end);
+	if (b == end && !overlong)
+		return 0; /* blank line */
 	if (overlong && !c->have_header)
 		return hf_decoder_fail(d, HF_ERR_FORMAT, "CSV header line is longer than %d bytes",
 				       HF_CSV_MAX_LINE);

@@ -525,11 +525,13 @@ void hfd_session_on_disconnected(void *user, const char *why)
 
 	d->dev_connected = false;
 	if (s->open) {
-		snprintf(text, sizeof text, "sensor lost (%s) at t=%.3f s", why, s->last_t_s);
+		/* HF_CSV_BREAK_MARK: `hipform analyze` interrupts there too */
+		snprintf(text, sizeof text, HF_CSV_BREAK_MARK " (%s) at t=%.3f s", why, s->last_t_s);
 		hfd_recording_comment(&s->rec, text);
 		/* closes an open set at once: SET.  Only then: between sets the
-		 * analysis goes on as `hipform analyze` of the recording does,
-		 * which knows nothing of the interruption (issue 9 soak) */
+		 * analysis goes on (a candidate rep survives a short replug,
+		 * issue 9 soak); `hipform analyze` of the recording does the
+		 * same at the comment */
 		if (s->an && analyser_in_set(s->an))
 			hf_analyzer_interrupt(s->an);
 		hfd_recording_flush(&s->rec);

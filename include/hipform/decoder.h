@@ -68,6 +68,9 @@ struct hf_decoder_stats {
 #define HF_CSV_RATE_STEPS 15  /* positive t_s steps used to estimate the rate */
 #define HF_CSV_MAX_FIELDS (HF_CSV_MAX_LINE / 2 + 1) /* most fields a line holds */
 #define HF_SNIFF_MAX 128      /* bytes looked at before giving up sniffing */
+/* A CSV comment whose text starts with this marks a break in the input: the
+ * sensor was lost there (the daemon writes "# sensor lost (WHY) at t=T s"). */
+#define HF_CSV_BREAK_MARK "sensor lost"
 
 /* Internal state below: read the counters and rate_hz, touch nothing else. */
 
@@ -106,6 +109,9 @@ struct hf_decoder {
 	enum hf_format format;  /* HF_FORMAT_UNKNOWN until sniffed */
 	double rate_hz;         /* nominal rate: given, or estimated (CSV) */
 	struct hf_decoder_stats stats;
+	uint64_t breaks;        /* CSV: break comments read (HF_CSV_BREAK_MARK);
+				 * those a feed counts before it returns a
+				 * sample came before that sample in the input */
 	uint8_t sniff_buf[HF_SNIFF_MAX]; /* bytes held back while sniffing */
 	size_t sniff_len;
 	size_t replay_pos;      /* held bytes already given to the protocol */

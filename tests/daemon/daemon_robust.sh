@@ -12,7 +12,8 @@
 #  7. a noisy sensor (1 MB of undecodable bytes) gives a few journal lines
 #     with a count, not one line per read;
 #  (soak) a replug outside a set changes nothing the re-analysis of the
-#     recording would not also see;
+#     recording would not also see; a replug in a set closes the set live,
+#     and `hipform analyze` of the recording closes it at the same sample;
 #  8. all max_clients slots taken: a new client takes the longest idle
 #     watcher's slot (which is told why); with no idle client it gets one
 #     ERROR line instead of a silent close.
@@ -177,4 +178,29 @@ kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID"
 "$JSONCMP" --min-sets 2 replug_re.json replug.out \
 	|| fail "after a replug outside a set the live sets differ from the re-analysis"
 pass "a replug in a candidate rep outside a set: the live sets equal the re-analysis"
+
+# --- issue 9: a replug in a set.  Seed 21's set 1 runs from 22.6 s to
+# 88.3 s; unplugged at 50 s for 0.5 s, the daemon closes it there (SET) and
+# the reps after the replug make a new set.  The recording marks the spot
+# ("# sensor lost"), and its re-analysis must close the set there too: the
+# same sets, starts, ends and reps as announced live.
+feed hl.wit 8 --delay 0.5 --unplug-at 5000 --unplug-for 0.5
+daemon replugset
+client_bg replugset.out --socket replugset/s.sock --send '{"class":"WATCH"}' --timeout 120
+wait "$FEED_PID" || fail "hf_feed of the replug in a set"
+grep -q "session resumes" replugset.log || fail "the replug in a set did not resume the session"
+sleep 1.5
+kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID"
+wait "$CLIENT_PID"
+grep '"class":"SET"' replugset.out > replugset_live.out
+rec=replugset/recordings/1.csv
+sed -n 's/^# sensor lost (.*) at t=\([0-9.]*\) s$/\1/p' "$rec" | awk '$1 > 49.5 && $1 < 50.5 { ok = 1 } END { exit !ok }' \
+	|| fail "the recording does not mark the loss at 50 s"
+[ "$(wc -l < replugset_live.out)" -ge 3 ] \
+	|| fail "the replug in set 1 did not close it live ($(wc -l < replugset_live.out) SETs)"
+"$HIPFORM" analyze "$rec" --exercise hip_lift --json > replugset_re.json \
+	|| fail "hipform analyze of the recording replugged in a set"
+"$JSONCMP" --min-sets 3 replugset_re.json replugset_live.out \
+	|| fail "after a replug in a set the live sets differ from the re-analysis"
+pass "a replug in a set: the re-analysis closes the set where the daemon did ($(wc -l < replugset_live.out) sets)"
 exit 0

@@ -288,6 +288,61 @@ static void test_error_sticky(void **state)
 	assert_non_null(strstr(hf_decoder_error(&d), "'ay_g'"));
 }
 
+/* ---- break comments: "# sensor lost ..." (the daemon's replug mark) ---- */
+
+/* Decode text in chunks of `chunk` bytes (0: whole); breaks_at[i] is
+ * d.breaks when sample i came out.  Returns the number of samples. */
+static int decode_breaks(const char *text, size_t chunk, uint64_t *breaks_at, int max,
+			 struct hf_decoder *d)
+{
+	size_t len = strlen(text), off = 0;
+	struct hf_sample s;
+	int n = 0, r;
+
+	hf_decoder_init(d, HF_FORMAT_UNKNOWN, 0);
+	while (off < len) {
+		size_t want = chunk && chunk < len - off ? chunk : len - off, used = 0;
+		r = hf_decoder_feed(d, (const uint8_t *)text + off, want, &used, &s);
+		assert_true(r >= 0);
+		off += used;
+		if (r == 1 && n < max)
+			breaks_at[n++] = d->breaks;
+	}
+	while ((r = hf_decoder_flush(d, &s)) == 1)
+		if (n < max)
+			breaks_at[n++] = d->breaks;
+	assert_int_equal(r, 0);
+	return n;
+}
+
+static void test_break_comment(void **state)
+{
+	static const char text[] =
+		"# hipformd recording\n" H "0,0,0,1,0,0,0\n0.01,0,0,1,0,0,0\n"
+		"# sensor lost (hangup) at t=0.010 s\n"
+		"# sensor back after 0.5 s; session resumes\n"
+		"0.52,0,0,1,0,0,0\n# recording gap: 3 samples from t=0.530 s to t=0.550 s\n"
+		"# not a sensor lost line\n# Sensor lost (case matters)\n"
+		"0.56,0,0,1,0,0,0\r\n   #sensor lost (no space) at t=0.560 s\r\n0.57,0,0,1,0,0,0\n"
+		"# sensor lost (last) at t=0.570 s";
+	static const uint64_t want[] = {0, 0, 1, 1, 2};
+	static const size_t chunks[] = {0, 1, 2, 7, 33};
+	uint64_t got[8];
+	struct hf_decoder d;
+
+	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+		int n = decode_breaks(text, chunks[c], got, 8, &d);
+		assert_int_equal(n, 5);
+		for (int i = 0; i < n; i++)
+			if (got[i] != want[i])
+				fail_msg("chunk %zu: sample %d saw %llu breaks, want %llu", chunks[c], i,
+					 (unsigned long long)got[i], (unsigned long long)want[i]);
+		assert_int_equal(d.breaks, 3); /* the last one, without '\n', at flush */
+		assert_int_equal(d.stats.bad_lines, 0);
+		assert_int_equal(d.stats.samples, 5);
+	}
+}
+
 /* ---- the number parser against strtod, bit for bit ---- */
 
 /* Decimal only: any character but digits, signs, '.', 'e' or 'E' (hex,
@@ -363,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_given_rate),
 		cmocka_unit_test(test_overlong),
 		cmocka_unit_test(test_error_sticky),
+		cmocka_unit_test(test_break_comment),
 		cmocka_unit_test(test_number_table),
 		cmocka_unit_test(test_number_random),
 	};
