@@ -252,24 +252,9 @@ static void start_analyzer(struct analyze_run *run)
 	run->n_stash = 0;
 }
 
-/*
- * The recording says the sensor was lost here ("# sensor lost ..."): do what
- * the daemon did live, which interrupts the analysis only in a set (between
- * sets it goes on).  Before the analyser starts (the first STASH_N samples)
- * no set can be open.
- */
 static void take_breaks(struct analyze_run *run)
 {
-	struct hf_live live = {0};
-
-	if (run->d->breaks == run->breaks_seen)
-		return;
-	run->breaks_seen = run->d->breaks;
-	if (!run->an)
-		return;
-	hf_analyzer_live(run->an, &live);
-	if (live.in_set)
-		hf_analyzer_interrupt(run->an);
+	hf_cli_take_breaks(run->d, &run->breaks_seen, run->an);
 }
 
 static void on_sample(const struct hf_sample *s, void *user)

@@ -61,6 +61,7 @@ struct report_run {
 	struct trace_buf trace;
 	struct hf_sample stash[STASH_N];
 	int n_stash;
+	uint64_t breaks_seen;    /* d->breaks already acted on */
 	bool failed;
 };
 
@@ -316,6 +317,8 @@ static void on_sample(const struct hf_sample *s, void *user)
 
 	if (run->failed)
 		return;
+	/* a "# sensor lost" before s: as hipformd did live */
+	hf_cli_take_breaks(run->d, &run->breaks_seen, run->an);
 	if (!run->an && run->n_stash < STASH_N) {
 		run->stash[run->n_stash++] = *s;
 		if (run->n_stash == STASH_N)
@@ -360,6 +363,7 @@ static int analyse(struct report_run *run, const struct report_opts *o, const ch
 			     (unsigned long long)d.stats.bad_packets);
 		return HF_EXIT_INPUT;
 	}
+	hf_cli_take_breaks(&d, &run->breaks_seen, run->an); /* one at the very end */
 	hf_analyzer_finish(run->an);
 	return HF_EXIT_OK;
 }

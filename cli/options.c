@@ -149,6 +149,20 @@ int hf_cli_load_config(const char *path, struct hf_thresholds *t)
 	return HF_EXIT_OK;
 }
 
+void hf_cli_take_breaks(const struct hf_decoder *d, uint64_t *seen, struct hf_analyzer *an)
+{
+	struct hf_live live = {0};
+
+	if (d->breaks == *seen)
+		return;
+	*seen = d->breaks;
+	if (!an)
+		return;
+	hf_analyzer_live(an, &live);
+	if (live.in_set)
+		hf_analyzer_interrupt(an);
+}
+
 static int feed_all(struct hf_decoder *d, const uint8_t *buf, size_t len,
 		    hf_cli_sample_fn fn, void *user)
 {

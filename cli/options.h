@@ -44,6 +44,14 @@ int hf_cli_rate_arg(const char *arg, double *rate_hz);
 typedef void (*hf_cli_sample_fn)(const struct hf_sample *s, void *user);
 
 /*
+ * The recording says the sensor was lost ("# sensor lost ...", counted in
+ * d->breaks) since *seen: do what hipformd did live, which interrupts the
+ * analysis only in a set (between sets it goes on).  an may be NULL (not
+ * started yet: no set can be open).
+ */
+void hf_cli_take_breaks(const struct hf_decoder *d, uint64_t *seen, struct hf_analyzer *an);
+
+/*
  * Decode FILE ("-" for stdin) in the given format (UNKNOWN: sniff) at
  * rate_hz, calling fn for every sample.  On return *d holds the counters.
  * Returns HF_EXIT_OK or HF_EXIT_INPUT (message printed).  A WitMotion
