@@ -54,7 +54,7 @@
  *                                 (needs a calibration with mounting)
  *   side          = (none)        left | right: the working leg (clam_shell)
  *   calibration   = (none)        a file from `hipform calibrate`
- *   program       = (none)        a program file (docs/programs.md): SESSION
+ *   program       = (none)        a program file (docs/programs.md), or "default" for the shipped one: SESSION
  *                                 gets "compliance"; a hold block's hold_s
  *                                 is the short_hold threshold of holds
  *   <threshold>   = contract default    every key of hf_thresholds

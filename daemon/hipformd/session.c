@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "default_program.h"
 #include "daemon.h"
 #include "hipform/error.h"
 #include "hipform/kind.h"
@@ -289,7 +290,12 @@ static struct hf_program *load_program(struct hfd *d)
 
 	if (!d->cfg.program[0])
 		return NULL;
-	text = read_small_file(d->cfg.program, &why);
+	if (strcmp(d->cfg.program, "default") == 0) {
+		text = strdup(hf_default_program_text); /* the shipped program */
+		why = "out of memory";
+	} else {
+		text = read_small_file(d->cfg.program, &why);
+	}
 	if (text && !(p = malloc(sizeof *p)))
 		why = "out of memory";
 	if (!p || hf_program_parse(p, text, err, sizeof err) != HF_OK) {

@@ -9,7 +9,9 @@
  * Opens a pty, points the symlink PATH at its slave (so the daemon can be
  * told --device PATH), waits --delay seconds, then writes FILE's packet
  * groups (the packets of one sample, contract section 2) one every
- * 1/(HZ*X) seconds.  --unplug-at N closes the pty after N groups (the
+ * 1/(HZ*X) seconds.  A contract CSV file (one that does not start with a
+ * WitMotion packet) is played a data line at a time, its header and
+ * comment lines going out with the data line after them.  --unplug-at N closes the pty after N groups (the
  * daemon sees a hangup), waits --unplug-for seconds and opens a new pty
  * under the same link (a replug).  After the file it keeps the pty open
  * --hold seconds (default 1).  Prints "ready" on stdout once the link is
@@ -17,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <pty.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,11 +83,36 @@ static int load(struct feed *f)
 	return f->buf ? 0 : -1;
 }
 
+/* End of the line that starts at off (after its newline). */
+static size_t line_end(const struct feed *f, size_t off)
+{
+	const uint8_t *nl = memchr(f->buf + off, '\n', f->len - off);
+
+	return nl ? (size_t)(nl - f->buf) + 1 : f->len;
+}
+
+/* CSV: the next data line with the header or comment lines before it. */
+static size_t csv_group_len(const struct feed *f, size_t off)
+{
+	size_t end = off;
+
+	while (end < f->len) {
+		bool text = f->buf[end] == '#' || f->buf[end] == 't';
+		end = line_end(f, end);
+		if (!text)
+			break;
+	}
+	return end - off;
+}
+
 /* Length of the packet group at off: packets of rising type. */
 static size_t group_len(const struct feed *f, size_t off)
 {
 	size_t end = off;
 	int last = -1;
+
+	if (f->len > 0 && f->buf[0] != 0x55)
+		return csv_group_len(f, off);
 
 	while (end + 11 <= f->len && f->buf[end] == 0x55 && f->buf[end + 1] > last) {
 		last = f->buf[end + 1];
