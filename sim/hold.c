@@ -35,7 +35,6 @@
 #include "hipform/report.h"
 #include "sim_internal.h"
 
-#define DIFF_STEP_S 1e-3
 #define MAX_BUMPS 96
 #define STAND_S 3.0
 #define DOWN_S 3.0
@@ -324,54 +323,10 @@ static void build_model(struct model *m, enum hf_exercise ex, enum hf_side side,
 
 /* ---- the sensor ---- */
 
-static void sensor_position(const struct hf_sim_sensor *s, struct hf_quat q,
-			    const double p[3], double out[3])
+/* The model's pose, as the sensor model (sim/sensor_model.c) wants it. */
+static void model_pose(const void *m, double t_s, struct hf_quat *q, double p_m[3])
 {
-	hf_quat_rotate(q, s->lever_arm_m, out);
-	for (int k = 0; k < 3; k++)
-		out[k] += p[k];
-}
-
-static void true_sample(const struct model *m, const struct hf_sim_sensor *s, double t,
-			struct hf_quat *q_mid, struct hf_sample *out)
-{
-	const double h = DIFF_STEP_S;
-	struct hf_quat qlo, qhi;
-	double plo[3], pmid[3], phi[3], slo[3], smid[3], shi[3], rv[3], w[3], f[3];
-
-	pose(m, t - h, &qlo, plo);
-	pose(m, t, q_mid, pmid);
-	pose(m, t + h, &qhi, phi);
-	hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(qlo), qhi), rv);
-	for (int k = 0; k < 3; k++)
-		w[k] = rv[k] / (2.0 * h) * HF_RAD2DEG;
-	hf_quat_rotate(s->pelvis_to_sensor, w, out->gyro_dps);
-	sensor_position(s, qlo, plo, slo);
-	sensor_position(s, *q_mid, pmid, smid);
-	sensor_position(s, qhi, phi, shi);
-	for (int k = 0; k < 3; k++)
-		f[k] = (shi[k] - 2.0 * smid[k] + slo[k]) / (h * h) / HF_G_MPS2;
-	f[2] += 1.0;
-	hf_quat_rotate_inv(hf_quat_mul(*q_mid, hf_quat_conj(s->pelvis_to_sensor)), f,
-			   out->acc_g);
-}
-
-static double quantise(double x, double lsb)
-{
-	return lsb > 0.0 ? round(x / lsb) * lsb : x;
-}
-
-static void sensor_errors(const struct hf_sim_sensor *s, const double bias[3],
-			  struct hf_rng *g, struct hf_sample *out)
-{
-	for (int k = 0; k < 3; k++) {
-		double gy = out->gyro_dps[k] * (1.0 + s->gyro_scale_err[k]) + bias[k];
-		double ac = out->acc_g[k] * (1.0 + s->acc_scale_err[k]) + s->acc_bias_g[k];
-		gy += s->gyro_noise_dps * hf_rng_gauss(g);
-		ac += s->acc_noise_g * hf_rng_gauss(g);
-		out->gyro_dps[k] = quantise(gy, s->gyro_lsb_dps);
-		out->acc_g[k] = quantise(ac, s->acc_lsb_g);
-	}
+	pose(m, t_s, q, p_m);
 }
 
 /* ---- ground truth, contract section 9 on the true trajectory ---- */
@@ -592,9 +547,10 @@ int hf_sim_hold_session(const struct hf_sim_sensor *sensor, enum hf_exercise ex,
 	walk = sensor->gyro_bias_walk_dps * sqrt(dt);
 	for (size_t i = 0; i < out->n; i++) {
 		double t = (double)i * dt;
-		true_sample(m, sensor, t, &out->q_pelvis_to_world[i], &out->samples[i]);
+		hf_sim_true_sample(model_pose, m, sensor, t, &out->q_pelvis_to_world[i],
+				   &out->samples[i]);
 		out->samples[i].t_s = sensor->t0_s + t;
-		sensor_errors(sensor, bias, &g, &out->samples[i]);
+		hf_sim_sensor_errors(sensor, bias, t, &g, &out->samples[i]);
 		for (int k = 0; k < 3; k++)
 			bias[k] += walk * hf_rng_gauss(&g);
 	}

@@ -19,7 +19,6 @@
 #include "hipform/error.h"
 #include "sim_internal.h"
 
-#define DIFF_STEP_S 1e-3
 #define WIT_ACC_LSB_G (16.0 / 32768.0)
 #define WIT_GYRO_LSB_DPS (2000.0 / 32768.0)
 
@@ -106,83 +105,14 @@ static int ensure_output(struct hf_sim *sim, size_t n)
 	return HF_OK;
 }
 
-static double quantise(double x, double lsb)
+/* The session program's pose, as the sensor model wants it. */
+static void program_pose(const void *model, double t_s, struct hf_quat *q, double p_m[3])
 {
-	return lsb > 0.0 ? round(x / lsb) * lsb : x;
-}
+	struct hf_sim_pose pose;
 
-/* Sensor position in the world at pose p. */
-static void sensor_position(const struct hf_sim_sensor *s, const struct hf_sim_pose *p,
-			    double out[3])
-{
-	hf_quat_rotate(p->q, s->lever_arm_m, out);
-	for (int k = 0; k < 3; k++)
-		out[k] += p->p_m[k];
-}
-
-/* True angular rate (deg/s) and specific force (g), sensor frame, at t. */
-static void true_motion(const struct hf_sim *sim, double t, struct hf_sim_pose *mid,
-			double gyro_dps[3], double acc_g[3])
-{
-	const struct hf_sim_sensor *s = &sim->sensor;
-	struct hf_sim_pose lo, hi;
-	double rv[3], w[3], plo[3], pmid[3], phi[3], f[3];
-	const double h = DIFF_STEP_S;
-
-	hf_sim_pose_at(sim, t - h, &lo);
-	hf_sim_pose_at(sim, t, mid);
-	hf_sim_pose_at(sim, t + h, &hi);
-	hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(lo.q), hi.q), rv);
-	for (int k = 0; k < 3; k++)
-		w[k] = rv[k] / (2.0 * h) * HF_RAD2DEG;
-	hf_quat_rotate(s->pelvis_to_sensor, w, gyro_dps);
-	sensor_position(s, &lo, plo);
-	sensor_position(s, mid, pmid);
-	sensor_position(s, &hi, phi);
-	for (int k = 0; k < 3; k++)
-		f[k] = (phi[k] - 2.0 * pmid[k] + plo[k]) / (h * h) / HF_G_MPS2;
-	f[2] += 1.0;
-	hf_quat_rotate_inv(hf_quat_mul(mid->q, hf_quat_conj(s->pelvis_to_sensor)), f, acc_g);
-}
-
-/* Temperature rise of the sensor t_s into the recording (warming on the body). */
-static double warmup_c(const struct hf_sim_sensor *s, double t_s)
-{
-	if (s->warmup_c == 0.0 || !(s->warmup_tau_s > 0.0))
-		return 0.0;
-	return s->warmup_c * (1.0 - exp(-t_s / s->warmup_tau_s));
-}
-
-/* Off-diagonal cross-axis coupling of axis k. */
-static double cross_term(const double m[3][3], int k, const double v[3])
-{
-	double sum = 0.0;
-
-	for (int j = 0; j < 3; j++)
-		if (j != k)
-			sum += m[k][j] * v[j];
-	return sum;
-}
-
-static void sensor_errors(const struct hf_sim_sensor *s, const double bias_dps[3],
-			  double dtemp_c, struct hf_rng *g, struct hf_sample *out)
-{
-	double gyro[3], acc[3];
-
-	memcpy(gyro, out->gyro_dps, sizeof gyro);
-	memcpy(acc, out->acc_g, sizeof acc);
-	for (int k = 0; k < 3; k++) {
-		double gy = gyro[k] * (1.0 + s->gyro_scale_err[k]) + bias_dps[k];
-		double ac = acc[k] * (1.0 + s->acc_scale_err[k]) + s->acc_bias_g[k];
-		gy += cross_term(s->gyro_cross, k, gyro) + s->gyro_temp_coef_dps_per_c[k] * dtemp_c;
-		ac += cross_term(s->acc_cross, k, acc) + s->acc_temp_coef_g_per_c[k] * dtemp_c;
-		if (s->gyro_noise_dps > 0.0)
-			gy += s->gyro_noise_dps * hf_rng_gauss(g);
-		if (s->acc_noise_g > 0.0)
-			ac += s->acc_noise_g * hf_rng_gauss(g);
-		out->gyro_dps[k] = quantise(gy, s->gyro_lsb_dps);
-		out->acc_g[k] = quantise(ac, s->acc_lsb_g);
-	}
+	hf_sim_pose_at(model, t_s, &pose);
+	*q = pose.q;
+	memcpy(p_m, pose.p_m, sizeof pose.p_m);
 }
 
 int hf_sim_render(struct hf_sim *sim, const struct hf_sim_output **out)
@@ -210,12 +140,12 @@ int hf_sim_render(struct hf_sim *sim, const struct hf_sim_output **out)
 		double t = (double)i * dt;
 		struct hf_quat *q = &sim->out.q_pelvis_to_world[i];
 
-		true_motion(sim, t, &pose, smp->gyro_dps, smp->acc_g);
+		hf_sim_true_sample(program_pose, sim, s, t, q, smp);
+		hf_sim_pose_at(sim, t, &pose);
 		smp->t_s = s->t0_s + t;
-		sensor_errors(s, bias, warmup_c(s, t), &g, smp);
+		hf_sim_sensor_errors(s, bias, t, &g, smp);
 		for (int k = 0; k < 3 && walk > 0.0; k++)
 			bias[k] += walk * hf_rng_gauss(&g);
-		*q = pose.q;
 		if (i > 0 && q->w * q[-1].w + q->x * q[-1].x + q->y * q[-1].y + q->z * q[-1].z < 0) {
 			q->w = -q->w;
 			q->x = -q->x;

@@ -117,4 +117,19 @@ double hf_sim_duration_s(const struct hf_sim *sim);
 /* Ground truth of every set into sim->out (times in sample time). */
 int hf_sim_compute_truth(struct hf_sim *sim);
 
+/* ---- the sensor model (sensor_model.c), shared by every simulator ---- */
+
+/* A body model's pose at t_s: pelvis to world, pelvis origin in the world. */
+typedef void (*hf_sim_pose_fn)(const void *model, double t_s, struct hf_quat *q,
+			       double p_m[3]);
+/* The true rate and specific force at the sensor (its frame) for the
+ * model at t_s, by central differences of its pose; *q_mid the pose. */
+void hf_sim_true_sample(hf_sim_pose_fn pose, const void *model, const struct hf_sim_sensor *s,
+			double t_s, struct hf_quat *q_mid, struct hf_sample *out);
+/* The part's errors on a true sample t_s into the recording: scale, bias
+ * (bias_dps, which the caller walks), cross-axis, warming, noise from g,
+ * resolution. */
+void hf_sim_sensor_errors(const struct hf_sim_sensor *s, const double bias_dps[3], double t_s,
+			  struct hf_rng *g, struct hf_sample *out);
+
 #endif
