@@ -221,13 +221,17 @@ static void add_heldout_set(struct hf_sim *sim, uint64_t *g, enum hf_exercise ex
 static void heldout_rest(struct hf_sim *sim, uint64_t *g, double rest_s, bool settle,
 			 enum hf_axis axis)
 {
-	double before = wide_uniform(g, 10.0, 20.0), angle, dur;
+	double before = wide_uniform(g, 10.0, 20.0), sign, angle, dur;
 
 	if (!settle && wide_uniform(g, 0.0, 1.0) < 0.5) {
 		hf_sim_rest(sim, rest_s);
 		return;
 	}
-	angle = (wide_uniform(g, 0.0, 1.0) < 0.5 ? -1.0 : 1.0) * wide_uniform(g, 1.0, 1.5);
+	/* one draw per statement: the order of draws within one expression
+	 * or argument list is the compiler's (C11 6.5p3), and the sessions
+	 * must not depend on it */
+	sign = wide_uniform(g, 0.0, 1.0) < 0.5 ? -1.0 : 1.0;
+	angle = sign * wide_uniform(g, 1.0, 1.5);
 	dur = wide_uniform(g, 0.8, 4.0);
 	if (rest_s > before + dur)
 		hf_sim_rest(sim, rest_s - before - dur);
@@ -249,11 +253,19 @@ static void add_heldout_session(struct hf_sim *sim, int i)
 	enum hf_axis axis = hf_exercise_info(kinds[k].ex)->axis;
 	uint64_t g = 0x68656c64ULL + (uint64_t)i * 104729;
 
-	hf_sim_breathing(sim, wide_uniform(&g, 0.2, 0.4), wide_uniform(&g, 12.0, 20.0));
+	double breaths_per_min, breath_deg, first_rest_s;
+	bool settle;
+
+	/* one draw per statement (the order of the draws in one argument list
+	 * is the compiler's); this order keeps the sessions gcc drew before */
+	breaths_per_min = wide_uniform(&g, 12.0, 20.0);
+	breath_deg = wide_uniform(&g, 0.2, 0.4);
+	hf_sim_breathing(sim, breath_deg, breaths_per_min);
 	hf_sim_stand(sim, wide_uniform(&g, 2.0, 6.0));
 	hf_sim_change_posture(sim, kinds[k].p, wide_uniform(&g, 2.0, 5.0));
-	heldout_rest(sim, &g, wide_uniform(&g, 3.0, 25.0), wide_uniform(&g, 0.0, 1.0) < 0.7,
-		     axis);
+	settle = wide_uniform(&g, 0.0, 1.0) < 0.7;
+	first_rest_s = wide_uniform(&g, 3.0, 25.0);
+	heldout_rest(sim, &g, first_rest_s, settle, axis);
 	add_heldout_set(sim, &g, kinds[k].ex, kinds[k].side, 4 + (int)wide_uniform(&g, 0.0, 12.0));
 	heldout_rest(sim, &g, wide_uniform(&g, 10.0, 40.0), false, axis);
 	add_heldout_set(sim, &g, kinds[k].ex, kinds[k].side, 4 + (int)wide_uniform(&g, 0.0, 12.0));

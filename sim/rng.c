@@ -66,8 +66,13 @@ double hf_rng_sign(struct hf_rng *r)
 
 struct hf_quat hf_rng_rotation(struct hf_rng *r)
 {
-	struct hf_quat q = {hf_rng_gauss(r), hf_rng_gauss(r), hf_rng_gauss(r),
-			    hf_rng_gauss(r)};
+	struct hf_quat q;
 
+	/* one draw per statement: an initializer list's order is the
+	 * compiler's (C11 6.7.9p23) */
+	q.w = hf_rng_gauss(r);
+	q.x = hf_rng_gauss(r);
+	q.y = hf_rng_gauss(r);
+	q.z = hf_rng_gauss(r);
 	return hf_quat_normalize(q);
 }
