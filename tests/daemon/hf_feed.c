@@ -210,18 +210,22 @@ int main(int argc, char **argv)
 			"[--hold S] [--unplug-at N --unplug-for S] FILE\n");
 		return 2;
 	}
-	if (load(&f) != 0 || open_pty(&f) != 0)
+	if (load(&f) != 0 || open_pty(&f) != 0) {
+		free(f.buf);
 		return 1;
+	}
 	printf("ready\n");
 	fflush(stdout);
 	usleep((useconds_t)(f.delay_s * 1e6));
 	if (play(&f) != 0) {
 		perror("hf_feed: write");
+		free(f.buf);
 		return 1;
 	}
 	printf("done\n");
 	fflush(stdout);
 	usleep((useconds_t)(f.hold_s * 1e6));
 	close_pty(&f);
+	free(f.buf);
 	return 0;
 }
