@@ -9,13 +9,13 @@
  * body along its own long axis (pelvis z, horizontal) out by D and back,
  * each half a minimum-jerk movement (Flash & Hogan 1985), sometimes with a
  * short dwell at the far end; D is 0.1-0.4 m (a set's own size, +-20 % per
- * pass), the duration 1.5-5 s (the set's own pace, +-15 % per pass).  The
+ * pass), the duration 1.5-5.8 s (the set's own pace, +-15 % per pass).  The
  * body rests on the forearms (or the feet) and the roller, a beam whose
  * angle changes as the roller's contact slides along it, so the pelvis
  * tilt rocks with the displacement (2-8 deg per metre) and the pelvis rises
  * or sinks a little (up to 8 cm per metre); the pelvis also wobbles in
  * obliquity and rotation by up to a degree per pass.  Inside a set the
- * person sometimes pauses 1-3 s (not a rest); between sets rests 6-15 s
+ * person sometimes pauses 1-3 s (not a rest); between sets rests 5.1-15 s
  * with weight shifts, and sometimes rolls over (face down to face up or
  * back, 2.5-3.5 s about the body axis, moving sideways).  Breathing rocks
  * the pelvis throughout lying (0.1-0.4 deg of tilt, 0.2-0.45 Hz, 1-2 mm up
@@ -208,7 +208,7 @@ static void pose(const struct model *m, double t, struct hf_quat *q, double p[3]
 static double plan_set(struct model *m, struct hf_rng *r, double t, enum hf_posture p, bool wide)
 {
 	int n = 8 + (int)U(r, 0.0, 13.0);
-	double d0 = U(r, 0.1, 0.4), period0 = wide ? U(r, 1.3, 6.0) : U(r, 1.5, 5.0);
+	double d0 = U(r, 0.1, 0.4), period0 = wide ? U(r, 1.3, 6.0) : U(r, 1.5, 5.8);
 	double tilt = hf_rng_sign(r) * U(r, 2.0, 8.0);
 
 	for (int i = 0; i < n && m->n_passes < MAX_PASSES; i++) {
@@ -259,7 +259,7 @@ static void build_model(struct model *m, struct hf_rng *r, bool wide)
 	m->lying_from_s = t;
 	t += U(r, 2.0, 4.0);
 	for (int s = 0; s < sets; s++) {
-		double rest = wide ? U(r, 5.6, 25.0) : U(r, 6.0, 15.0);
+		double rest = wide ? U(r, 5.6, 25.0) : U(r, 5.1, 15.0);
 		t = plan_set(m, r, t, p, wide);
 		if (s + 1 < sets && U(r, 0.0, 1.0) < 0.4) {
 			/* roll over within the rest */
