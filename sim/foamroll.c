@@ -44,7 +44,6 @@
 #include "hipform/report.h"
 #include "sim_internal.h"
 
-#define DIFF_STEP_S 1e-3
 #define STAND_S 3.0
 #define MAX_PASSES 256
 #define MAX_KEYS 32
@@ -287,72 +286,10 @@ static void build_model(struct model *m, struct hf_rng *r, bool wide)
 
 /* ---- the sensor ---- */
 
-static void sensor_position(const struct hf_sim_sensor *s, struct hf_quat q,
-			    const double p[3], double out[3])
+/* The model's pose, as the sensor model (sim/sensor_model.c) wants it. */
+static void model_pose(const void *m, double t_s, struct hf_quat *q, double p_m[3])
 {
-	hf_quat_rotate(q, s->lever_arm_m, out);
-	for (int k = 0; k < 3; k++)
-		out[k] += p[k];
-}
-
-static void true_sample(const struct model *m, const struct hf_sim_sensor *s, double t,
-			struct hf_quat *q_mid, struct hf_sample *out)
-{
-	const double h = DIFF_STEP_S;
-	struct hf_quat qlo, qhi;
-	double plo[3], pmid[3], phi[3], slo[3], smid[3], shi[3], rv[3], w[3], f[3];
-
-	pose(m, t - h, &qlo, plo);
-	pose(m, t, q_mid, pmid);
-	pose(m, t + h, &qhi, phi);
-	hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(qlo), qhi), rv);
-	for (int k = 0; k < 3; k++)
-		w[k] = rv[k] / (2.0 * h) * HF_RAD2DEG;
-	hf_quat_rotate(s->pelvis_to_sensor, w, out->gyro_dps);
-	sensor_position(s, qlo, plo, slo);
-	sensor_position(s, *q_mid, pmid, smid);
-	sensor_position(s, qhi, phi, shi);
-	for (int k = 0; k < 3; k++)
-		f[k] = (shi[k] - 2.0 * smid[k] + slo[k]) / (h * h) / HF_G_MPS2;
-	f[2] += 1.0;
-	hf_quat_rotate_inv(hf_quat_mul(*q_mid, hf_quat_conj(s->pelvis_to_sensor)), f,
-			   out->acc_g);
-}
-
-static double quantise(double x, double lsb)
-{
-	return lsb > 0.0 ? round(x / lsb) * lsb : x;
-}
-
-static double cross_term(const double c[3][3], int k, const double v[3])
-{
-	double sum = 0.0;
-
-	for (int j = 0; j < 3; j++)
-		if (j != k)
-			sum += c[k][j] * v[j];
-	return sum;
-}
-
-static void sensor_errors(const struct hf_sim_sensor *s, const double bias[3], double t_s,
-			  struct hf_rng *g, struct hf_sample *out)
-{
-	double gyro[3], acc[3], dtemp = 0.0;
-
-	if (s->warmup_c != 0.0 && s->warmup_tau_s > 0.0)
-		dtemp = s->warmup_c * (1.0 - exp(-t_s / s->warmup_tau_s));
-	memcpy(gyro, out->gyro_dps, sizeof gyro);
-	memcpy(acc, out->acc_g, sizeof acc);
-	for (int k = 0; k < 3; k++) {
-		double gy = gyro[k] * (1.0 + s->gyro_scale_err[k]) + bias[k];
-		double ac = acc[k] * (1.0 + s->acc_scale_err[k]) + s->acc_bias_g[k];
-		gy += cross_term(s->gyro_cross, k, gyro) + s->gyro_temp_coef_dps_per_c[k] * dtemp;
-		ac += cross_term(s->acc_cross, k, acc) + s->acc_temp_coef_g_per_c[k] * dtemp;
-		gy += s->gyro_noise_dps * hf_rng_gauss(g);
-		ac += s->acc_noise_g * hf_rng_gauss(g);
-		out->gyro_dps[k] = quantise(gy, s->gyro_lsb_dps);
-		out->acc_g[k] = quantise(ac, s->acc_lsb_g);
-	}
+	pose(m, t_s, q, p_m);
 }
 
 /* ---- truth ---- */
@@ -449,9 +386,10 @@ int hf_sim_foamroll_session(const struct hf_sim_sensor *sensor, unsigned seed, i
 	walk = sensor->gyro_bias_walk_dps * sqrt(dt);
 	for (size_t i = 0; i < out->n; i++) {
 		double t = (double)i * dt;
-		true_sample(m, sensor, t, &out->q_pelvis_to_world[i], &out->samples[i]);
+		hf_sim_true_sample(model_pose, m, sensor, t, &out->q_pelvis_to_world[i],
+				   &out->samples[i]);
 		out->samples[i].t_s = sensor->t0_s + t;
-		sensor_errors(sensor, bias, t, &g, &out->samples[i]);
+		hf_sim_sensor_errors(sensor, bias, t, &g, &out->samples[i]);
 		for (int k = 0; k < 3; k++)
 			bias[k] += walk * hf_rng_gauss(&g);
 	}
