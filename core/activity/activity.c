@@ -57,6 +57,7 @@
 #define ALONG_RATIO 1.0        /* ... and over the other two axes' power */
 #define TRAVEL_HOLD_S 2.0      /* a travel signature must last this long */
 #define SHARE_MIN 0.5          /* of a set's time with its signature */
+#define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
 
 enum signature {
 	SIG_STEADY = 0,  /* holding still in the posture */
@@ -416,6 +417,8 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	    (c->row->sig == SIG_ALONG_BODY &&
 	     travel_share(act, TRAVEL_ALONG, ev->set->start_s, ev->set->end_s) < SHARE_MIN))
 		return; /* the kind analyser's cycles, not this row's travel */
+	if (ev->set->steps && ev->set->steps->steps < SIDE_WALK_MIN_CYCLES)
+		return; /* a few steps aside, as between blocks */
 	if (ev->set->passes && ev->set->passes->posture != c->row->posture)
 		return; /* the replay before the posture: the other row's */
 	if (ev->set->hold && isfinite(ev->set->hold->elevation_deg) &&
