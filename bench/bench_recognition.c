@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Recognition without --exercise (contract section 7) on whole simulated
- * programs (sim/session.c): the calibration procedure, hip lifts, clam
- * shells each side, planks front, side each side and back, a walk and
- * sometimes a run, with walking and standing between the blocks.  The
+ * programs (sim/session.c): the calibration procedure, foam rolling face
+ * down and face up, hip lifts, clam shells each side, side walks each
+ * way, planks front, side each side and back, a walk and sometimes a
+ * run, with walking and standing between the blocks.  The
  * calibration is estimated from the session's own procedure
  * (hf_calib_estimate, as `hipform calibrate` does), never the true
  * mounting.  Per truth set: is there a reported set over it, with the

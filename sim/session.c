@@ -18,7 +18,10 @@
  * person stands.  Between blocks the person walks a few steps (a short
  * bout of the gait model, or the segment program's walk) and stands: the
  * truth lists those stretches as "between", where no set belongs.
- * The foam roll is not simulated yet (its kind is being written).
+ * Foam rolling (face down, then face up, first as the program has it)
+ * comes from the foam-roll model (sim/foamroll.c), the side walks (a set
+ * each way, after the clam shells) from the side-walk model
+ * (sim/sidewalk.c), each a whole session of its simulator with its truth.
  *
  * wide (held-out benches): wider ranges of set counts, walk lengths and
  * rests.
@@ -276,19 +279,88 @@ static int piece_gait(struct builder *b, int run)
 	return r;
 }
 
+/*
+ * Foam rolling in posture (face down or up): the foam-roll simulator's
+ * session of the first of a few seeds whose first set is done in it
+ * (its model draws the posture from the seed); sets in the other posture,
+ * when it rolls over, are in the truth as done.
+ */
+static int piece_foamroll(struct builder *b, enum hf_posture posture)
+{
+	struct hf_sim_foamroll_session fr;
+	unsigned seed = b->seed * 53u + (unsigned)posture * 1000u;
+	double shift;
+	int r = HF_ERR_ARG;
+
+	for (int tries = 0; tries < 16; tries++, seed++) {
+		r = hf_sim_foamroll_session(&b->sensor, seed, b->wide, &fr);
+		if (r != HF_OK)
+			return r;
+		if (fr.n_sets > 0 && fr.sets[0].sum.posture == posture)
+			break;
+		hf_sim_foamroll_session_free(&fr);
+		r = HF_ERR_ARG;
+	}
+	if (r != HF_OK)
+		return r;
+	r = append(b, fr.samples, fr.n, &shift);
+	for (int k = 0; r == HF_OK && k < fr.n_sets; k++) {
+		struct hf_sim_session_set s = {
+			.exercise = HF_EX_FOAM_ROLL,
+			.start_s = fr.sets[k].start_s + shift, .end_s = fr.sets[k].end_s + shift,
+			.passes = fr.sets[k].sum.passes, .hold_s = NAN,
+		};
+		add_set(b, &s);
+	}
+	hf_sim_foamroll_session_free(&fr);
+	return r;
+}
+
+/* Side walks: the side-walk simulator's session of two sets, the
+ * direction changing between them (sim/sidewalk.c). */
+static int piece_sidewalk(struct builder *b)
+{
+	struct hf_sim_sidewalk p;
+	struct hf_sim_sidewalk_session sw;
+	double shift;
+	int r;
+
+	hf_sim_sidewalk_defaults(&p);
+	p.sets = 2;
+	r = hf_sim_sidewalk_session(&p, &b->sensor, b->seed * 59u + 1u, &sw);
+	if (r != HF_OK)
+		return r;
+	r = append(b, sw.samples, sw.n, &shift);
+	for (int k = 0; r == HF_OK && k < sw.n_sets; k++) {
+		struct hf_sim_session_set s = {
+			.exercise = HF_EX_SIDE_WALK, .side = sw.sets[k].side,
+			.start_s = sw.sets[k].start_s + shift, .end_s = sw.sets[k].end_s + shift,
+			.steps = sw.sets[k].n_cycles, .hold_s = NAN,
+		};
+		add_set(b, &s);
+	}
+	hf_sim_sidewalk_session_free(&sw);
+	return r;
+}
+
 /* ---- the program ---- */
 
 static int build(struct builder *b)
 {
 	int r = piece_calibration(b);
 
-	/* foam roll: not simulated yet */
+	if (r == HF_OK) r = piece_between(b);
+	if (r == HF_OK) r = piece_foamroll(b, HF_POSTURE_PRONE);
+	if (r == HF_OK) r = piece_between(b);
+	if (r == HF_OK) r = piece_foamroll(b, HF_POSTURE_SUPINE);
 	if (r == HF_OK) r = piece_between(b);
 	if (r == HF_OK) r = piece_reps(b, HF_EX_HIP_LIFT, HF_SIDE_NONE, HF_POSTURE_SUPINE);
 	if (r == HF_OK) r = piece_between(b);
 	if (r == HF_OK) r = piece_reps(b, HF_EX_CLAM_SHELL, HF_SIDE_LEFT, HF_POSTURE_SIDE_RIGHT);
 	if (r == HF_OK) r = piece_between(b);
 	if (r == HF_OK) r = piece_reps(b, HF_EX_CLAM_SHELL, HF_SIDE_RIGHT, HF_POSTURE_SIDE_LEFT);
+	if (r == HF_OK) r = piece_between(b);
+	if (r == HF_OK) r = piece_sidewalk(b);
 	if (r == HF_OK) r = piece_between(b);
 	if (r == HF_OK) r = piece_plank(b, HF_EX_PLANK_FRONT, HF_SIDE_NONE);
 	if (r == HF_OK) r = piece_between(b);
@@ -377,8 +449,10 @@ int hf_sim_session_write_truth_json(const struct hf_sim_session *s, FILE *f)
 			json_object_object_add(set, "rep_count", json_object_new_int(x->reps));
 		if (e->kind == HF_KIND_HOLD)
 			json_object_object_add(set, "hold_s", num_or_null(x->hold_s));
-		if (e->kind == HF_KIND_GAIT)
+		if (e->kind == HF_KIND_GAIT || e->kind == HF_KIND_STEPS)
 			json_object_object_add(set, "steps", json_object_new_int(x->steps));
+		if (e->kind == HF_KIND_PASSES)
+			json_object_object_add(set, "passes", json_object_new_int(x->passes));
 		json_object_array_add(sets, set);
 	}
 	json_object_object_add(o, "sets", sets);

@@ -12,7 +12,10 @@
  *     are far smaller);
  *   - steps: the vertical specific force, its slow mean removed, peaks
  *     once per step; STEPS_MIN peaks 0.25-1.5 s apart in a row are
- *     periodic vertical movement (walking, running).
+ *     periodic vertical movement (walking, running);
+ *   - travel: the pelvis acceleration's power per pelvis axis; lateral
+ *     power dominant upright is side walking, power along the body axis
+ *     dominant lying is foam rolling (track_travel()).
  * The table rows[] maps (posture, elevation range, signature) to an
  * exercise and side.  While a posture lasts, a row whose signature holds
  * opens its candidate once: the kind analyser of the row's exercise, from
@@ -46,12 +49,21 @@
 #define STEPS_MIN 4            /* a run of steps this long is gait */
 #define MAX_WINDOWS 8          /* recent sets remembered for covers() */
 #define ELEV_SLACK_DEG 2.0     /* a hold's baseline below its row's bound */
+#define LIN_MEAN_TAU_S 1.5     /* slow mean of the pelvis acceleration */
+#define LIN_POW_TAU_S 2.0      /* its power, per pelvis axis */
+#define SIDE_POW_G 0.02        /* side walk: lateral rms at least */
+#define SIDE_RATIO 1.0         /* ... and over fore-aft + vertical power */
+#define ALONG_POW_G 0.004      /* foam roll: body-axis rms at least */
+#define ALONG_RATIO 1.0        /* ... and over the other two axes' power */
+#define TRAVEL_HOLD_S 2.0      /* a travel signature must last this long */
+#define SHARE_MIN 0.5          /* of a set's time with its signature */
+#define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
 
 enum signature {
 	SIG_STEADY = 0,  /* holding still in the posture */
 	SIG_STEPS,       /* periodic vertical movement */
-	SIG_SIDEWAYS,    /* periodic sideways travel: side walk (TODO) */
-	SIG_ALONG_BODY,  /* periodic travel along the body axis: foam roll (TODO) */
+	SIG_SIDEWAYS,    /* periodic sideways travel: side walk */
+	SIG_ALONG_BODY,  /* periodic travel along the body axis: foam roll */
 };
 
 struct row {
@@ -86,8 +98,8 @@ static const struct row rows[] = {
 	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
 	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
 	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_STEPS, 8.0},
-	/* Live once their kinds are registered (kinds.c); their signatures
-	 * are still to be written and tested (sig_holds()). */
+	/* Travel (track_travel()): sideways upright, along the body lying.
+	 * A gait set mostly sideways is the side walk's, not a walk. */
 	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_SIDEWAYS, 8.0},
 	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
 	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
@@ -115,6 +127,7 @@ struct hf_activity {
 	void *user;
 
 	struct hf_motion *ring;
+	unsigned char *travel;      /* per ring sample: TRAVEL_* bits */
 	size_t cap;
 	uint64_t n;
 
@@ -135,6 +148,11 @@ struct hf_activity {
 	bool have_av;
 	double last_peak_s, run_start_s;
 	int run_steps;
+
+	/* travel: pelvis acceleration power per axis (g^2) */
+	double lin_mean_g[3], lin_pow_g2[3];
+	bool have_lin;
+	double side_since_s, along_since_s; /* NAN: not now */
 
 	struct candidate rowc[N_ROWS];  /* one per row, made at set-up */
 	struct candidate *open[N_ROWS]; /* those open in this posture */
@@ -225,6 +243,91 @@ static void track_steps(struct hf_activity *act, const struct hf_motion *m, doub
 	act->av_prev_g = av;
 }
 
+#define TRAVEL_SIDEWAYS 1u
+#define TRAVEL_ALONG 2u
+
+/*
+ * Travel: the pelvis acceleration (specific force less gravity, pelvis
+ * frame), its slow mean removed (a high pass near 0.1 Hz, so cycles of
+ * up to about 6 s pass), its power per axis over LIN_POW_TAU_S.  Upright,
+ * sideways travel (side walk) is lateral power (pelvis y) above
+ * SIDE_POW_G rms that outweighs fore-aft and vertical power together:
+ * walking forward puts most of its power in the vertical and fore-aft
+ * axes, a side step in the lateral one.  Lying, travel along the body
+ * (foam rolling) is power along pelvis z that outweighs the other two
+ * axes: lifting the hips or shifting moves the pelvis up and turns it.
+ * The period is left to the kind analysers (steps: humps of the lateral
+ * velocity; passes: strokes of 1.5-6 s); this only says which to open.
+ */
+static unsigned track_travel(struct hf_activity *act, const struct hf_motion *m, double dt_s)
+{
+	const double z[3] = {0.0, 0.0, 1.0};
+	double up_s[3], a_s[3], a_p[3], km, kp, other;
+	unsigned bits = 0;
+
+	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
+	for (int i = 0; i < 3; i++)
+		a_s[i] = m->acc_g[i] - up_s[i];
+	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, a_s, a_p);
+	if (!act->have_lin) {
+		memcpy(act->lin_mean_g, a_p, sizeof act->lin_mean_g);
+		memset(act->lin_pow_g2, 0, sizeof act->lin_pow_g2);
+		act->have_lin = true;
+	}
+	km = fmin(1.0, dt_s / LIN_MEAN_TAU_S);
+	kp = fmin(1.0, dt_s / LIN_POW_TAU_S);
+	for (int i = 0; i < 3; i++) {
+		double d = a_p[i] - act->lin_mean_g[i];
+		act->lin_mean_g[i] += km * d;
+		act->lin_pow_g2[i] += kp * (d * d - act->lin_pow_g2[i]);
+	}
+	if (act->posture == HF_POSTURE_UPRIGHT) {
+		other = act->lin_pow_g2[0] + act->lin_pow_g2[2];
+		if (act->lin_pow_g2[1] > SIDE_POW_G * SIDE_POW_G &&
+		    act->lin_pow_g2[1] > SIDE_RATIO * other)
+			bits |= TRAVEL_SIDEWAYS;
+	}
+	if (act->posture == HF_POSTURE_PRONE || act->posture == HF_POSTURE_SUPINE) {
+		other = act->lin_pow_g2[0] + act->lin_pow_g2[1];
+		if (act->lin_pow_g2[2] > ALONG_POW_G * ALONG_POW_G &&
+		    act->lin_pow_g2[2] > ALONG_RATIO * other)
+			bits |= TRAVEL_ALONG;
+	}
+	if (!(bits & TRAVEL_SIDEWAYS))
+		act->side_since_s = NAN;
+	else if (isnan(act->side_since_s))
+		act->side_since_s = m->t_s;
+	if (!(bits & TRAVEL_ALONG))
+		act->along_since_s = NAN;
+	else if (isnan(act->along_since_s))
+		act->along_since_s = m->t_s;
+	return bits;
+}
+
+/* The share of the ring's samples in [start_s, end_s] with bit set. */
+static double travel_share(const struct hf_activity *act, unsigned bit, double start_s,
+			   double end_s)
+{
+	uint64_t lo = act->n > act->cap ? act->n - act->cap : 0;
+	size_t in = 0, with = 0;
+
+	for (uint64_t i = act->n; i > lo; i--) {
+		const struct hf_motion *m = at(act, i - 1);
+		if (m->t_s < start_s)
+			break;
+		if (m->t_s > end_s)
+			continue;
+		in++;
+		with += (act->travel[(i - 1) % act->cap] & bit) != 0;
+	}
+	return in ? (double)with / (double)in : 0.0;
+}
+
+static bool travel_holds(double since_s, double t_s)
+{
+	return !isnan(since_s) && t_s - since_s >= TRAVEL_HOLD_S;
+}
+
 /* Does the row's movement signature hold now?  Its onset into *since_s. */
 static bool sig_holds(const struct hf_activity *act, const struct row *r, double t_s,
 		      double *since_s)
@@ -235,14 +338,13 @@ static bool sig_holds(const struct hf_activity *act, const struct row *r, double
 		return t_s - act->steady_since_s >= STEADY_S;
 	case SIG_STEPS:
 		*since_s = act->run_start_s;
-		return act->run_steps >= STEPS_MIN;
+		return act->run_steps >= STEPS_MIN && !travel_holds(act->side_since_s, t_s);
 	case SIG_SIDEWAYS:
+		*since_s = act->side_since_s;
+		return travel_holds(act->side_since_s, t_s);
 	case SIG_ALONG_BODY:
-		/* TODO (side walk, foam roll): periodic acceleration along
-		 * pelvis y (sideways) / pelvis z (the body axis lying), 0.5-6 s
-		 * per cycle; to be written with their analysers and tested on
-		 * their simulated sessions. */
-		return false;
+		*since_s = act->along_since_s;
+		return travel_holds(act->along_since_s, t_s);
 	}
 	return false;
 }
@@ -275,6 +377,8 @@ static void gait_set(struct candidate *c, struct hf_event *out)
 		set.exercise = HF_EX_RUN;
 	else if (!g || g->steps < HF_ACTIVITY_WALK_MIN_STEPS)
 		return; /* walking between blocks */
+	if (travel_share(act, TRAVEL_SIDEWAYS, set.start_s, set.end_s) >= SHARE_MIN)
+		return; /* side steps, the side-walk row's */
 	out->exercise = set.exercise;
 	out->set = &set;
 	if (!c->announced) {
@@ -308,6 +412,15 @@ static void candidate_event(const struct hf_event *ev, void *user)
 		gait_set(c, &out);
 		return;
 	}
+	if ((c->row->sig == SIG_SIDEWAYS &&
+	     travel_share(act, TRAVEL_SIDEWAYS, ev->set->start_s, ev->set->end_s) < SHARE_MIN) ||
+	    (c->row->sig == SIG_ALONG_BODY &&
+	     travel_share(act, TRAVEL_ALONG, ev->set->start_s, ev->set->end_s) < SHARE_MIN))
+		return; /* the kind analyser's cycles, not this row's travel */
+	if (ev->set->steps && ev->set->steps->steps < SIDE_WALK_MIN_CYCLES)
+		return; /* a few steps aside, as between blocks */
+	if (ev->set->passes && ev->set->passes->posture != c->row->posture)
+		return; /* the replay before the posture: the other row's */
 	if (ev->set->hold && isfinite(ev->set->hold->elevation_deg) &&
 	    (ev->set->hold->elevation_deg < c->row->elev_lo_deg - ELEV_SLACK_DEG ||
 	     (act->reps_seen && ev->set->hold->elevation_deg < c->row->clear_deg)))
@@ -400,7 +513,11 @@ static void consider_rows(struct hf_activity *act, double t_s)
 		    !sig_holds(act, r, t_s, &since_s))
 			continue;
 		act->opened[k] = true;
-		open_candidate(act, k, fmax(act->posture_since_s, since_s - r->lead_s));
+		/* foam rolling: the passes analyser sees the roll into the
+		 * posture, which its own guard (a turn) passes over */
+		open_candidate(act, k, r->sig == SIG_ALONG_BODY
+					       ? since_s - r->lead_s
+					       : fmax(act->posture_since_s, since_s - r->lead_s));
 	}
 }
 
@@ -441,13 +558,15 @@ struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
 	act->user = user;
 	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
 	act->ring = calloc(act->cap, sizeof *act->ring);
-	if (!act->ring)
+	act->travel = calloc(act->cap, sizeof *act->travel);
+	if (!act->ring || !act->travel)
 		goto fail;
 	for (size_t k = 0; k < N_ROWS; k++)
 		if (make_row_analyser(act, k) != HF_OK)
 			goto fail;
 	act->posture = act->posture_cand = HF_POSTURE_UNKNOWN;
 	act->last_peak_s = -INFINITY;
+	act->side_since_s = act->along_since_s = NAN;
 	return act;
 fail:
 	hf_activity_free(act);
@@ -462,6 +581,7 @@ void hf_activity_free(struct hf_activity *act)
 		if (act->rowc[k].ops && act->rowc[k].self)
 			act->rowc[k].ops->destroy(act->rowc[k].self);
 	free(act->ring);
+	free(act->travel);
 	free(act);
 }
 
@@ -479,6 +599,7 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 	update_posture(act, up_p, m->t_s);
 	track_steady(act, up_p, m->t_s);
 	track_steps(act, m, dt_s);
+	act->travel[(act->n - 1) % act->cap] = (unsigned char)track_travel(act, m, dt_s);
 	for (int k = 0; k < act->n_open; k++) {
 		act->open[k]->ops->update(act->open[k]->self, m);
 		announce_bout(act->open[k], m->t_s);
@@ -493,6 +614,8 @@ void hf_activity_interrupt(struct hf_activity *act)
 	act->posture = act->posture_cand = HF_POSTURE_UNKNOWN;
 	act->have_anchor = false;
 	act->run_steps = 0;
+	act->have_lin = false;
+	act->side_since_s = act->along_since_s = NAN;
 }
 
 void hf_activity_finish(struct hf_activity *act)
@@ -536,6 +659,13 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 		memset(&lv, 0, sizeof lv);
 		c->ops->live(c->self, &lv);
 		now_s = act->n ? at(act, act->n - 1)->t_s : 0.0;
+		if (c->row->sig == SIG_SIDEWAYS || c->row->sig == SIG_ALONG_BODY) {
+			/* rocking on the roller, side steps: no reps */
+			unsigned bit = c->row->sig == SIG_SIDEWAYS ? TRAVEL_SIDEWAYS : TRAVEL_ALONG;
+			if (travel_share(act, bit, start_s, end_s) >= SHARE_MIN)
+				return true;
+			continue;
+		}
 		if (act->reps_seen && act->elev_deg < c->row->clear_deg)
 			continue; /* a rest between sets, as it stands */
 		if (c->ops->kind != HF_KIND_HOLD)

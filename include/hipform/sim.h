@@ -441,7 +441,7 @@ int hf_sim_sidewalk_write_truth_json(const struct hf_sim_sidewalk_session *s, FI
 #define HF_SIM_SESSION_MAX_BETWEEN 16
 
 /* One exercise set of the truth: reps (rep sets), hold_s (holds, else
- * NAN) or steps (gait). */
+ * NAN), steps (gait; side-walk cycles) or passes (foam roll). */
 struct hf_sim_session_set {
 	enum hf_exercise exercise;
 	enum hf_side side;
@@ -449,6 +449,7 @@ struct hf_sim_session_set {
 	int reps;
 	double hold_s;
 	int steps;
+	int passes;
 };
 
 struct hf_sim_session {
@@ -470,7 +471,8 @@ struct hf_sim_session {
  * sensor, drawn from seed: the calibration procedure, then hip lifts,
  * clam shells each side, planks front, side (right, left) and back, a
  * walking bout and sometimes a run, with walking and standing between
- * the blocks (sim/session.c; no foam roll yet).  wide: the wider ranges
+ * the blocks (sim/session.c), foam rolling face down and face up first
+ * and side walks each way after the clam shells.  wide: the wider ranges
  * of held-out benches.  HF_OK, HF_ERR_ARG or HF_ERR_NOMEM.
  */
 int hf_sim_program_session(const struct hf_sim_sensor *sensor, unsigned seed, int wide,

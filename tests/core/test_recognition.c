@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ struct seen {
 	enum hf_side side[MAX_SETS];
 	double start_s[MAX_SETS], end_s[MAX_SETS], hold_s[MAX_SETS];
 	int steps[MAX_SETS], set_index[MAX_SETS];
+	enum hf_posture posture[MAX_SETS]; /* passes sets */
 };
 
 static void on_event(const struct hf_event *ev, void *user)
@@ -47,6 +49,7 @@ static void on_event(const struct hf_event *ev, void *user)
 	s->hold_s[s->sets] = ev->set->hold ? ev->set->hold->hold_s : NAN;
 	s->steps[s->sets] = ev->set->gait ? ev->set->gait->steps : 0;
 	s->set_index[s->sets] = ev->set_index;
+	s->posture[s->sets] = ev->set->passes ? ev->set->passes->posture : HF_POSTURE_UNKNOWN;
 	s->sets++;
 }
 
@@ -180,6 +183,72 @@ static double overlap_s(double a0, double a1, double b0, double b1)
 	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
 }
 
+/* Reported set k covers more than half of the truth interval. */
+static bool covers_half(const struct seen *s, int k, double start_s, double end_s)
+{
+	return overlap_s(s->start_s[k], s->end_s[k], start_s, end_s) > 0.5 * (end_s - start_s);
+}
+
+/*
+ * Side walks (sim/sidewalk.c), no exercise given: each truth set is one
+ * side_walk set with the direction of travel as its side, and the steps
+ * are no walk.
+ */
+static void check_side_walks(unsigned seed)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim_sidewalk_session sw;
+	struct seen s;
+
+	sensor(&sen, seed);
+	assert_int_equal(hf_sim_sidewalk_session(NULL, &sen, seed, &sw), 0);
+	assert_true(sw.n_sets >= 1);
+	analyse(&sen, sw.samples, sw.n, &s);
+	for (int k = 0; k < s.sets; k++)
+		assert_int_equal(s.ex[k], HF_EX_SIDE_WALK);
+	assert_int_equal(s.sets, sw.n_sets);
+	for (int i = 0; i < sw.n_sets; i++) {
+		assert_true(covers_half(&s, i, sw.sets[i].start_s, sw.sets[i].end_s));
+		assert_int_equal(s.side[i], sw.sets[i].side);
+	}
+	hf_sim_sidewalk_session_free(&sw);
+}
+
+static void side_walk_recognised(void **state)
+{
+	(void)state;
+	check_side_walks(61);
+	check_side_walks(62);
+}
+
+/* Foam rolling (sim/foamroll.c): foam_roll sets with their posture. */
+static void check_foam_roll(unsigned seed)
+{
+	struct hf_sim_sensor sen;
+	struct hf_sim_foamroll_session fr;
+	struct seen s;
+
+	sensor(&sen, seed);
+	assert_int_equal(hf_sim_foamroll_session(&sen, seed, 0, &fr), 0);
+	assert_true(fr.n_sets >= 1);
+	analyse(&sen, fr.samples, fr.n, &s);
+	for (int k = 0; k < s.sets; k++)
+		assert_int_equal(s.ex[k], HF_EX_FOAM_ROLL);
+	assert_int_equal(s.sets, fr.n_sets);
+	for (int i = 0; i < fr.n_sets; i++) {
+		assert_true(covers_half(&s, i, fr.sets[i].start_s, fr.sets[i].end_s));
+		assert_int_equal(s.posture[i], fr.sets[i].sum.posture);
+	}
+	hf_sim_foamroll_session_free(&fr);
+}
+
+static void foam_roll_recognised(void **state)
+{
+	(void)state;
+	check_foam_roll(71);
+	check_foam_roll(72);
+}
+
 /*
  * A whole program (sim/session.c), calibrated from its own procedure:
  * every truth set is reported over its time with its exercise and side,
@@ -234,6 +303,8 @@ int main(void)
 		cmocka_unit_test(back_plank_recognised),
 		cmocka_unit_test(short_walk_no_set_long_walk_one),
 		cmocka_unit_test(standing_still_gives_nothing),
+		cmocka_unit_test(side_walk_recognised),
+		cmocka_unit_test(foam_roll_recognised),
 		cmocka_unit_test(whole_program),
 	};
 
