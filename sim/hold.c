@@ -512,8 +512,7 @@ int hf_sim_hold_session(const struct hf_sim_sensor *sensor, enum hf_exercise ex,
 			enum hf_side side, unsigned seed, struct hf_sim_hold_session *out)
 {
 	struct model *m;
-	struct hf_rng r, g;
-	double bias[3], walk, dt;
+	struct hf_rng r;
 
 	memset(out, 0, sizeof *out);
 	if (!sensor || sensor->rate_hz <= 0.0 || !hf_exercise_info(ex) ||
@@ -528,7 +527,6 @@ int hf_sim_hold_session(const struct hf_sim_sensor *sensor, enum hf_exercise ex,
 		return HF_ERR_NOMEM;
 	hf_rng_seed(&r, 0x686f6c64ULL ^ ((uint64_t)seed << 20) ^ (uint64_t)ex);
 	build_model(m, ex, side, &r);
-	dt = 1.0 / sensor->rate_hz;
 	out->exercise = ex;
 	out->side = side;
 	out->sensor = *sensor;
@@ -542,18 +540,8 @@ int hf_sim_hold_session(const struct hf_sim_sensor *sensor, enum hf_exercise ex,
 		hf_sim_hold_session_free(out);
 		return HF_ERR_NOMEM;
 	}
-	hf_rng_seed(&g, 0x6e6f697365ULL ^ ((uint64_t)seed << 23) ^ seed);
-	memcpy(bias, sensor->gyro_bias_dps, sizeof bias);
-	walk = sensor->gyro_bias_walk_dps * sqrt(dt);
-	for (size_t i = 0; i < out->n; i++) {
-		double t = (double)i * dt;
-		hf_sim_true_sample(model_pose, m, sensor, t, &out->q_pelvis_to_world[i],
-				   &out->samples[i]);
-		out->samples[i].t_s = sensor->t0_s + t;
-		hf_sim_sensor_errors(sensor, bias, t, &g, &out->samples[i]);
-		for (int k = 0; k < 3; k++)
-			bias[k] += walk * hf_rng_gauss(&g);
-	}
+	hf_sim_render_samples(model_pose, m, sensor, 0x6e6f697365ULL ^ ((uint64_t)seed << 23) ^ seed,
+			      out->n, out->samples, out->q_pelvis_to_world);
 	compute_truth(out, m);
 	free(m);
 	return HF_OK;
@@ -571,16 +559,11 @@ void hf_sim_hold_session_free(struct hf_sim_hold_session *s)
 int hf_sim_hold_write_csv(const struct hf_sim_hold_session *s, FILE *f)
 {
 	const struct hf_exercise_info *e = hf_exercise_info(s->exercise);
+	char title[120];
 
-	fprintf(f, "# hipform simulated %s session, %d hold(s)\n", e ? e->name : "?",
-		s->n_holds);
-	fprintf(f, "t_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps\n");
-	for (size_t i = 0; i < s->n; i++) {
-		const struct hf_sample *x = &s->samples[i];
-		fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f\n", x->t_s, x->acc_g[0],
-			x->acc_g[1], x->acc_g[2], x->gyro_dps[0], x->gyro_dps[1], x->gyro_dps[2]);
-	}
-	return ferror(f) ? HF_ERR_SYS : HF_OK;
+	snprintf(title, sizeof title, "hipform simulated %s session, %d hold(s)",
+		 e ? e->name : "?", s->n_holds);
+	return hf_sim_write_samples_csv(f, title, s->samples, s->n);
 }
 
 int hf_sim_hold_write_truth_json(const struct hf_sim_hold_session *s, FILE *f)

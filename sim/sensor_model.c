@@ -9,7 +9,10 @@
  * output's resolution.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "hipform/error.h"
 
 #include "sim_internal.h"
 
@@ -91,4 +94,34 @@ void hf_sim_sensor_errors(const struct hf_sim_sensor *s, const double bias_dps[3
 		out->gyro_dps[k] = quantise(gy, s->gyro_lsb_dps);
 		out->acc_g[k] = quantise(ac, s->acc_lsb_g);
 	}
+}
+
+void hf_sim_render_samples(hf_sim_pose_fn pose, const void *model, const struct hf_sim_sensor *s,
+			   uint64_t noise_seed, size_t n, struct hf_sample *samples,
+			   struct hf_quat *q_pelvis_to_world)
+{
+	struct hf_rng g;
+	double bias[3], dt = 1.0 / s->rate_hz, walk = s->gyro_bias_walk_dps * sqrt(dt);
+
+	hf_rng_seed(&g, noise_seed);
+	memcpy(bias, s->gyro_bias_dps, sizeof bias);
+	for (size_t i = 0; i < n; i++) {
+		double t = (double)i * dt;
+		hf_sim_true_sample(pose, model, s, t, &q_pelvis_to_world[i], &samples[i]);
+		samples[i].t_s = s->t0_s + t;
+		hf_sim_sensor_errors(s, bias, t, &g, &samples[i]);
+		for (int k = 0; k < 3; k++)
+			bias[k] += walk * hf_rng_gauss(&g);
+	}
+}
+
+int hf_sim_write_samples_csv(FILE *f, const char *title, const struct hf_sample *x, size_t n)
+{
+	fprintf(f, "# %s\n", title);
+	fprintf(f, "t_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f\n", x[i].t_s, x[i].acc_g[0],
+			x[i].acc_g[1], x[i].acc_g[2], x[i].gyro_dps[0], x[i].gyro_dps[1],
+			x[i].gyro_dps[2]);
+	return ferror(f) ? HF_ERR_SYS : HF_OK;
 }

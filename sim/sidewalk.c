@@ -339,26 +339,15 @@ void hf_sim_sidewalk_defaults(struct hf_sim_sidewalk *p)
 static int render(struct hf_sim_sidewalk_session *out, const struct model *m,
 		  const struct hf_sim_sensor *sensor, unsigned seed)
 {
-	struct hf_rng g;
-	double bias[3], walk, dt = 1.0 / sensor->rate_hz;
+	uint64_t noise_seed = 0x73776e6fULL ^ ((uint64_t)seed << 21) ^ seed;
 
 	out->n = (size_t)floor(m->t_end_s * sensor->rate_hz) + 1;
 	out->samples = calloc(out->n, sizeof *out->samples);
 	out->q_pelvis_to_world = calloc(out->n, sizeof *out->q_pelvis_to_world);
 	if (!out->samples || !out->q_pelvis_to_world)
 		return HF_ERR_NOMEM;
-	hf_rng_seed(&g, 0x73776e6fULL ^ ((uint64_t)seed << 21) ^ seed);
-	memcpy(bias, sensor->gyro_bias_dps, sizeof bias);
-	walk = sensor->gyro_bias_walk_dps * sqrt(dt);
-	for (size_t i = 0; i < out->n; i++) {
-		double t = (double)i * dt;
-		hf_sim_true_sample(model_pose, m, sensor, t, &out->q_pelvis_to_world[i],
-				   &out->samples[i]);
-		out->samples[i].t_s = sensor->t0_s + t;
-		hf_sim_sensor_errors(sensor, bias, t, &g, &out->samples[i]);
-		for (int k = 0; k < 3; k++)
-			bias[k] += walk * hf_rng_gauss(&g);
-	}
+	hf_sim_render_samples(model_pose, m, sensor, noise_seed, out->n, out->samples,
+			      out->q_pelvis_to_world);
 	return HF_OK;
 }
 
@@ -416,14 +405,11 @@ void hf_sim_sidewalk_session_free(struct hf_sim_sidewalk_session *s)
 
 int hf_sim_sidewalk_write_csv(const struct hf_sim_sidewalk_session *s, FILE *f)
 {
-	fprintf(f, "# hipform simulated side_walk session, %d set(s)\n", s->n_sets);
-	fprintf(f, "t_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps\n");
-	for (size_t i = 0; i < s->n; i++) {
-		const struct hf_sample *x = &s->samples[i];
-		fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f\n", x->t_s, x->acc_g[0],
-			x->acc_g[1], x->acc_g[2], x->gyro_dps[0], x->gyro_dps[1], x->gyro_dps[2]);
-	}
-	return ferror(f) ? HF_ERR_SYS : HF_OK;
+	char title[120];
+
+	snprintf(title, sizeof title, "hipform simulated side_walk session, %d set(s)",
+		 s->n_sets);
+	return hf_sim_write_samples_csv(f, title, s->samples, s->n);
 }
 
 int hf_sim_sidewalk_write_truth_json(const struct hf_sim_sidewalk_session *s, FILE *f)
