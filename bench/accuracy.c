@@ -284,8 +284,8 @@ static void heldout_sensor(int i, unsigned seed, struct hf_sim_sensor *s)
 
 	hf_sim_sensor_from_part(s, part, rate, seed);
 	if (wide_uniform(&g, 0.0, 1.0) < 0.25) {
-		double sc = (wide_uniform(&g, 0.0, 1.0) < 0.5 ? -1.0 : 1.0) *
-			    wide_uniform(&g, 0.05, 0.07);
+		double sign = wide_uniform(&g, 0.0, 1.0) < 0.5 ? -1.0 : 1.0;
+		double sc = sign * wide_uniform(&g, 0.05, 0.07);
 		for (int k = 0; k < 3; k++) {
 			s->acc_scale_err[k] = sc;
 			s->acc_bias_g[k] = 0.0;

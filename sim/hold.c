@@ -201,6 +201,22 @@ static double U(struct hf_rng *r, double lo, double hi)
 	return hf_rng_uniform(r, lo, hi);
 }
 
+/*
+ * The random draws below are one per statement: the order of two draws in
+ * one argument list or product is the compiler's (C11 6.5p3), and a seed
+ * must give the same session whatever compiles it.  The order kept is the
+ * one gcc used, so its sessions did not change.
+ */
+
+/* A brief dip of the hips by 12-20 deg. */
+static void dip(struct model *m, struct hf_rng *r, double ts)
+{
+	double depth = U(r, 12.0, 20.0);
+	double stay = U(r, 0.0, 2.0);
+
+	add_bump(m, CH_ELEV, ts, 0.3, stay, 0.3, -depth);
+}
+
 /* Episodes inside a plank hold [t0, t1]. */
 static void plank_episodes(struct model *m, struct hf_rng *r, double t0, double t1)
 {
@@ -223,7 +239,7 @@ static void plank_episodes(struct model *m, struct hf_rng *r, double t0, double 
 		else if (kind < 0.8)
 			add_bump(m, CH_ROT, ts, rise, stay, fall, hf_rng_sign(r) * a); /* hip drop */
 		else if (kind < 0.9)
-			add_bump(m, CH_ELEV, ts, 0.3, U(r, 0.0, 2.0), 0.3, -U(r, 12.0, 20.0));
+			dip(m, r, ts);
 	}
 }
 
@@ -232,7 +248,9 @@ static void rest_shifts(struct model *m, struct hf_rng *r, double t0, double t1,
 			double max_deg)
 {
 	for (double t = t0 + U(r, 0.5, 2.0); t < t1 - 1.5; t += U(r, 1.0, 3.0)) {
-		add_bump(m, CH_ROT, t, 0.5, U(r, 0.0, 1.0), 0.5, U(r, -max_deg, max_deg));
+		double turn = U(r, -max_deg, max_deg);
+		double stay = U(r, 0.0, 1.0);
+		add_bump(m, CH_ROT, t, 0.5, stay, 0.5, turn);
 		add_bump(m, CH_YAW, t, 0.6, 0.0, 0.0, U(r, -0.75, 0.75) * max_deg);
 	}
 }
@@ -240,8 +258,11 @@ static void rest_shifts(struct model *m, struct hf_rng *r, double t0, double t1,
 /* Stepping about while standing: turns of 12-20 deg every 0.8-2 s. */
 static void stepping(struct model *m, struct hf_rng *r, double t0, double t1)
 {
-	for (double t = t0 + U(r, 0.2, 0.8); t < t1 - 1.0; t += U(r, 0.8, 2.0))
-		add_bump(m, CH_YAW, t, 0.4, U(r, 0.1, 0.5), 0.4, hf_rng_sign(r) * U(r, 12.0, 20.0));
+	for (double t = t0 + U(r, 0.2, 0.8); t < t1 - 1.0; t += U(r, 0.8, 2.0)) {
+		double sign = hf_rng_sign(r);
+		double turn = sign * U(r, 12.0, 20.0);
+		add_bump(m, CH_YAW, t, 0.4, U(r, 0.1, 0.5), 0.4, turn);
+	}
 }
 
 static double plank_program(struct model *m, struct hf_rng *r, double t)
@@ -249,7 +270,8 @@ static double plank_program(struct model *m, struct hf_rng *r, double t)
 	double elev0 = U(r, 8.0, 35.0);
 
 	/* kneeling or lying between planks: the hips low, elevation <= 2 */
-	m->elev_pre_deg = fmin(elev0 - U(r, 15.0, 35.0), U(r, -12.0, 2.0));
+	double low = U(r, -12.0, 2.0);
+	m->elev_pre_deg = fmin(elev0 - U(r, 15.0, 35.0), low);
 	add_bump(m, CH_MAT, STAND_S, DOWN_S, 1e6, 0.0, 1.0);
 	t = STAND_S + DOWN_S;
 	for (int k = 0; k < m->n_holds; k++) {

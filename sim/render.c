@@ -70,8 +70,8 @@ void hf_sim_sensor_preset(struct hf_sim_sensor *s, enum hf_sim_grade grade,
 	double arm = hf_rng_uniform(&r, 0.0, 0.15);
 	for (int k = 0; k < 3; k++) {
 		s->lever_arm_m[k] = dir[k] * arm;
-		s->gyro_bias_dps[k] = hf_rng_sign(&r) *
-				      hf_rng_uniform(&r, g->gyro_bias_lo, g->gyro_bias_hi);
+		double sign = hf_rng_sign(&r); /* one draw per statement */
+		s->gyro_bias_dps[k] = sign * hf_rng_uniform(&r, g->gyro_bias_lo, g->gyro_bias_hi);
 		s->gyro_scale_err[k] = hf_rng_uniform(&r, -g->scale, g->scale);
 		s->acc_bias_g[k] = hf_rng_uniform(&r, -g->acc_bias, g->acc_bias);
 		s->acc_scale_err[k] = hf_rng_uniform(&r, -g->scale, g->scale);
