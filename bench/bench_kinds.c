@@ -19,6 +19,7 @@
 
 #include "hipform/analyzer.h"
 #include "hipform/sim.h"
+#include "kind_bench.h"
 
 #define MAX_FOUND 16
 #define HELD_OUT_SEED 100001u
@@ -47,44 +48,17 @@ static void on_event(const struct hf_event *ev, void *user)
 		f->h[f->n++] = *ev->set->hold;
 }
 
-static struct hf_quat small_turn(unsigned seed, double deg)
-{
-	double ax[3] = {sin(seed * 1.7), cos(seed * 2.3), sin(seed * 0.9 + 1.0)};
-
-	hf_vec_normalize(ax);
-	return hf_quat_from_axis_angle(ax, deg * HF_DEG2RAD);
-}
-
 static void analyse(const struct hf_sim_hold_session *s, bool calibrated, unsigned seed,
 		    struct found *f)
 {
-	struct hf_analyzer_config cfg;
-	struct hf_analyzer *a;
+	const struct hf_bench_run run = {
+		.exercise = s->exercise, .side = s->side, .rate_hz = s->rate_hz,
+		.calibrated = calibrated, .true_pelvis_to_sensor = s->sensor.pelvis_to_sensor,
+		.seed = seed,
+	};
 
-	hf_analyzer_config_default(&cfg);
-	cfg.exercise = s->exercise;
-	cfg.side = s->side;
-	cfg.rate_hz = s->rate_hz;
-	if (calibrated) {
-		cfg.calib.has_mounting = true;
-		cfg.calib.pelvis_to_sensor =
-			hf_quat_mul(s->sensor.pelvis_to_sensor, small_turn(seed, 1.5));
-	}
 	memset(f, 0, sizeof *f);
-	a = hf_analyzer_new(&cfg, on_event, f);
-	if (!a) {
-		fprintf(stderr, "bench_kinds: analyser refused the configuration\n");
-		exit(1);
-	}
-	for (size_t i = 0; i < s->n; i++)
-		hf_analyzer_update(a, &s->samples[i]);
-	hf_analyzer_finish(a);
-	hf_analyzer_free(a);
-}
-
-static double overlap_s(const struct hf_hold_summary *a, const struct hf_hold_summary *b)
-{
-	return fmin(a->end_s, b->end_s) - fmax(a->start_s, b->start_s);
+	hf_bench_analyse(&run, s->samples, s->n, on_event, f);
 }
 
 static void add_err(double *sum, int *n, double x, double y)
@@ -119,7 +93,9 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 		const struct hf_hold_summary *t = &s->holds[k].sum;
 		int best = -1;
 		for (int j = 0; j < f->n; j++)
-			if (!used[j] && overlap_s(t, &f->h[j]) > 0.5 * t->hold_s)
+			if (!used[j] &&
+			    hf_bench_overlap_s(t->start_s, t->end_s, f->h[j].start_s, f->h[j].end_s) >
+				    0.5 * t->hold_s)
 				best = j;
 		if (best < 0) {
 			score_faults(sc, t->faults & mask, 0);
@@ -164,11 +140,6 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 		}
 }
 
-static double ratio(int a, int b)
-{
-	return b > 0 ? (double)a / b : NAN;
-}
-
 static void print_score(const char *title, const struct score *sc)
 {
 	static const enum hf_fault faults[] = {HF_FAULT_SHORT_HOLD, HF_FAULT_SAG, HF_FAULT_PIKE,
@@ -176,7 +147,7 @@ static void print_score(const char *title, const struct score *sc)
 
 	printf("%s\n", title);
 	printf("  holds: %d true, %d found, recall %.3f, precision %.3f\n", sc->truth, sc->found,
-	       ratio(sc->matched, sc->truth), ratio(sc->matched, sc->found));
+	       hf_bench_ratio(sc->matched, sc->truth), hf_bench_ratio(sc->matched, sc->found));
 	printf("  hold_s MAE %.3f s; planks: elevation change extremes MAE %.3f deg (n %d), "
 	       "sag_s/pike_s MAE %.3f s (n %d)\n",
 	       sc->hold_n ? sc->hold_mae / sc->hold_n : NAN,
@@ -185,8 +156,8 @@ static void print_score(const char *title, const struct score *sc)
 	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
 		const struct fault_count *c = &sc->f[faults[i]];
 		printf("  %-14s P %.3f R %.3f (tp %d fp %d fn %d)\n",
-		       hf_fault_name(faults[i]), ratio(c->tp, c->tp + c->fp),
-		       ratio(c->tp, c->tp + c->fn), c->tp, c->fp, c->fn);
+		       hf_fault_name(faults[i]), hf_bench_ratio(c->tp, c->tp + c->fp),
+		       hf_bench_ratio(c->tp, c->tp + c->fn), c->tp, c->fp, c->fn);
 	}
 }
 

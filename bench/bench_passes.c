@@ -21,6 +21,7 @@
 
 #include "hipform/analyzer.h"
 #include "hipform/sim.h"
+#include "kind_bench.h"
 
 #define MAX_FOUND 32
 #define HELD_OUT_SEED 100001u
@@ -53,43 +54,17 @@ static void on_event(const struct hf_event *ev, void *user)
 	}
 }
 
-static struct hf_quat small_turn(unsigned seed, double deg)
-{
-	double ax[3] = {sin(seed * 1.7), cos(seed * 2.3), sin(seed * 0.9 + 1.0)};
-
-	hf_vec_normalize(ax);
-	return hf_quat_from_axis_angle(ax, deg * HF_DEG2RAD);
-}
-
 static void analyse(const struct hf_sim_foamroll_session *s, bool calibrated, unsigned seed,
 		    struct found *f)
 {
-	struct hf_analyzer_config cfg;
-	struct hf_analyzer *a;
+	const struct hf_bench_run run = {
+		.exercise = HF_EX_FOAM_ROLL, .side = HF_SIDE_NONE, .rate_hz = s->rate_hz,
+		.calibrated = calibrated, .true_pelvis_to_sensor = s->sensor.pelvis_to_sensor,
+		.seed = seed,
+	};
 
-	hf_analyzer_config_default(&cfg);
-	cfg.exercise = HF_EX_FOAM_ROLL;
-	cfg.rate_hz = s->rate_hz;
-	if (calibrated) {
-		cfg.calib.has_mounting = true;
-		cfg.calib.pelvis_to_sensor =
-			hf_quat_mul(s->sensor.pelvis_to_sensor, small_turn(seed, 1.5));
-	}
 	memset(f, 0, sizeof *f);
-	a = hf_analyzer_new(&cfg, on_event, f);
-	if (!a) {
-		fprintf(stderr, "bench_passes: analyser refused the configuration\n");
-		exit(1);
-	}
-	for (size_t i = 0; i < s->n; i++)
-		hf_analyzer_update(a, &s->samples[i]);
-	hf_analyzer_finish(a);
-	hf_analyzer_free(a);
-}
-
-static double overlap_s(double a0, double a1, double b0, double b1)
-{
-	return fmin(a1, b1) - fmax(a0, b0);
+	hf_bench_analyse(&run, s->samples, s->n, on_event, f);
 }
 
 static void score_session(const struct hf_sim_foamroll_session *s, const struct found *f,
@@ -104,7 +79,7 @@ static void score_session(const struct hf_sim_foamroll_session *s, const struct 
 		int best = -1;
 		double best_ov = 0.0;
 		for (int j = 0; j < f->n; j++) {
-			double ov = overlap_s(t->start_s, t->end_s, f->s[j].start_s, f->s[j].end_s);
+			double ov = hf_bench_overlap_s(t->start_s, t->end_s, f->s[j].start_s, f->s[j].end_s);
 			if (!used[j] && ov > 0.5 * (t->end_s - t->start_s) && ov > best_ov) {
 				best = j;
 				best_ov = ov;

@@ -24,6 +24,7 @@
 
 #include "hipform/analyzer.h"
 #include "hipform/sim.h"
+#include "kind_bench.h"
 
 #define MAX_FOUND 16
 #define HELD_OUT_SEED 200001u
@@ -66,43 +67,17 @@ static void on_event(const struct hf_event *ev, void *user)
 	memcpy(s->c, ev->set->steps->cycles, (size_t)s->n * sizeof s->c[0]);
 }
 
-static struct hf_quat small_turn(unsigned seed, double deg)
-{
-	double ax[3] = {sin(seed * 1.7), cos(seed * 2.3), sin(seed * 0.9 + 1.0)};
-
-	hf_vec_normalize(ax);
-	return hf_quat_from_axis_angle(ax, deg * HF_DEG2RAD);
-}
-
 static void analyse(const struct hf_sim_sidewalk_session *s, bool calibrated, unsigned seed,
 		    struct found *f)
 {
-	struct hf_analyzer_config cfg;
-	struct hf_analyzer *a;
+	const struct hf_bench_run run = {
+		.exercise = HF_EX_SIDE_WALK, .side = HF_SIDE_NONE, .rate_hz = s->rate_hz,
+		.calibrated = calibrated, .true_pelvis_to_sensor = s->sensor.pelvis_to_sensor,
+		.seed = seed,
+	};
 
-	hf_analyzer_config_default(&cfg);
-	cfg.exercise = HF_EX_SIDE_WALK;
-	cfg.rate_hz = s->rate_hz;
-	if (calibrated) {
-		cfg.calib.has_mounting = true;
-		cfg.calib.pelvis_to_sensor =
-			hf_quat_mul(s->sensor.pelvis_to_sensor, small_turn(seed, 1.5));
-	}
 	memset(f, 0, sizeof *f);
-	a = hf_analyzer_new(&cfg, on_event, f);
-	if (!a) {
-		fprintf(stderr, "bench_steps: analyser refused the configuration\n");
-		exit(1);
-	}
-	for (size_t i = 0; i < s->n; i++)
-		hf_analyzer_update(a, &s->samples[i]);
-	hf_analyzer_finish(a);
-	hf_analyzer_free(a);
-}
-
-static double overlap_s(double a0, double a1, double b0, double b1)
-{
-	return fmin(a1, b1) - fmax(a0, b0);
+	hf_bench_analyse(&run, s->samples, s->n, on_event, f);
 }
 
 /* The found cycle that overlaps truth cycle c most, -1 if none. */
@@ -112,7 +87,7 @@ static int match_cycle(const struct found_set *g, const struct hf_cycle *c)
 	double best_o = 0.25 * (c->end_s - c->start_s);
 
 	for (int j = 0; j < g->n; j++) {
-		double o = overlap_s(c->start_s, c->end_s, g->c[j].start_s, g->c[j].end_s);
+		double o = hf_bench_overlap_s(c->start_s, c->end_s, g->c[j].start_s, g->c[j].end_s);
 		if (o > best_o) {
 			best_o = o;
 			best = j;
@@ -156,7 +131,7 @@ static void score_session(const struct hf_sim_sidewalk_session *s, const struct 
 		int best = -1, err;
 		double best_o = 0.5 * (t->end_s - t->start_s);
 		for (int j = 0; j < f->n; j++) {
-			double o = overlap_s(t->start_s, t->end_s, f->s[j].start_s, f->s[j].end_s);
+			double o = hf_bench_overlap_s(t->start_s, t->end_s, f->s[j].start_s, f->s[j].end_s);
 			if (!used[j] && o > best_o) {
 				best_o = o;
 				best = j;
@@ -199,8 +174,8 @@ static void score_session(const struct hf_sim_sidewalk_session *s, const struct 
 		if (a->side == b->side)
 			continue;
 		for (int j = 0; j < f->n; j++)
-			merged |= overlap_s(a->start_s, a->end_s, f->s[j].start_s, f->s[j].end_s) > 0.5 &&
-				  overlap_s(b->start_s, b->end_s, f->s[j].start_s, f->s[j].end_s) > 0.5;
+			merged |= hf_bench_overlap_s(a->start_s, a->end_s, f->s[j].start_s, f->s[j].end_s) > 0.5 &&
+				  hf_bench_overlap_s(b->start_s, b->end_s, f->s[j].start_s, f->s[j].end_s) > 0.5;
 		sc->dir_n++;
 		sc->dir_ok += !merged;
 	}
@@ -215,26 +190,22 @@ static void score_session(const struct hf_sim_sidewalk_session *s, const struct 
 		}
 }
 
-static double ratio(int a, int b)
-{
-	return b > 0 ? (double)a / b : NAN;
-}
-
 static void print_score(const char *title, const struct score *sc, bool cal)
 {
 	printf("%s\n", title);
 	printf("  sets: %d true, %d found, %d matched\n", sc->truth_sets, sc->found_sets,
 	       sc->matched);
 	printf("  steps (cycles) exact: %.1f %% of true sets; max |error| %d\n",
-	       100.0 * ratio(sc->exact, sc->truth_sets), sc->max_err);
-	printf("  direction correct: %.1f %% of %d (%s)\n", 100.0 * ratio(sc->dir_ok, sc->dir_n),
+	       100.0 * hf_bench_ratio(sc->exact, sc->truth_sets), sc->max_err);
+	printf("  direction correct: %.1f %% of %d (%s)\n", 100.0 * hf_bench_ratio(sc->dir_ok, sc->dir_n),
 	       sc->dir_n, cal ? "sets whose side is the true direction of travel"
 			      : "side null; changes of direction where the sets split");
 	printf("  cycle obliquity range MAE %.3f deg (n %d); cadence MAE %.2f cycles/min\n",
 	       sc->range_n ? sc->range_abs / sc->range_n : NAN, sc->range_n,
 	       sc->cad_n ? sc->cad_abs / sc->cad_n : NAN);
-	printf("  pelvic_drop P %.3f R %.3f (tp %d fp %d fn %d)\n", ratio(sc->tp, sc->tp + sc->fp),
-	       ratio(sc->tp, sc->tp + sc->fn), sc->tp, sc->fp, sc->fn);
+	printf("  pelvic_drop P %.3f R %.3f (tp %d fp %d fn %d)\n",
+	       hf_bench_ratio(sc->tp, sc->tp + sc->fp),
+	       hf_bench_ratio(sc->tp, sc->tp + sc->fn), sc->tp, sc->fp, sc->fn);
 }
 
 static void draw_sensor(struct hf_sim_sensor *sensor, unsigned sseed)
