@@ -140,6 +140,7 @@ struct hf_activity {
 
 	/* steadiness */
 	double anchor_up_p[3];
+	double cos_steady;         /* cos(STEADY_DEG) */
 	double steady_since_s;
 	bool have_anchor;
 
@@ -170,14 +171,12 @@ static struct hf_motion *at(const struct hf_activity *act, uint64_t i)
 	return &act->ring[i % act->cap];
 }
 
-static void up_in_pelvis(const struct hf_activity *act, const struct hf_motion *m,
-			 double up_p[3])
+/* World up in the sensor frame: computed once per sample, used by all. */
+static void world_up_in_sensor(const struct hf_motion *m, double up_s[3])
 {
 	const double z[3] = {0.0, 0.0, 1.0};
-	double up_s[3];
 
 	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
-	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, up_s, up_p);
 }
 
 /* World up in the pelvis frame, per posture (section 3). */
@@ -198,14 +197,10 @@ static enum hf_posture classify(const double up_p[3], enum hf_posture current)
 	return HF_POSTURE_UNKNOWN;
 }
 
-static double angle_deg(const double a[3], const double b[3])
-{
-	return acos(fmax(-1.0, fmin(1.0, hf_vec_dot(a, b)))) * HF_RAD2DEG;
-}
-
 static void track_steady(struct hf_activity *act, const double up_p[3], double t_s)
 {
-	if (!act->have_anchor || angle_deg(up_p, act->anchor_up_p) > STEADY_DEG) {
+	/* more than STEADY_DEG from the anchor, by the cosine: no acos per sample */
+	if (!act->have_anchor || hf_vec_dot(up_p, act->anchor_up_p) < act->cos_steady) {
 		memcpy(act->anchor_up_p, up_p, sizeof act->anchor_up_p);
 		act->steady_since_s = t_s;
 		act->have_anchor = true;
@@ -213,13 +208,11 @@ static void track_steady(struct hf_activity *act, const double up_p[3], double t
 }
 
 /* A step is a peak of the vertical force above its slow mean. */
-static void track_steps(struct hf_activity *act, const struct hf_motion *m, double dt_s)
+static void track_steps(struct hf_activity *act, const struct hf_motion *m,
+			const double up_s[3], double dt_s)
 {
-	const double z[3] = {0.0, 0.0, 1.0};
-	double up_s[3], av, k;
+	double av = hf_vec_dot(m->acc_g, up_s), k;
 
-	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
-	av = hf_vec_dot(m->acc_g, up_s);
 	if (!act->have_av) {
 		act->av_mean_g = act->av_prev_g = act->av_prev2_g = av;
 		act->have_av = true;
@@ -259,13 +252,12 @@ static void track_steps(struct hf_activity *act, const struct hf_motion *m, doub
  * The period is left to the kind analysers (steps: humps of the lateral
  * velocity; passes: strokes of 1.5-6 s); this only says which to open.
  */
-static unsigned track_travel(struct hf_activity *act, const struct hf_motion *m, double dt_s)
+static unsigned track_travel(struct hf_activity *act, const struct hf_motion *m,
+			     const double up_s[3], double dt_s)
 {
-	const double z[3] = {0.0, 0.0, 1.0};
-	double up_s[3], a_s[3], a_p[3], km, kp, other;
+	double a_s[3], a_p[3], km, kp, other;
 	unsigned bits = 0;
 
-	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
 	for (int i = 0; i < 3; i++)
 		a_s[i] = m->acc_g[i] - up_s[i];
 	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, a_s, a_p);
@@ -554,6 +546,7 @@ struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
 	if (!act)
 		return NULL;
 	act->cfg = *cfg;
+	act->cos_steady = cos(STEADY_DEG * HF_DEG2RAD);
 	act->cb = cb;
 	act->user = user;
 	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
@@ -587,19 +580,20 @@ void hf_activity_free(struct hf_activity *act)
 
 void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 {
-	double up_p[3], dt_s;
+	double up_s[3], up_p[3], dt_s;
 
 	if (act->n > 0 && !(m->t_s >= at(act, act->n - 1)->t_s))
 		return; /* time went backwards */
 	dt_s = act->n > 0 ? m->t_s - at(act, act->n - 1)->t_s : 1.0 / act->cfg.rate_hz;
 	*at(act, act->n) = *m;
 	act->n++;
-	up_in_pelvis(act, m, up_p);
+	world_up_in_sensor(m, up_s);
+	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, up_s, up_p);
 	act->elev_deg = asin(fmax(-1.0, fmin(1.0, up_p[2]))) * HF_RAD2DEG;
 	update_posture(act, up_p, m->t_s);
 	track_steady(act, up_p, m->t_s);
-	track_steps(act, m, dt_s);
-	act->travel[(act->n - 1) % act->cap] = (unsigned char)track_travel(act, m, dt_s);
+	track_steps(act, m, up_s, dt_s);
+	act->travel[(act->n - 1) % act->cap] = (unsigned char)track_travel(act, m, up_s, dt_s);
 	for (int k = 0; k < act->n_open; k++) {
 		act->open[k]->ops->update(act->open[k]->self, m);
 		announce_bout(act->open[k], m->t_s);
