@@ -25,9 +25,8 @@
  * then its analyser is interrupted (a break in its input: it closes what
  * is open) and its sets pass out.  Each row's analyser is created once,
  * in hf_activity_new(), and serves every candidate of its row: nothing is
- * allocated while samples flow.  Rows of kinds not built in (side walk,
- * foam roll: hf_kind_ops_get() NULL) are skipped and become live the
- * moment their analyser is registered.
+ * allocated while samples flow.  A row whose kind has no analyser
+ * registered (hf_kind_ops_get() NULL; none today) is skipped.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -7,9 +7,6 @@
 
 #include "hipform/kind.h"
 
-extern const struct hf_kind_ops hf_kind_gait_ops; /* gait.c */
-extern const struct hf_kind_ops hf_kind_passes_ops; /* passes.c */
-
 const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
 {
 	static const struct hf_kind_ops *const table[HF_KIND_COUNT] = {

@@ -96,8 +96,8 @@ struct srec {
 
 struct step {
 	int sign;
-	uint64_t start_i, peak_i, end_i;
-	double start_s, end_s;
+	uint64_t start_i, peak_i;
+	double start_s;
 };
 
 enum hump_state { H_IDLE = 0, H_IN };
@@ -502,8 +502,6 @@ static void hump_done(struct steps *s)
 	st.peak_i = s->peak_i;
 	st.start_i = lobe_start(s, s->peak_i, lo, s->sign);
 	st.start_s = at(s, st.start_i)->t_s;
-	st.end_i = st.peak_i;
-	st.end_s = NAN;
 	if (!upright_now(s, at(s, st.peak_i))) {
 		close_set(s);
 		return;
@@ -717,12 +715,8 @@ static void flush(struct steps *s)
 	s->trough = 0.0;
 }
 
-static void steps_interrupt(void *self)
-{
-	flush(self);
-}
-
-static void steps_finish(void *self)
+/* A break in the input and its end close the same way. */
+static void steps_close(void *self)
 {
 	flush(self);
 }
@@ -810,7 +804,7 @@ const struct hf_kind_ops hf_kind_steps_ops = {
 	.create = steps_create,
 	.destroy = steps_destroy,
 	.update = steps_update,
-	.interrupt = steps_interrupt,
-	.finish = steps_finish,
+	.interrupt = steps_close,
+	.finish = steps_close,
 	.live = steps_live,
 };

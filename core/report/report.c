@@ -13,6 +13,10 @@
 #include "hipform/error.h"
 #include "hipform/report.h"
 
+/* What to do about pelvic_drop, in the live fault and the set's summary. */
+#define PELVIC_DROP_ADVICE "keep the pelvis level: push the band apart with the hips, let " \
+	"the standing leg's glute hold the pelvis up, and take smaller steps"
+
 void hf_report_init(struct hf_report *r)
 {
 	memset(r, 0, sizeof *r);
@@ -398,8 +402,8 @@ void hf_fault_advice(char *buf, size_t len, enum hf_fault f,
 			 rep->excursion_deg);
 		break;
 	case HF_FAULT_PELVIC_DROP:
-		snprintf(buf, len, "pelvis rocked %.0f\xc2\xb0 side to side in a cycle: keep the pelvis level: push the band apart with the hips and let the standing leg's glute hold the pelvis up",
-			 rep->excursion_deg);
+		snprintf(buf, len, "pelvis rocked %.0f\xc2\xb0 side to side in a cycle: %s",
+			 rep->excursion_deg, PELVIC_DROP_ADVICE);
 		break;
 	default:
 		snprintf(buf, len, "rep %d: unknown fault", rep_number);
@@ -551,10 +555,8 @@ static void print_steps_text(FILE *f, int index, const struct hf_set_summary *s)
 		}
 	}
 	if (dropped)
-		fprintf(f, "  - the pelvis rocked side to side by up to %.0f\xc2\xb0 in %d of %d cycles: keep "
-			   "the pelvis level: push the band apart with the hips, let the standing leg's "
-			   "glute hold the pelvis up, and take smaller steps\n",
-			worst, dropped, st->n_cycles);
+		fprintf(f, "  - the pelvis rocked side to side by up to %.0f\xc2\xb0 in %d of %d cycles: %s\n",
+			worst, dropped, st->n_cycles, PELVIC_DROP_ADVICE);
 	else
 		fprintf(f, "  Pelvis level in every cycle.\n");
 }

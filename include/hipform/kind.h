@@ -67,5 +67,7 @@ const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind);
 /* The built-in kinds (core/kinds/). */
 extern const struct hf_kind_ops hf_kind_hold_ops;   /* section 9 */
 extern const struct hf_kind_ops hf_kind_steps_ops;  /* section 10, side walks */
+extern const struct hf_kind_ops hf_kind_passes_ops; /* section 10, foam rolling */
+extern const struct hf_kind_ops hf_kind_gait_ops;   /* section 11 */
 
 #endif
