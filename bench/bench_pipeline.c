@@ -5,7 +5,8 @@
  *   - calibration + orientation (hf_calib_apply + hf_ahrs_update)
  *   - the whole analysis path from bytes: WitMotion decode -> analyser -> events
  *   - the analyser per exercise kind (issue 10: at least 1 M samples/s each),
- *     on each kind's own simulated session at 200 Hz, exercise given
+ *     on each kind's own simulated session at 200 Hz, exercise given, and
+ *     a whole simulated program recognised with its calibration
  * Prints samples per second of CPU time.  A benchmark, not a test.
  */
 #include <stdio.h>
@@ -104,9 +105,11 @@ static void bench_analysis(const struct hf_sim_output *o)
 	free(bytes);
 }
 
-/* Samples through the analyser of exercise ex, repeated to TARGET_SAMPLES. */
+/* Samples through the analyser of exercise ex (HF_EX_NONE: recognised,
+ * with mounting as the calibration), repeated to TARGET_SAMPLES. */
 static void bench_kind(const char *title, enum hf_exercise ex, enum hf_side side,
-		       const struct hf_sample *samples, size_t n, double rate_hz)
+		       const struct hf_quat *mounting, const struct hf_sample *samples, size_t n,
+		       double rate_hz)
 {
 	struct hf_analyzer_config cfg;
 	size_t total = 0;
@@ -117,6 +120,10 @@ static void bench_kind(const char *title, enum hf_exercise ex, enum hf_side side
 	cfg.exercise = ex;
 	cfg.side = side;
 	cfg.rate_hz = rate_hz;
+	if (mounting) {
+		cfg.calib.has_mounting = true;
+		cfg.calib.pelvis_to_sensor = *mounting;
+	}
 	t0 = cpu_s();
 	while (n > 0 && total < TARGET_SAMPLES) {
 		struct hf_analyzer *an = hf_analyzer_new(&cfg, count_event, &events);
@@ -142,29 +149,37 @@ static void bench_kinds(const struct hf_sim_sensor *sensor, const struct hf_sim_
 	struct hf_sim_foamroll_session roll;
 	struct hf_sim_gait gait = {.run = 1};
 	struct hf_sim_gait_output run;
+	struct hf_sim_session program;
 
 	printf("analysis per kind (samples -> events, exercise given):\n");
-	bench_kind("reps (hip_lift)", HF_EX_HIP_LIFT, HF_SIDE_NONE, reps->samples, reps->n,
+	bench_kind("reps (hip_lift)", HF_EX_HIP_LIFT, HF_SIDE_NONE, NULL, reps->samples, reps->n,
 		   sensor->rate_hz);
 	if (hf_sim_hold_session(sensor, HF_EX_PLANK_FRONT, HF_SIDE_NONE, 7, &hold) == 0) {
-		bench_kind("hold (plank_front)", HF_EX_PLANK_FRONT, HF_SIDE_NONE, hold.samples,
+		bench_kind("hold (plank_front)", HF_EX_PLANK_FRONT, HF_SIDE_NONE, NULL, hold.samples,
 			   hold.n, sensor->rate_hz);
 		hf_sim_hold_session_free(&hold);
 	}
 	if (hf_sim_sidewalk_session(NULL, sensor, 7, &walk_aside) == 0) {
-		bench_kind("steps (side_walk)", HF_EX_SIDE_WALK, HF_SIDE_NONE, walk_aside.samples,
+		bench_kind("steps (side_walk)", HF_EX_SIDE_WALK, HF_SIDE_NONE, NULL, walk_aside.samples,
 			   walk_aside.n, sensor->rate_hz);
 		hf_sim_sidewalk_session_free(&walk_aside);
 	}
 	if (hf_sim_foamroll_session(sensor, 7, 0, &roll) == 0) {
-		bench_kind("passes (foam_roll)", HF_EX_FOAM_ROLL, HF_SIDE_NONE, roll.samples,
+		bench_kind("passes (foam_roll)", HF_EX_FOAM_ROLL, HF_SIDE_NONE, NULL, roll.samples,
 			   roll.n, sensor->rate_hz);
 		hf_sim_foamroll_session_free(&roll);
 	}
 	if (hf_sim_gait_render(&gait, sensor, 7, &run) == 0) {
-		bench_kind("gait (run)", HF_EX_RUN, HF_SIDE_NONE, run.samples, run.n,
+		bench_kind("gait (run)", HF_EX_RUN, HF_SIDE_NONE, NULL, run.samples, run.n,
 			   sensor->rate_hz);
 		hf_sim_gait_output_free(&run);
+	}
+	if (hf_sim_program_session(sensor, 7, 0, &program) == 0) {
+		/* recognition: the activity layer and every row's analyser */
+		bench_kind("whole program, recognised", HF_EX_NONE, HF_SIDE_NONE,
+			   &program.sensor.pelvis_to_sensor, program.samples, program.n,
+			   program.sensor.rate_hz);
+		hf_sim_session_free(&program);
 	}
 }
 
