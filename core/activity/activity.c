@@ -37,8 +37,6 @@
 
 #define RING_S 60.0            /* replay reaches back this far at most */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
-#define POSTURE_TAKE_DEG 45.0  /* contract section 3 */
-#define POSTURE_KEEP_DEG 60.0  /* hysteresis: kept until this far off */
 #define STEADY_DEG 4.0         /* a hold stays this close to its anchor */
 #define STEADY_S 2.0           /* ... this long */
 #define STEP_MEAN_TAU_S 1.0    /* slow mean of the vertical force */
@@ -176,24 +174,6 @@ static void world_up_in_sensor(const struct hf_motion *m, double up_s[3])
 	const double z[3] = {0.0, 0.0, 1.0};
 
 	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
-}
-
-/* World up in the pelvis frame, per posture (section 3). */
-static const double posture_up[HF_POSTURE_COUNT][3] = {
-	[HF_POSTURE_UPRIGHT] = {0, 0, 1},   [HF_POSTURE_SUPINE] = {1, 0, 0},
-	[HF_POSTURE_PRONE] = {-1, 0, 0},    [HF_POSTURE_SIDE_RIGHT] = {0, 1, 0},
-	[HF_POSTURE_SIDE_LEFT] = {0, -1, 0},
-};
-
-static enum hf_posture classify(const double up_p[3], enum hf_posture current)
-{
-	if (current != HF_POSTURE_UNKNOWN &&
-	    hf_vec_dot(up_p, posture_up[current]) > cos(POSTURE_KEEP_DEG * HF_DEG2RAD))
-		return current;
-	for (int p = HF_POSTURE_UPRIGHT; p < HF_POSTURE_COUNT; p++)
-		if (hf_vec_dot(up_p, posture_up[p]) > cos(POSTURE_TAKE_DEG * HF_DEG2RAD))
-			return (enum hf_posture)p;
-	return HF_POSTURE_UNKNOWN;
 }
 
 static void track_steady(struct hf_activity *act, const double up_p[3], double t_s)
@@ -514,7 +494,7 @@ static void consider_rows(struct hf_activity *act, double t_s)
 
 static void update_posture(struct hf_activity *act, const double up_p[3], double t_s)
 {
-	enum hf_posture p = classify(up_p, act->posture);
+	enum hf_posture p = hf_posture_classify(up_p, act->posture);
 
 	if (p == act->posture) {
 		act->posture_cand = p;

@@ -223,26 +223,6 @@ static bool rolled_back(const struct hf_analyzer *a, const struct hf_rep *rep);
 
 /* ---- posture ---- */
 
-/* World up in the pelvis frame, for each posture (exercise.h). */
-static const double posture_up[HF_POSTURE_COUNT][3] = {
-	[HF_POSTURE_UPRIGHT] = {0, 0, 1},     [HF_POSTURE_SUPINE] = {1, 0, 0},
-	[HF_POSTURE_PRONE] = {-1, 0, 0},      [HF_POSTURE_SIDE_RIGHT] = {0, 1, 0},
-	[HF_POSTURE_SIDE_LEFT] = {0, -1, 0},
-};
-
-static enum hf_posture classify_posture(const double up_p[3], enum hf_posture current)
-{
-	const double keep = cos(60.0 * HF_DEG2RAD), take = cos(45.0 * HF_DEG2RAD);
-
-	if (current != HF_POSTURE_UNKNOWN &&
-	    hf_vec_dot(up_p, posture_up[current]) > keep)
-		return current;
-	for (int p = HF_POSTURE_UPRIGHT; p < HF_POSTURE_COUNT; p++)
-		if (hf_vec_dot(up_p, posture_up[p]) > take)
-			return (enum hf_posture)p;
-	return HF_POSTURE_UNKNOWN;
-}
-
 static void update_posture(struct hf_analyzer *a, const struct record *r)
 {
 	double up_s[3], up_p[3];
@@ -252,7 +232,7 @@ static void update_posture(struct hf_analyzer *a, const struct record *r)
 		return;
 	world_up_in_sensor(r->q, up_s);
 	hf_quat_rotate_inv(a->cfg.calib.pelvis_to_sensor, up_s, up_p);
-	p = classify_posture(up_p, a->posture);
+	p = hf_posture_classify(up_p, a->posture);
 	if (p == a->posture) {
 		a->posture_candidate = p;
 		return;
@@ -805,7 +785,7 @@ static void frame_from_rep_axis(struct hf_analyzer *a, double rv[3])
 	/* e = sign * angle: the rep turns about sign * axis */
 	for (int k = 0; k < 3; k++)
 		rv[k] *= a->sign;
-	a->mount = frame_from_axes(posture_up[p], a->up_base, ax_p, rv);
+	a->mount = frame_from_axes(hf_posture_up(p), a->up_base, ax_p, rv);
 }
 
 /*

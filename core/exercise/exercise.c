@@ -10,6 +10,7 @@
 
 #include "hipform/error.h"
 #include "hipform/exercise.h"
+#include "hipform/rotation.h"
 
 static const struct hf_exercise_info exercises[HF_EX_COUNT] = {
 	[HF_EX_HIP_LIFT] = {
@@ -181,6 +182,34 @@ enum hf_exercise hf_exercise_from_name(const char *name)
 		if (strcmp(exercises[i].name, name) == 0)
 			return (enum hf_exercise)i;
 	return HF_EX_NONE;
+}
+
+#define POSTURE_TAKE_DEG 45.0  /* contract section 3 */
+#define POSTURE_KEEP_DEG 60.0  /* hysteresis: kept until this far off */
+
+static const double posture_up[HF_POSTURE_COUNT][3] = {
+	[HF_POSTURE_UPRIGHT] = {0, 0, 1},     [HF_POSTURE_SUPINE] = {1, 0, 0},
+	[HF_POSTURE_PRONE] = {-1, 0, 0},      [HF_POSTURE_SIDE_RIGHT] = {0, 1, 0},
+	[HF_POSTURE_SIDE_LEFT] = {0, -1, 0},
+};
+
+const double *hf_posture_up(enum hf_posture p)
+{
+	return posture_up[p];
+}
+
+enum hf_posture hf_posture_classify(const double up_p[3], enum hf_posture current)
+{
+	const double keep = cos(POSTURE_KEEP_DEG * HF_DEG2RAD);
+	const double take = cos(POSTURE_TAKE_DEG * HF_DEG2RAD);
+
+	if (current > HF_POSTURE_UNKNOWN && current < HF_POSTURE_COUNT &&
+	    hf_vec_dot(up_p, posture_up[current]) > keep)
+		return current;
+	for (int p = HF_POSTURE_UPRIGHT; p < HF_POSTURE_COUNT; p++)
+		if (hf_vec_dot(up_p, posture_up[p]) > take)
+			return (enum hf_posture)p;
+	return HF_POSTURE_UNKNOWN;
 }
 
 enum hf_exercise hf_exercise_for_posture(enum hf_posture p, enum hf_side *side)

@@ -94,6 +94,12 @@ struct hf_exercise_info {
 const struct hf_exercise_info *hf_exercise_info(enum hf_exercise ex);
 /* Lookup by contract name; HF_EX_NONE when unknown. */
 enum hf_exercise hf_exercise_from_name(const char *name);
+/* World up in the pelvis frame in posture p (contract section 3); p valid. */
+const double *hf_posture_up(enum hf_posture p);
+/* The posture of world up in the pelvis frame, up_p (unit): within 45 deg
+ * of a posture's up takes it; the current one is kept until 60 deg off
+ * (hysteresis).  HF_POSTURE_UNKNOWN between postures. */
+enum hf_posture hf_posture_classify(const double up_p[3], enum hf_posture current);
 /* The rep exercise and side done in a posture; HF_EX_NONE if none.
  * Exercises of other kinds (walk, run: also upright) are never returned. */
 enum hf_exercise hf_exercise_for_posture(enum hf_posture p, enum hf_side *side);
