@@ -95,13 +95,9 @@
 #define POSTURE_DEG 35.0      /* up this far from the set's: another posture */
 #define UP_TAU_S 0.5          /* world up, smoothed */
 #define AXIS_TAU_S 20.0       /* memory of the body-axis covariance */
-#ifndef GRAV_TAU_S
 #define GRAV_TAU_S 5.0        /* own gravity estimate: pulled to the accelerometer */
-#endif
 #define GRAV_FAST_TAU_S 0.2   /* ... while turning and just after */
-#ifndef GRAV_FAST_S
 #define GRAV_FAST_S 1.0
-#endif
 #define SETTLE_S 1.0          /* after a turn, integrate this long before counting */
 #define REST_S 5.0            /* a rest this long ends a set (section 10) */
 #define MIN_PASSES 2
@@ -159,6 +155,7 @@ struct passes {
 	int strokes;
 	double set_start_s;
 	double set_up_s[3];
+	enum hf_posture set_posture;  /* posture_of(set_up_s), fixed per set */
 	double up_sum[3];
 	double dur_s[MAX_DUR];      /* pass durations */
 	int n_dur;
@@ -209,11 +206,10 @@ static void biquad_settle(struct biquad *f, int k, double x)
 static void emit_set(struct passes *p, double now_s, double end_s);
 static void close_set(struct passes *p, double now_s, bool take_lobe);
 
-static double angle_between_deg(const double a[3], const double b[3])
+/* a and b more than deg apart, by the cosine (no acos on the sample path) */
+static bool apart(const double a[3], const double b[3], double cos_deg)
 {
-	double d = hf_vec_dot(a, b) / (hf_vec_norm(a) * hf_vec_norm(b) + 1e-12);
-
-	return acos(d < -1.0 ? -1.0 : d > 1.0 ? 1.0 : d) * HF_RAD2DEG;
+	return hf_vec_dot(a, b) < cos_deg * (hf_vec_norm(a) * hf_vec_norm(b) + 1e-12);
 }
 
 /* Section 3 posture from world up in the sensor frame (calibrated). */
@@ -345,6 +341,7 @@ static void open_set(struct passes *p, double t0_s)
 	p->n_dur = 0;
 	p->set_start_s = t0_s;
 	memcpy(p->set_up_s, p->up_s, sizeof p->set_up_s);
+	p->set_posture = posture_of(p, p->set_up_s);
 	memset(p->up_sum, 0, sizeof p->up_sum);
 }
 
@@ -571,14 +568,14 @@ static double step_s(struct passes *p, double t_s)
  * the set's posture. */
 static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
 {
-	double rate = hf_vec_norm(m->gyro_dps);
+	double rate2 = hf_vec_dot(m->gyro_dps, m->gyro_dps);
 	enum hf_posture now = posture_of(p, p->up_s);
 
 	p->posture_now = now == HF_POSTURE_COUNT ? HF_POSTURE_UNKNOWN : now;
-	if (p->in_set && (angle_between_deg(p->up_s, p->set_up_s) > POSTURE_DEG ||
-			  (p->cfg.has_mounting && now != posture_of(p, p->set_up_s))))
+	if (p->in_set && (apart(p->up_s, p->set_up_s, cos(POSTURE_DEG * HF_DEG2RAD)) ||
+			  (p->cfg.has_mounting && now != p->set_posture)))
 		close_set(p, m->t_s, true);
-	if (rate > TURN_DPS || now == HF_POSTURE_COUNT) {
+	if (rate2 > TURN_DPS * TURN_DPS || now == HF_POSTURE_COUNT) {
 		reset_filters(p, a);
 		p->settle_until_s = m->t_s + SETTLE_S;
 		p->settling = true;

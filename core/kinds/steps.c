@@ -118,6 +118,7 @@ struct steps {
 	double t0_s, last_t_s;
 	double cov[3][3];      /* uncalibrated: horizontal acceleration */
 	double lat_s[3];       /* L, sensor frame */
+	double pz_s[3];        /* pelvis z, sensor frame (calibrated) */
 	bool have_lat;
 
 	/* velocity and steps */
@@ -226,9 +227,10 @@ static void attitude_step(struct steps *s, const struct hf_motion *m)
 
 static void lateral_from_mounting(struct steps *s)
 {
-	static const double Y[3] = {0.0, 1.0, 0.0};
+	static const double Y[3] = {0.0, 1.0, 0.0}, Z[3] = {0.0, 0.0, 1.0};
 
 	hf_quat_rotate(s->cfg.pelvis_to_sensor, Y, s->lat_s);
+	hf_quat_rotate(s->cfg.pelvis_to_sensor, Z, s->pz_s);
 	s->have_lat = true;
 }
 
@@ -363,13 +365,13 @@ static void open_set(struct steps *s, const struct step *first)
 
 static double obliquity_range_deg(const struct steps *s, uint64_t from, uint64_t to)
 {
-	struct hf_quat base_p = hf_quat_mul(s->base_q, s->p2s);
+	struct hf_quat base_p_inv = hf_quat_conj(hf_quat_mul(s->base_q, s->p2s));
 	double lo = INFINITY, hi = -INFINITY;
 
 	for (uint64_t i = from; i <= to; i++) {
 		struct hf_angles a;
 		struct hf_quat now_p = hf_quat_mul(at(s, i)->q, s->p2s);
-		hf_angles_from_quat(hf_quat_mul(hf_quat_conj(base_p), now_p), &a);
+		hf_angles_from_quat(hf_quat_mul(base_p_inv, now_p), &a);
 		lo = fmin(lo, a.obliquity_deg);
 		hi = fmax(hi, a.obliquity_deg);
 	}
@@ -443,12 +445,8 @@ static void close_set(struct steps *s)
 
 static bool upright_now(const struct steps *s, const struct srec *r)
 {
-	double z[3] = {0.0, 0.0, 1.0}, pz[3];
-
-	if (s->cfg.has_mounting) {
-		hf_quat_rotate(s->cfg.pelvis_to_sensor, z, pz);
-		return hf_vec_dot(pz, r->up_s) >= UPRIGHT_COS;
-	}
+	if (s->cfg.has_mounting)
+		return hf_vec_dot(s->pz_s, r->up_s) >= UPRIGHT_COS;
 	return !s->open || hf_vec_dot(s->base_up_s, r->up_s) >= UPRIGHT_COS;
 }
 
