@@ -9,7 +9,8 @@
  * Opens a pty, points the symlink PATH at its slave (so the daemon can be
  * told --device PATH), waits --delay seconds, then writes FILE's packet
  * groups (the packets of one sample, contract section 2) one every
- * 1/(HZ*X) seconds.  A contract CSV file (one that does not start with a
+ * 1/(HZ*X) seconds.  Before it closes the pty (an unplug, the end) it waits
+ * until the daemon has read every byte written.  A contract CSV file (one that does not start with a
  * WitMotion packet) is played a data line at a time, its header and
  * comment lines going out with the data line after them.  --unplug-at N closes the pty after N groups (the
  * daemon sees a hangup), waits --unplug-for seconds and opens a new pty
@@ -22,6 +23,7 @@
 #include <stdbool.h>
 #include <pty.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +62,28 @@ static int open_pty(struct feed *f)
 	return 0;
 }
 
+/*
+ * Wait until the daemon has read what was written: bytes still queued in
+ * the pty when it closes are thrown away, so a daemon that runs behind (a
+ * loaded machine, a sanitizer build) would lose the end of the recording,
+ * and a test would wait for a set that never comes.  At most 120 s.
+ */
+static void drain(const struct feed *f)
+{
+	for (int i = 0; i < 12000; i++) {
+		int in_slave = 0, out_master = 0;
+		if (ioctl(f->slave, TIOCINQ, &in_slave) != 0 ||
+		    ioctl(f->master, TIOCOUTQ, &out_master) != 0)
+			return;
+		if (in_slave == 0 && out_master == 0)
+			return;
+		usleep(10000);
+	}
+}
+
 static void close_pty(struct feed *f)
 {
+	drain(f);
 	close(f->slave);
 	close(f->master);
 	unlink(f->link);
