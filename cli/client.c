@@ -825,6 +825,22 @@ void hf_view_session(struct hf_view *v, json_object *msg)
 	v->sessions++;
 }
 
+/* Recognition took back a set's live lines: say so, nothing is counted. */
+static void view_dropped(struct hf_view *v, json_object *m)
+{
+	int reps = (int)jnum_or(m, "reps", -1.0);
+
+	hf_view_break(v);
+	fprintf(v->out, "%s(Not a set after all: ", color(v, C_DIM));
+	if (reps > 0)
+		fprintf(v->out, "the %d %s rep%s above", reps, exercise_title(jstr(m, "exercise")),
+			reps == 1 ? "" : "s");
+	else
+		fprintf(v->out, "the %s above", exercise_title(jstr(m, "exercise")));
+	fprintf(v->out, " came with getting into or out of a position; not counted.)%s\n",
+		color(v, C_RESET));
+}
+
 static void view_device(struct hf_view *v, json_object *m)
 {
 	const char *state = jstr(m, "state");
@@ -846,6 +862,8 @@ static void view_message(struct hf_view *v, json_object *m, const char *cls)
 		view_fault(v, m);
 	else if (strcmp(cls, "SET") == 0)
 		view_set(v, m);
+	else if (strcmp(cls, "SET_DROPPED") == 0)
+		view_dropped(v, m);
 	else if (strcmp(cls, "SESSION") == 0)
 		hf_view_session(v, m);
 	else if (strcmp(cls, "DEVICE") == 0)

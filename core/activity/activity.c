@@ -112,6 +112,8 @@ struct candidate {
 	const struct hf_kind_ops *ops;  /* NULL: the row's kind is not built in */
 	void *self;                     /* the row's analyser */
 	bool announced;             /* gait: SET_START sent */
+	bool live_out;              /* live events of the open set went out */
+	double set_start_s;         /* its SET_START, NAN outside a set */
 };
 
 struct window {
@@ -338,18 +340,39 @@ static void pass(struct hf_activity *act, const struct hf_event *ev)
 		act->cb(ev, act->user);
 }
 
+/*
+ * The candidate's set is not one: if its live events went out (a hold
+ * announced, a fault), say so, with the set_index they had.
+ */
+static void drop(struct candidate *c, const struct hf_event *out)
+{
+	struct hf_event ev = *out;
+
+	if (!c->live_out)
+		return;
+	c->live_out = false;
+	ev.type = HF_EVENT_SET_DROPPED;
+	ev.rep_index = -1;
+	pass(c->act, &ev);
+}
+
 static void gait_set(struct candidate *c, struct hf_event *out)
 {
 	struct hf_activity *act = c->act;
 	struct hf_set_summary set = *out->set;
 	const struct hf_gait_summary *g = set.gait;
 
-	if (g && g->run)
+	c->live_out = c->live_out || c->announced;
+	if ((!g || (!g->run && g->steps < HF_ACTIVITY_WALK_MIN_STEPS)) ||
+	    travel_share(act, TRAVEL_SIDEWAYS, set.start_s, set.end_s) >= SHARE_MIN) {
+		/* walking between blocks; side steps, the side-walk row's */
+		c->announced = false;
+		drop(c, out);
+		return;
+	}
+	if (g->run)
 		set.exercise = HF_EX_RUN;
-	else if (!g || g->steps < HF_ACTIVITY_WALK_MIN_STEPS)
-		return; /* walking between blocks */
-	if (travel_share(act, TRAVEL_SIDEWAYS, set.start_s, set.end_s) >= SHARE_MIN)
-		return; /* side steps, the side-walk row's */
+	c->live_out = false;
 	out->exercise = set.exercise;
 	out->set = &set;
 	if (!c->announced) {
@@ -364,6 +387,52 @@ static void gait_set(struct candidate *c, struct hf_event *out)
 	act->sets_done++;
 }
 
+/* Is the set of a candidate's (not gait) analyser one of its row's? */
+static bool row_keeps(const struct candidate *c, const struct hf_set_summary *set)
+{
+	const struct hf_activity *act = c->act;
+	const struct row *r = c->row;
+
+	if ((r->sig == SIG_SIDEWAYS &&
+	     travel_share(act, TRAVEL_SIDEWAYS, set->start_s, set->end_s) < SHARE_MIN) ||
+	    (r->sig == SIG_ALONG_BODY &&
+	     travel_share(act, TRAVEL_ALONG, set->start_s, set->end_s) < SHARE_MIN))
+		return false; /* the kind analyser's cycles, not this row's travel */
+	if (set->steps && set->steps->steps < SIDE_WALK_MIN_CYCLES)
+		return false; /* a few steps aside, as between blocks */
+	if (set->passes && set->passes->posture != r->posture)
+		return false; /* the replay before the posture: the other row's */
+	if (set->hold && isfinite(set->hold->elevation_deg) &&
+	    (set->hold->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG ||
+	     (act->reps_seen && set->hold->elevation_deg < r->clear_deg)))
+		return false; /* lying, not a plank */
+	return true;
+}
+
+/*
+ * May a travel row's live event go out at t_s?  Only once its set would be
+ * kept if it closed now: travel of the row's kind for most of it (not a
+ * walk forward), and a side walk's SIDE_WALK_MIN_CYCLES.  Holds: always
+ * (a plank announces itself after hold_min_s).
+ */
+static bool live_as_it_stands(const struct candidate *c, double t_s)
+{
+	const struct hf_activity *act = c->act;
+	struct hf_live lv;
+	unsigned bit;
+
+	if (c->row->sig != SIG_SIDEWAYS && c->row->sig != SIG_ALONG_BODY)
+		return true;
+	if (!isfinite(c->set_start_s))
+		return false;
+	bit = c->row->sig == SIG_SIDEWAYS ? TRAVEL_SIDEWAYS : TRAVEL_ALONG;
+	if (travel_share(act, bit, c->set_start_s, t_s) < SHARE_MIN)
+		return false;
+	memset(&lv, 0, sizeof lv);
+	c->ops->live(c->self, &lv);
+	return c->row->sig != SIG_SIDEWAYS || lv.steps >= SIDE_WALK_MIN_CYCLES;
+}
+
 /* Events of a candidate's kind analyser, on their way out. */
 static void candidate_event(const struct hf_event *ev, void *user)
 {
@@ -376,26 +445,24 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	if (gait && ev->type == HF_EVENT_SET_START)
 		return; /* announced once the bout is long enough */
 	if (ev->type != HF_EVENT_SET) {
+		if (ev->type == HF_EVENT_SET_START)
+			c->set_start_s = ev->t_s;
+		if (!live_as_it_stands(c, ev->t_s))
+			return; /* held back: its SET would be dropped now */
+		c->live_out = true;
 		pass(act, &out);
 		return;
 	}
+	c->set_start_s = NAN;
 	if (gait) {
 		gait_set(c, &out);
 		return;
 	}
-	if ((c->row->sig == SIG_SIDEWAYS &&
-	     travel_share(act, TRAVEL_SIDEWAYS, ev->set->start_s, ev->set->end_s) < SHARE_MIN) ||
-	    (c->row->sig == SIG_ALONG_BODY &&
-	     travel_share(act, TRAVEL_ALONG, ev->set->start_s, ev->set->end_s) < SHARE_MIN))
-		return; /* the kind analyser's cycles, not this row's travel */
-	if (ev->set->steps && ev->set->steps->steps < SIDE_WALK_MIN_CYCLES)
-		return; /* a few steps aside, as between blocks */
-	if (ev->set->passes && ev->set->passes->posture != c->row->posture)
-		return; /* the replay before the posture: the other row's */
-	if (ev->set->hold && isfinite(ev->set->hold->elevation_deg) &&
-	    (ev->set->hold->elevation_deg < c->row->elev_lo_deg - ELEV_SLACK_DEG ||
-	     (act->reps_seen && ev->set->hold->elevation_deg < c->row->clear_deg)))
-		return; /* lying, not a plank */
+	if (!row_keeps(c, ev->set)) {
+		drop(c, &out);
+		return;
+	}
+	c->live_out = false;
 	pass(act, &out);
 	remember(act, ev->set->start_s, ev->set->end_s);
 	act->sets_done++;
@@ -435,6 +502,7 @@ static int make_row_analyser(struct hf_activity *act, size_t k)
 
 	c->act = act;
 	c->row = r;
+	c->set_start_s = NAN;
 	c->ops = hf_kind_ops_get(hf_exercise_info(r->ex)->kind);
 	if (!c->ops)
 		return HF_OK;

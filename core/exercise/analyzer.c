@@ -163,6 +163,12 @@ struct hf_analyzer {
 	hf_event_cb out_cb;
 	void *out_user;
 	int merged_sets;        /* SET events passed out */
+	/* recognition, the rep set under way: its start (SET_START), NAN
+	 * outside a set; the set_index its live events went out with, -1
+	 * while none did */
+	double rep_set_start_s;
+	int rep_live_index;
+	int act_live_index[HF_EX_COUNT]; /* the same per exercise of the layer */
 };
 
 /* ---------------------------------------------------------------- */
@@ -181,7 +187,7 @@ static const char *const event_names[HF_EVENT_COUNT] = {
 	[HF_EVENT_SET_START] = "SET_START", [HF_EVENT_REP_START] = "REP_START",
 	[HF_EVENT_HOLD_REACHED] = "HOLD",   [HF_EVENT_FAULT] = "FAULT",
 	[HF_EVENT_REP] = "REP",             [HF_EVENT_SET] = "SET",
-	[HF_EVENT_HOLD_START] = "HOLD_START",
+	[HF_EVENT_HOLD_START] = "HOLD_START", [HF_EVENT_SET_DROPPED] = "SET_DROPPED",
 };
 
 const char *hf_event_type_name(enum hf_event_type t)
@@ -1342,6 +1348,52 @@ static void merge_event(struct hf_analyzer *a, const struct hf_event *ev)
 }
 
 /*
+ * Recognition: a live event of the rep analyser.  While the activity
+ * layer covers the set as it stands (foam rolling, a plank, side steps:
+ * rep_event() would drop it if it closed now), it is held back: a watcher
+ * is not told of hip lifts on the roller.  A set kept after all still
+ * comes whole in its SET.  The events that go out carry the index of the
+ * first of them, so that a SET_DROPPED names them.
+ */
+static void rep_live_event(struct hf_analyzer *a, const struct hf_event *ev)
+{
+	struct hf_event out = *ev;
+	bool in_set = ev->type != HF_EVENT_REP_START || isfinite(a->rep_set_start_s);
+
+	if (ev->type == HF_EVENT_SET_START)
+		a->rep_set_start_s = ev->t_s;
+	if (hf_activity_covers(a->activity, (in_set ? a->rep_set_start_s : ev->t_s) -
+				RECOG_HOLD_MARGIN_S, ev->t_s))
+		return;
+	if (!in_set) {
+		merge_event(a, ev); /* a movement that may be a rep: no set yet */
+		return;
+	}
+	if (a->rep_live_index < 0)
+		a->rep_live_index = a->merged_sets;
+	out.set_index = a->rep_live_index;
+	if (a->out_cb)
+		a->out_cb(&out, a->out_user);
+}
+
+/*
+ * Recognition: the rep set ev closes is dropped.  Its live events (reps,
+ * faults) already went out under rep_live_index: say that they were no
+ * set, so that a watcher takes back what it showed.
+ */
+static void drop_rep_set(struct hf_analyzer *a, const struct hf_event *ev)
+{
+	struct hf_event out = *ev;
+
+	if (a->rep_live_index < 0 || !a->out_cb)
+		return;
+	out.type = HF_EVENT_SET_DROPPED;
+	out.set_index = a->rep_live_index;
+	out.rep_index = -1;
+	a->out_cb(&out, a->out_user);
+}
+
+/*
  * Recognition: a rep set within RECOG_HOLD_MARGIN_S of a hold the
  * activity layer found is getting into or out of the plank, or shifting
  * on the mat before it (a shift of weight looks like a clam shell); one of
@@ -1354,19 +1406,51 @@ static void rep_event(const struct hf_event *ev, void *user)
 
 	if (ev->type == HF_EVENT_REP && ev->rep_index >= 1)
 		hf_activity_reps_seen(a->activity); /* a second rep: a set of reps */
-	if (ev->type == HF_EVENT_SET) {
-		margin_s = ev->set->rep_count < RECOG_MIN_REPS ? RECOG_FEW_MARGIN_S
-							      : RECOG_HOLD_MARGIN_S;
-		if (hf_activity_covers(a->activity, ev->set->start_s - margin_s,
-				       ev->set->end_s + margin_s))
-			return;
+	if (ev->type != HF_EVENT_SET) {
+		rep_live_event(a, ev);
+		return;
 	}
-	merge_event(a, ev);
+	margin_s = ev->set->rep_count < RECOG_MIN_REPS ? RECOG_FEW_MARGIN_S : RECOG_HOLD_MARGIN_S;
+	if (hf_activity_covers(a->activity, ev->set->start_s - margin_s,
+			       ev->set->end_s + margin_s))
+		drop_rep_set(a, ev);
+	else
+		merge_event(a, ev);
+	a->rep_live_index = -1;
+	a->rep_set_start_s = NAN;
 }
 
+/*
+ * Recognition: an event of the activity layer.  A candidate's live events
+ * carry the index of the first of them (per exercise: at most one
+ * candidate of an exercise is open), so that its SET_DROPPED names them.
+ */
 static void activity_event(const struct hf_event *ev, void *user)
 {
-	merge_event(user, ev);
+	struct hf_analyzer *a = user;
+	enum hf_exercise ex = ev->set ? ev->set->exercise : ev->exercise;
+	int *live = ex >= 0 && ex < HF_EX_COUNT ? &a->act_live_index[ex] : NULL;
+	struct hf_event out = *ev;
+
+	if (!live) {
+		merge_event(a, ev);
+		return;
+	}
+	if (ev->type == HF_EVENT_SET) {
+		a->act_live_index[HF_EX_WALK] = -1; /* a bout announced as a walk */
+		*live = -1;
+		merge_event(a, ev);
+		return;
+	}
+	if (*live < 0 && ev->type == HF_EVENT_SET_DROPPED)
+		return;
+	if (*live < 0)
+		*live = a->merged_sets;
+	out.set_index = *live;
+	if (ev->type == HF_EVENT_SET_DROPPED)
+		*live = -1;
+	if (a->out_cb)
+		a->out_cb(&out, a->out_user);
 }
 
 /* Recognition: the activity layer beside the rep analyser. */
@@ -1412,6 +1496,10 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 	    hf_exercise_info(cfg->exercise)->kind != HF_KIND_REPS)
 		return open_kind(a) ? a : (hf_analyzer_free(a), NULL);
 	a->recognise = cfg->exercise == HF_EX_NONE;
+	a->rep_live_index = -1;
+	a->rep_set_start_s = NAN;
+	for (int k = 0; k < HF_EX_COUNT; k++)
+		a->act_live_index[k] = -1;
 	if (a->recognise && !open_activity(a, rate)) {
 		hf_analyzer_free(a);
 		return NULL;

@@ -195,6 +195,22 @@ static void on_set(struct hfd *d, const struct hf_event *ev)
 	hfd_notify_status(d);
 }
 
+/* Recognition took back what it sent under a set index (docs/protocol.md). */
+static json_object *dropped_msg(struct hfd *d, const struct hf_event *ev)
+{
+	json_object *o = event_msg(d, "SET_DROPPED", ev);
+	const struct hf_exercise_info *e = hf_exercise_info(ev->set ? ev->set->exercise
+								    : ev->exercise);
+
+	json_object_object_add(o, "exercise", e ? json_object_new_string(e->name) : NULL);
+	add_t(o, "t_s", ev->t_s);
+	if (ev->set && !ev->set->hold && !ev->set->steps && !ev->set->passes && !ev->set->gait)
+		json_object_object_add(o, "reps", json_object_new_int(ev->set->rep_count));
+	hf_info("session %lld: the %s under set %d was no set after all", (long long)d->sess.id,
+		e ? e->name : "movement", ev->set_index);
+	return o;
+}
+
 static void on_event(const struct hf_event *ev, void *user)
 {
 	struct hfd *d = user;
@@ -223,6 +239,9 @@ static void on_event(const struct hf_event *ev, void *user)
 		add_t(o, "start_s", ev->value);
 		json_object_object_add(o, "hold_target_s", json_object_new_double(
 					       d->sess.an_cfg.thresholds.hold_short_s));
+		break;
+	case HF_EVENT_SET_DROPPED:
+		o = dropped_msg(d, ev);
 		break;
 	case HF_EVENT_REP:
 		o = event_msg(d, "REP", ev);

@@ -328,7 +328,7 @@ void hfd_mqtt_pump(struct hfd_mqtt *m)
 
 static bool wanted(const char *cls, bool *retain)
 {
-	static const char *const classes[] = {"REP", "SET", "FAULT", "SESSION"};
+	static const char *const classes[] = {"REP", "SET", "FAULT", "SESSION", "SET_DROPPED"};
 
 	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
 		if (strcmp(cls, classes[i]) == 0) {

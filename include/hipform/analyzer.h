@@ -61,6 +61,11 @@ enum hf_event_type {
 	HF_EVENT_REP,           /* a rep finished: event.rep is complete */
 	HF_EVENT_SET,           /* a set finished: event.set is final */
 	HF_EVENT_HOLD_START,    /* a hold of a hold exercise (section 9) started */
+	/* Recognition only: the live events sent under set_index were no set
+	 * after all (reps getting into a plank, a hold that was lying on the
+	 * mat); forget them.  The next SET has this set_index again.
+	 * event.set, when not NULL, is what was dropped. */
+	HF_EVENT_SET_DROPPED,
 	HF_EVENT_COUNT
 };
 

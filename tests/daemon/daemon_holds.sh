@@ -42,5 +42,5 @@ grep -q '"class":"STATUS".*"in_set":true.*"exercise":"plank_front".*"hold_target
 grep -q '"class":"SET".*"kind":"hold".*"hold":{' watch.out || fail "SET without its hold block"
 grep -q '"class":"FAULT".*"code":"short_hold"' watch.out || fail "no short_hold FAULT for the 20 s hold"
 grep -q '"compliance":\[{"block":"Hip lifts".*"status":"missed"}.*"block":"Front plank".*"complete":true,"status":"done"}.*"block":"Back plank".*"status":"missed"}\]' \
-	summary.out || fail "compliance is not: hip lifts missed, front plank done, back plank missed"
+	summary.out || fail "compliance is not: hip lifts missed, front plank done, back plank missed; SESSION: $(cat summary.out)"
 pass "holds: 2 HOLD_START, live STATUS and short_hold, compliance done/missed"

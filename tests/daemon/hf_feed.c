@@ -66,18 +66,27 @@ static int open_pty(struct feed *f)
  * Wait until the daemon has read what was written: bytes still queued in
  * the pty when it closes are thrown away, so a daemon that runs behind (a
  * loaded machine, a sanitizer build) would lose the end of the recording,
- * and a test would wait for a set that never comes.  At most 120 s.
+ * and a test would wait for a set that never comes.  TIOCINQ counts only
+ * the line discipline's buffer; the kernel moves what waits beyond it (in
+ * the tty's flip buffers, which hold hundreds of kB) in later, from a
+ * worker, so an empty buffer for a moment means nothing: it must stay
+ * empty DRAIN_QUIET_S.  At most DRAIN_MAX_S in all.
  */
+#define DRAIN_STEP_US 10000
+#define DRAIN_QUIET_S 1.0
+#define DRAIN_MAX_S 120.0
+
 static void drain(const struct feed *f)
 {
-	for (int i = 0; i < 12000; i++) {
+	int quiet = 0, quiet_needed = (int)(DRAIN_QUIET_S * 1e6 / DRAIN_STEP_US);
+
+	for (int i = 0; i < (int)(DRAIN_MAX_S * 1e6 / DRAIN_STEP_US) && quiet < quiet_needed; i++) {
 		int in_slave = 0, out_master = 0;
 		if (ioctl(f->slave, TIOCINQ, &in_slave) != 0 ||
 		    ioctl(f->master, TIOCOUTQ, &out_master) != 0)
 			return;
-		if (in_slave == 0 && out_master == 0)
-			return;
-		usleep(10000);
+		quiet = in_slave == 0 && out_master == 0 ? quiet + 1 : 0;
+		usleep(DRAIN_STEP_US);
 	}
 }
 
