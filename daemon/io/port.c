@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -190,6 +191,18 @@ static void set_nonblocking(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/*
+ * One reader per sensor: a second opener (another hipformd, a terminal
+ * program) would take part of the byte stream, and each would see a
+ * sensor dropping samples.  TIOCEXCL (tty_ioctl(4)) refuses further opens
+ * except by root; a port that cannot (some emulations) is used as it is.
+ */
+static void take_exclusive(struct hfd_port *p)
+{
+	if (ioctl(p->fd, TIOCEXCL) != 0)
+		hf_debug("%s: no exclusive use (%s)", p->path, strerror(errno));
+}
+
 int hfd_port_open(struct hfd_port *p, const char *path, int baud)
 {
 	int r;
@@ -203,6 +216,7 @@ int hfd_port_open(struct hfd_port *p, const char *path, int baud)
 	if (r != HF_OK)
 		return r;
 	set_nonblocking(p->fd);
+	take_exclusive(p);
 	hf_info("%s: opened through %s at %d baud", path,
 		p->sp ? "libserialport" : "termios", p->baud);
 	return HF_OK;

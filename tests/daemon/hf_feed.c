@@ -90,12 +90,16 @@ static void drain(const struct feed *f)
 	}
 }
 
+/* The link goes first: a daemon retrying the path in the moment between
+ * close and unlink would open whatever pty next takes this number (in a
+ * parallel test run, another test's), and the two daemons would each read
+ * part of that stream. */
 static void close_pty(struct feed *f)
 {
 	drain(f);
+	unlink(f->link);
 	close(f->slave);
 	close(f->master);
-	unlink(f->link);
 }
 
 static int load(struct feed *f)
