@@ -16,12 +16,14 @@
  * daemon sees a hangup), waits --unplug-for seconds and opens a new pty
  * under the same link (a replug).  After the file it keeps the pty open
  * --hold seconds (default 1).  Prints "ready" on stdout once the link is
- * there and "done" when all bytes are written.
+ * there and "done" when all bytes are written.  Killed by SIGTERM, SIGINT
+ * or SIGHUP it removes the link.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <pty.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
@@ -39,6 +41,35 @@ struct feed {
 	uint8_t *buf;
 	size_t len;
 };
+
+/*
+ * Killed (a test's `kill $FEED_PID`, its cleanup), the link must not stay:
+ * it would name a pty number the kernel gives the next test's hf_feed, and
+ * a daemon still retrying this path would read part of that test's stream
+ * (daemon_robust restarts one on a killed feed's link; in a parallel run
+ * daemon_holds then lost seconds of a plank).  unlink() and _exit() are
+ * async-signal-safe.
+ */
+static const char *live_link;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	if (live_link)
+		unlink(live_link);
+	_exit(1);
+}
+
+static void unlink_on_term(const char *link)
+{
+	struct sigaction sa = {.sa_handler = on_term};
+
+	live_link = link;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static int open_pty(struct feed *f)
 {
@@ -245,6 +276,7 @@ int main(int argc, char **argv)
 			"[--hold S] [--unplug-at N --unplug-for S] FILE\n");
 		return 2;
 	}
+	unlink_on_term(f.link);
 	if (load(&f) != 0 || open_pty(&f) != 0) {
 		free(f.buf);
 		return 1;
