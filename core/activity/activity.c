@@ -55,6 +55,9 @@
 #define TRAVEL_HOLD_S 2.0      /* a travel signature must last this long */
 #define SHARE_MIN 0.5          /* of a set's time with its signature */
 #define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
+#define HOLD_MIN_ELEV_DEG 5.0  /* a plank's least elevation (section 9) */
+#define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
+#define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
 
 enum signature {
 	SIG_STEADY = 0,  /* holding still in the posture */
@@ -74,6 +77,10 @@ struct row {
 	double clear_deg;
 	enum signature sig;
 	double lead_s;              /* replay from this long before the signature */
+	/* holds: entered by a rise (entered_by_rise()), a hold from this
+	 * elevation up is the row's too (a low plank); NAN: never (on the
+	 * back a hip lift is a rise of the hips held at its top) */
+	double rise_lo_deg;
 };
 
 /*
@@ -90,16 +97,22 @@ struct row {
  * classifies each bout.
  */
 static const struct row rows[] = {
-	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 8.0, 50.0, 10.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
-	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0},
-	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_STEPS, 8.0},
+	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, 6.0, SIG_STEADY, 10.0,
+	 HOLD_MIN_ELEV_DEG},
+	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 8.0, 50.0, 10.0, SIG_STEADY, 10.0, NAN},
+	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0,
+	 HOLD_MIN_ELEV_DEG},
+	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0,
+	 HOLD_MIN_ELEV_DEG},
+	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_STEPS, 8.0, NAN},
 	/* Travel (track_travel()): sideways upright, along the body lying.
 	 * A gait set mostly sideways is the side walk's, not a walk. */
-	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_SIDEWAYS, 8.0},
-	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
-	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0},
+	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_SIDEWAYS, 8.0,
+	 NAN},
+	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0,
+	 NAN},
+	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0,
+	 NAN},
 	/* hip_flexor_stretch: only where a program places it (section 7);
 	 * programs do not reach the analyser yet. */
 };
@@ -138,6 +151,8 @@ struct hf_activity {
 	bool reps_seen;             /* the rep analyser started a set in it */
 
 	/* steadiness */
+	double rise_checked_since_s; /* the steady stretch entered_by_rise() judged */
+	bool rise_entry;             /* ... and what it found */
 	double anchor_up_p[3];
 	double cos_steady;         /* cos(STEADY_DEG) */
 	double steady_since_s;
@@ -176,6 +191,50 @@ static void world_up_in_sensor(const struct hf_motion *m, double up_s[3])
 	const double z[3] = {0.0, 0.0, 1.0};
 
 	hf_quat_rotate_inv(m->q_sensor_world, z, up_s);
+}
+
+/* Elevation of the ring's motion m, as in hf_activity_update(). */
+static double elevation_of(const struct hf_activity *act, const struct hf_motion *m)
+{
+	double up_s[3], up_p[3];
+
+	world_up_in_sensor(m, up_s);
+	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, up_s, up_p);
+	return asin(fmax(-1.0, fmin(1.0, up_p[2]))) * HF_RAD2DEG;
+}
+
+/*
+ * Did the pelvis rise into a stretch steady since since_s at elevation
+ * elev_deg: at least RISE_MIN_DEG lower within RISE_LOOKBACK_S before it,
+ * in the same posture?  That is getting into a plank (the hips lift off
+ * the mat); lying down on a side or face down is not, and neither is
+ * lying still.  A plank this low (5..8 deg) is then told from lying flat
+ * (contract section 3: |elevation| up to about 10 deg).
+ */
+static bool entered_by_rise(const struct hf_activity *act, double since_s, double elev_deg)
+{
+	uint64_t i = act->n, lo = act->n > act->cap ? act->n - act->cap : 0;
+	double from_s = fmax(since_s - RISE_LOOKBACK_S, act->posture_since_s);
+
+	while (i > lo && at(act, i - 1)->t_s > since_s)
+		i--;
+	for (; i > lo && at(act, i - 1)->t_s >= from_s; i--)
+		if (elevation_of(act, at(act, i - 1)) <= elev_deg - RISE_MIN_DEG)
+			return true;
+	return false;
+}
+
+/* The least elevation at which row r takes a hold steady since since_s
+ * (cached per steady stretch: the scan runs once). */
+static double hold_floor_deg(struct hf_activity *act, const struct row *r, double since_s)
+{
+	if (!(act->elev_deg >= r->rise_lo_deg) || act->elev_deg >= r->elev_lo_deg)
+		return r->elev_lo_deg;
+	if (act->rise_checked_since_s != since_s) {
+		act->rise_checked_since_s = since_s;
+		act->rise_entry = entered_by_rise(act, since_s, act->elev_deg);
+	}
+	return act->rise_entry ? r->rise_lo_deg : r->elev_lo_deg;
 }
 
 static void track_steady(struct hf_activity *act, const double up_p[3], double t_s)
@@ -403,7 +462,9 @@ static bool row_keeps(const struct candidate *c, const struct hf_set_summary *se
 	if (set->passes && set->passes->posture != r->posture)
 		return false; /* the replay before the posture: the other row's */
 	if (set->hold && isfinite(set->hold->elevation_deg) &&
-	    (set->hold->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG ||
+	    ((set->hold->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG &&
+	      !(set->hold->elevation_deg >= r->rise_lo_deg &&
+		entered_by_rise(act, set->hold->start_s, set->hold->elevation_deg))) ||
 	     (act->reps_seen && set->hold->elevation_deg < r->clear_deg)))
 		return false; /* lying, not a plank */
 	return true;
@@ -548,8 +609,8 @@ static void consider_rows(struct hf_activity *act, double t_s)
 		double since_s;
 
 		if (act->opened[k] || !act->rowc[k].ops || r->posture != act->posture ||
-		    act->elev_deg < r->elev_lo_deg || act->elev_deg > r->elev_hi_deg ||
-		    !sig_holds(act, r, t_s, &since_s))
+		    act->elev_deg > r->elev_hi_deg || !sig_holds(act, r, t_s, &since_s) ||
+		    act->elev_deg < hold_floor_deg(act, r, since_s))
 			continue;
 		act->opened[k] = true;
 		/* foam rolling: the passes analyser sees the roll into the
@@ -597,6 +658,7 @@ struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
 	act->cb = cb;
 	act->user = user;
 	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
+	act->rise_checked_since_s = NAN;
 	act->ring = calloc(act->cap, sizeof *act->ring);
 	act->travel = calloc(act->cap, sizeof *act->travel);
 	if (!act->ring || !act->travel)

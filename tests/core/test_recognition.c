@@ -23,6 +23,7 @@
 #include "hipform/analyzer.h"
 #include "hipform/calib.h"
 #include "hipform/sim.h"
+#include "synth.h"
 
 #define RATE_HZ 100.0
 #define MAX_SETS 40
@@ -295,6 +296,87 @@ static void whole_program(void **state)
 	hf_sim_session_free(&ss);
 }
 
+/* ---- a low side plank: 5-8 deg, the elevations lying flat shares ---- */
+
+/* Lying on the right side at low_deg of elevation, a rise (1 s) into a
+ * plank at plank_deg held 30 s, lowering, rest; rise false: lying at
+ * plank_deg throughout. */
+struct low_plank {
+	double sign;           /* obliquity sign that raises the elevation */
+	double low_deg, plank_deg;
+	bool rise;
+};
+
+static double ramp(double t, double t0, double d)
+{
+	double u = fmin(1.0, fmax(0.0, (t - t0) / d));
+	return u * u * (3.0 - 2.0 * u);
+}
+
+static void low_plank_angles(double t, void *user, struct hf_angles *out)
+{
+	const struct low_plank *p = user;
+	double up = p->rise ? ramp(t, 20.0, 1.0) - ramp(t, 51.0, 1.0) : 1.0;
+	double e = p->rise ? p->low_deg + up * (p->plank_deg - p->low_deg) : p->plank_deg;
+
+	*out = (struct hf_angles){.obliquity_deg = p->sign * e};
+	out->tilt_deg = 0.15 * sin(2 * HF_PI * 0.3 * t); /* breathing */
+}
+
+static double elevation_deg(struct hf_quat pelvis_to_world)
+{
+	const double z[3] = {0, 0, 1};
+	double zw[3];
+
+	hf_quat_rotate(pelvis_to_world, z, zw);
+	return asin(zw[2]) * HF_RAD2DEG;
+}
+
+static int low_plank_sets(struct low_plank *p, enum hf_exercise *ex)
+{
+	static struct hf_sample x[7000];
+	struct hf_quat rest = synth_side_right_down();
+	struct hf_quat mount = hf_quat_from_axis_angle((const double[3]){0.6, 0.0, 0.8}, 0.7);
+	struct hf_angles a = {.obliquity_deg = 10.0};
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *an;
+	struct seen s;
+
+	p->sign = elevation_deg(hf_quat_mul(rest, hf_quat_from_angles(&a))) > 0.0 ? 1.0 : -1.0;
+	synth_render(rest, mount, low_plank_angles, p, RATE_HZ, 7000, x);
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = RATE_HZ;
+	cfg.calib.has_mounting = true;
+	cfg.calib.has_sensor = true;
+	cfg.calib.pelvis_to_sensor = mount;
+	memset(&s, 0, sizeof s);
+	an = hf_analyzer_new(&cfg, on_event, &s);
+	assert_non_null(an);
+	for (size_t i = 0; i < 7000; i++)
+		hf_analyzer_update(an, &x[i]);
+	hf_analyzer_finish(an);
+	hf_analyzer_free(an);
+	*ex = s.sets ? s.ex[0] : HF_EX_NONE;
+	return s.sets;
+}
+
+/* A plank at 6 deg entered by a rise from the hips low is a plank (section
+ * 9: at least 5 deg); lying still at 6 deg, with no rise, is lying, and so
+ * is a rise that ends below 5 deg. */
+static void low_side_plank_by_its_rise(void **state)
+{
+	struct low_plank risen = {.low_deg = -15.0, .plank_deg = 6.0, .rise = true};
+	struct low_plank lying = {.plank_deg = 6.0, .rise = false};
+	struct low_plank too_low = {.low_deg = -15.0, .plank_deg = 3.5, .rise = true};
+	enum hf_exercise ex;
+
+	(void)state;
+	assert_int_equal(low_plank_sets(&risen, &ex), 1);
+	assert_int_equal(ex, HF_EX_PLANK_SIDE);
+	assert_int_equal(low_plank_sets(&lying, &ex), 0);
+	assert_int_equal(low_plank_sets(&too_low, &ex), 0);
+}
+
 /* ---- live events in recognition (SET_DROPPED) ---- */
 
 #define MAX_LIVE 20000
@@ -441,6 +523,7 @@ int main(void)
 		cmocka_unit_test(foam_roll_recognised),
 		cmocka_unit_test(whole_program),
 		cmocka_unit_test(live_events_resolved),
+		cmocka_unit_test(low_side_plank_by_its_rise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
