@@ -250,6 +250,30 @@ static void foam_roll_recognised(void **state)
 	check_foam_roll(72);
 }
 
+/* A whole program of seed on part, calibrated from its own procedure
+ * and recognised, its events into cb; the session into *ss (to free). */
+static void recognise_program(enum hf_sim_part part, unsigned seed, hf_event_cb cb, void *user,
+			      struct hf_sim_session *ss)
+{
+	struct hf_sim_sensor sen;
+	struct hf_analyzer_config cfg;
+	struct hf_analyzer *a;
+	char err[200];
+
+	hf_sim_sensor_from_part(&sen, part, RATE_HZ, seed);
+	assert_int_equal(hf_sim_program_session(&sen, seed, 0, ss), 0);
+	hf_analyzer_config_default(&cfg);
+	cfg.rate_hz = RATE_HZ;
+	assert_int_equal(hf_calib_estimate(&cfg.calib, ss->samples, ss->n_calibration, NULL, err,
+					   sizeof err), 0);
+	a = hf_analyzer_new(&cfg, cb, user);
+	assert_non_null(a);
+	for (size_t i = 0; i < ss->n; i++)
+		hf_analyzer_update(a, &ss->samples[i]);
+	hf_analyzer_finish(a);
+	hf_analyzer_free(a);
+}
+
 /*
  * A whole program (sim/session.c), calibrated from its own procedure:
  * every truth set is reported over its time with its exercise and side,
@@ -257,27 +281,12 @@ static void foam_roll_recognised(void **state)
  */
 static void whole_program(void **state)
 {
-	struct hf_sim_sensor sen;
 	struct hf_sim_session ss;
-	struct hf_analyzer_config cfg;
-	struct hf_analyzer *a;
 	struct seen s;
-	char err[200];
 
 	(void)state;
-	hf_sim_sensor_from_part(&sen, HF_SIM_PART_ICM42688P, RATE_HZ, 3);
-	assert_int_equal(hf_sim_program_session(&sen, 3, 0, &ss), 0);
-	hf_analyzer_config_default(&cfg);
-	cfg.rate_hz = RATE_HZ;
-	assert_int_equal(hf_calib_estimate(&cfg.calib, ss.samples, ss.n_calibration, NULL, err,
-					   sizeof err), 0);
 	memset(&s, 0, sizeof s);
-	a = hf_analyzer_new(&cfg, on_event, &s);
-	assert_non_null(a);
-	for (size_t i = 0; i < ss.n; i++)
-		hf_analyzer_update(a, &ss.samples[i]);
-	hf_analyzer_finish(a);
-	hf_analyzer_free(a);
+	recognise_program(HF_SIM_PART_ICM42688P, 3, on_event, &s, &ss);
 	assert_true(ss.n_sets >= 10);
 	for (int i = 0; i < ss.n_sets; i++) {
 		int found = 0;
@@ -472,25 +481,10 @@ static void live_events_resolved(void **state)
 
 	(void)state;
 	for (unsigned seed = 1; seed <= 6; seed++) {
-		struct hf_sim_sensor sen;
 		struct hf_sim_session ss;
-		struct hf_analyzer_config cfg;
-		struct hf_analyzer *a;
-		char err[200];
 
-		hf_sim_sensor_from_part(&sen, (enum hf_sim_part)(seed % 3), RATE_HZ, seed);
-		assert_int_equal(hf_sim_program_session(&sen, seed, 0, &ss), 0);
-		hf_analyzer_config_default(&cfg);
-		cfg.rate_hz = RATE_HZ;
-		assert_int_equal(hf_calib_estimate(&cfg.calib, ss.samples, ss.n_calibration, NULL,
-						   err, sizeof err), 0);
 		memset(&l, 0, sizeof l);
-		a = hf_analyzer_new(&cfg, on_live, &l);
-		assert_non_null(a);
-		for (size_t i = 0; i < ss.n; i++)
-			hf_analyzer_update(a, &ss.samples[i]);
-		hf_analyzer_finish(a);
-		hf_analyzer_free(a);
+		recognise_program((enum hf_sim_part)(seed % 3), seed, on_live, &l, &ss);
 		assert_true(l.n < MAX_LIVE);
 		for (int i = 0; i < l.n; i++) {
 			const struct live_ev *e = &l.ev[i];
