@@ -825,19 +825,22 @@ void hf_view_session(struct hf_view *v, json_object *msg)
 	v->sessions++;
 }
 
-/* Recognition took back a set's live lines: say so, nothing is counted. */
+/* The analysis took back what it sent under a set index: say so, nothing
+ * of it is counted, and the next set (same index) starts afresh. */
 static void view_dropped(struct hf_view *v, json_object *m)
 {
 	int reps = (int)jnum_or(m, "reps", -1.0);
 
+	v->announced_set = v->announced_rep = -1;
+	v->announced = 0;
 	hf_view_break(v);
 	fprintf(v->out, "%s(Not a set after all: ", color(v, C_DIM));
 	if (reps > 0)
-		fprintf(v->out, "the %d %s rep%s above", reps, exercise_title(jstr(m, "exercise")),
+		fprintf(v->out, "%d %s rep%s", reps, exercise_title(jstr(m, "exercise")),
 			reps == 1 ? "" : "s");
 	else
-		fprintf(v->out, "the %s above", exercise_title(jstr(m, "exercise")));
-	fprintf(v->out, " came with getting into or out of a position; not counted.)%s\n",
+		fprintf(v->out, "the %s", exercise_title(jstr(m, "exercise")));
+	fprintf(v->out, " of set %d, not counted.)%s\n", (int)jnum_or(m, "set", 0.0) + 1,
 		color(v, C_RESET));
 }
 

@@ -45,6 +45,7 @@
 #define STEP_MAX_GAP_S 1.5     /* farther apart: not one run of steps */
 #define STEPS_MIN 4            /* a run of steps this long is gait */
 #define MAX_WINDOWS 8          /* recent sets remembered for covers() */
+#define MAX_STRETCHES 64       /* recent steady stretches remembered */
 #define ELEV_SLACK_DEG 2.0     /* a hold's baseline below its row's bound */
 #define LIN_MEAN_TAU_S 1.5     /* slow mean of the pelvis acceleration */
 #define LIN_POW_TAU_S 2.0      /* its power, per pelvis axis */
@@ -55,7 +56,6 @@
 #define TRAVEL_HOLD_S 2.0      /* a travel signature must last this long */
 #define SHARE_MIN 0.5          /* of a set's time with its signature */
 #define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
-#define HOLD_MIN_ELEV_DEG 5.0  /* a plank's least elevation (section 9) */
 #define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
 #define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
 
@@ -97,22 +97,32 @@ struct row {
  * classifies each bout.
  */
 static const struct row rows[] = {
-	{HF_EX_PLANK_FRONT, HF_SIDE_NONE, HF_POSTURE_PRONE, 8.0, 50.0, 6.0, SIG_STEADY, 10.0,
-	 HOLD_MIN_ELEV_DEG},
-	{HF_EX_PLANK_BACK, HF_SIDE_NONE, HF_POSTURE_SUPINE, 8.0, 50.0, 10.0, SIG_STEADY, 10.0, NAN},
-	{HF_EX_PLANK_SIDE, HF_SIDE_RIGHT, HF_POSTURE_SIDE_RIGHT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0,
-	 HOLD_MIN_ELEV_DEG},
-	{HF_EX_PLANK_SIDE, HF_SIDE_LEFT, HF_POSTURE_SIDE_LEFT, 8.0, 50.0, 6.0, SIG_STEADY, 10.0,
-	 HOLD_MIN_ELEV_DEG},
-	{HF_EX_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_STEPS, 8.0, NAN},
+	{.ex = HF_EX_PLANK_FRONT, .posture = HF_POSTURE_PRONE, .elev_lo_deg = 8.0,
+	 .elev_hi_deg = 50.0, .clear_deg = 6.0, .sig = SIG_STEADY, .lead_s = 10.0,
+	 .rise_lo_deg = HF_PLANK_MIN_ELEVATION_DEG},
+	{.ex = HF_EX_PLANK_BACK, .posture = HF_POSTURE_SUPINE, .elev_lo_deg = 8.0,
+	 .elev_hi_deg = 50.0, .clear_deg = 10.0, .sig = SIG_STEADY, .lead_s = 10.0,
+	 .rise_lo_deg = NAN},
+	{.ex = HF_EX_PLANK_SIDE, .side = HF_SIDE_RIGHT, .posture = HF_POSTURE_SIDE_RIGHT,
+	 .elev_lo_deg = 8.0, .elev_hi_deg = 50.0, .clear_deg = 6.0, .sig = SIG_STEADY,
+	 .lead_s = 10.0, .rise_lo_deg = HF_PLANK_MIN_ELEVATION_DEG},
+	{.ex = HF_EX_PLANK_SIDE, .side = HF_SIDE_LEFT, .posture = HF_POSTURE_SIDE_LEFT,
+	 .elev_lo_deg = 8.0, .elev_hi_deg = 50.0, .clear_deg = 6.0, .sig = SIG_STEADY,
+	 .lead_s = 10.0, .rise_lo_deg = HF_PLANK_MIN_ELEVATION_DEG},
+	{.ex = HF_EX_WALK, .posture = HF_POSTURE_UPRIGHT, .elev_lo_deg = -90.0,
+	 .elev_hi_deg = 90.0, .clear_deg = -90.0, .sig = SIG_STEPS, .lead_s = 8.0,
+	 .rise_lo_deg = NAN},
 	/* Travel (track_travel()): sideways upright, along the body lying.
 	 * A gait set mostly sideways is the side walk's, not a walk. */
-	{HF_EX_SIDE_WALK, HF_SIDE_NONE, HF_POSTURE_UPRIGHT, -90.0, 90.0, -90.0, SIG_SIDEWAYS, 8.0,
-	 NAN},
-	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_PRONE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0,
-	 NAN},
-	{HF_EX_FOAM_ROLL, HF_SIDE_NONE, HF_POSTURE_SUPINE, -15.0, 15.0, -15.0, SIG_ALONG_BODY, 10.0,
-	 NAN},
+	{.ex = HF_EX_SIDE_WALK, .posture = HF_POSTURE_UPRIGHT, .elev_lo_deg = -90.0,
+	 .elev_hi_deg = 90.0, .clear_deg = -90.0, .sig = SIG_SIDEWAYS, .lead_s = 8.0,
+	 .rise_lo_deg = NAN},
+	{.ex = HF_EX_FOAM_ROLL, .posture = HF_POSTURE_PRONE, .elev_lo_deg = -15.0,
+	 .elev_hi_deg = 15.0, .clear_deg = -15.0, .sig = SIG_ALONG_BODY, .lead_s = 10.0,
+	 .rise_lo_deg = NAN},
+	{.ex = HF_EX_FOAM_ROLL, .posture = HF_POSTURE_SUPINE, .elev_lo_deg = -15.0,
+	 .elev_hi_deg = 15.0, .clear_deg = -15.0, .sig = SIG_ALONG_BODY, .lead_s = 10.0,
+	 .rise_lo_deg = NAN},
 	/* hip_flexor_stretch: only where a program places it (section 7);
 	 * programs do not reach the analyser yet. */
 };
@@ -127,6 +137,8 @@ struct candidate {
 	bool announced;             /* gait: SET_START sent */
 	bool live_out;              /* live events of the open set went out */
 	double set_start_s;         /* its SET_START, NAN outside a set */
+	bool start_pending;         /* that SET_START was held back: start */
+	struct hf_event start;
 };
 
 struct window {
@@ -151,8 +163,6 @@ struct hf_activity {
 	bool reps_seen;             /* the rep analyser started a set in it */
 
 	/* steadiness */
-	double rise_checked_since_s; /* the steady stretch entered_by_rise() judged */
-	bool rise_entry;             /* ... and what it found */
 	double anchor_up_p[3];
 	double cos_steady;         /* cos(STEADY_DEG) */
 	double steady_since_s;
@@ -175,6 +185,13 @@ struct hf_activity {
 
 	struct window windows[MAX_WINDOWS];
 	int n_windows;
+	/* steady stretches of STEADY_S or more: the least elevation in the
+	 * RISE_LOOKBACK_S before each (low_before()), the last MAX_STRETCHES
+	 * (a long plank's shifts start new ones; its first must outlast them) */
+	struct stretch {
+		double since_s, low_deg;
+	} stretches[MAX_STRETCHES];
+	int n_stretches;
 	int sets_done;
 };
 
@@ -204,37 +221,70 @@ static double elevation_of(const struct hf_activity *act, const struct hf_motion
 }
 
 /*
- * Did the pelvis rise into a stretch steady since since_s at elevation
- * elev_deg: at least RISE_MIN_DEG lower within RISE_LOOKBACK_S before it,
- * in the same posture?  That is getting into a plank (the hips lift off
- * the mat); lying down on a side or face down is not, and neither is
- * lying still.  A plank this low (5..8 deg) is then told from lying flat
- * (contract section 3: |elevation| up to about 10 deg).
+ * The least elevation in the RISE_LOOKBACK_S before since_s, in the same
+ * posture (+90 when there is none).  A plank is entered by a rise: the
+ * hips lift off the mat, RISE_MIN_DEG or more; lying down on a side or
+ * face down is not, and neither is lying still.  So a plank this low
+ * (5..8 deg) is told from lying flat (contract section 3: |elevation| up
+ * to about 10 deg).
  */
-static bool entered_by_rise(const struct hf_activity *act, double since_s, double elev_deg)
+static double low_before(const struct hf_activity *act, double since_s)
 {
 	uint64_t i = act->n, lo = act->n > act->cap ? act->n - act->cap : 0;
-	double from_s = fmax(since_s - RISE_LOOKBACK_S, act->posture_since_s);
+	double from_s = fmax(since_s - RISE_LOOKBACK_S, act->posture_since_s), low_deg = 90.0;
 
 	while (i > lo && at(act, i - 1)->t_s > since_s)
 		i--;
 	for (; i > lo && at(act, i - 1)->t_s >= from_s; i--)
-		if (elevation_of(act, at(act, i - 1)) <= elev_deg - RISE_MIN_DEG)
-			return true;
-	return false;
+		low_deg = fmin(low_deg, elevation_of(act, at(act, i - 1)));
+	return low_deg;
 }
 
-/* The least elevation at which row r takes a hold steady since since_s
- * (cached per steady stretch: the scan runs once). */
-static double hold_floor_deg(struct hf_activity *act, const struct row *r, double since_s)
+/* Once a steady stretch has lasted STEADY_S: remember what came before it. */
+static void judge_stretch(struct hf_activity *act, double t_s)
 {
-	if (!(act->elev_deg >= r->rise_lo_deg) || act->elev_deg >= r->elev_lo_deg)
-		return r->elev_lo_deg;
-	if (act->rise_checked_since_s != since_s) {
-		act->rise_checked_since_s = since_s;
-		act->rise_entry = entered_by_rise(act, since_s, act->elev_deg);
+	struct stretch *last = act->n_stretches ?
+		&act->stretches[(act->n_stretches - 1) % MAX_STRETCHES] : NULL;
+
+	if (t_s - act->steady_since_s < STEADY_S || (last && last->since_s == act->steady_since_s))
+		return;
+	act->stretches[act->n_stretches % MAX_STRETCHES] =
+		(struct stretch){act->steady_since_s, low_before(act, act->steady_since_s)};
+	act->n_stretches++;
+}
+
+/* The remembered stretch that began nearest to t_s (within 5 s), NULL. */
+static const struct stretch *stretch_near(const struct hf_activity *act, double t_s)
+{
+	const struct stretch *best = NULL;
+	int n = act->n_stretches < MAX_STRETCHES ? act->n_stretches : MAX_STRETCHES;
+
+	for (int k = 0; k < n; k++) {
+		const struct stretch *st = &act->stretches[k];
+		if (fabs(st->since_s - t_s) <= 5.0 &&
+		    (!best || fabs(st->since_s - t_s) < fabs(best->since_s - t_s)))
+			best = st;
 	}
-	return act->rise_entry ? r->rise_lo_deg : r->elev_lo_deg;
+	return best;
+}
+
+/* Did the pelvis rise into the stretch that began near since_s, to
+ * elev_deg? */
+static bool entered_by_rise(const struct hf_activity *act, double since_s, double elev_deg)
+{
+	const struct stretch *st = stretch_near(act, since_s);
+
+	return st && st->low_deg <= elev_deg - RISE_MIN_DEG;
+}
+
+/* The least elevation at which row r takes a hold in the current steady
+ * stretch: a low plank's where the pelvis rose into it. */
+static double hold_floor_deg(const struct hf_activity *act, const struct row *r)
+{
+	if (act->elev_deg >= r->rise_lo_deg && act->elev_deg < r->elev_lo_deg &&
+	    entered_by_rise(act, act->steady_since_s, act->elev_deg))
+		return r->rise_lo_deg;
+	return r->elev_lo_deg;
 }
 
 static void track_steady(struct hf_activity *act, const double up_p[3], double t_s)
@@ -446,6 +496,31 @@ static void gait_set(struct candidate *c, struct hf_event *out)
 	act->sets_done++;
 }
 
+/* A SET_START held back goes out before its set's first event that does. */
+static void pass_start(struct candidate *c)
+{
+	if (c->start_pending) {
+		c->start.set_index = c->act->sets_done;
+		pass(c->act, &c->start);
+	}
+	c->start_pending = false;
+}
+
+/* A hold found in a plank's posture that is lying on the mat: below the
+ * row's elevations (and no low plank risen into), or a rest where reps
+ * were done. */
+static bool hold_is_lying(const struct candidate *c, const struct hf_hold_summary *h)
+{
+	const struct row *r = c->row;
+	bool low_plank = h->elevation_deg >= r->rise_lo_deg &&
+			 entered_by_rise(c->act, h->start_s, h->elevation_deg);
+
+	if (!isfinite(h->elevation_deg))
+		return false;
+	return (h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG && !low_plank) ||
+	       (c->act->reps_seen && h->elevation_deg < r->clear_deg);
+}
+
 /* Is the set of a candidate's (not gait) analyser one of its row's? */
 static bool row_keeps(const struct candidate *c, const struct hf_set_summary *set)
 {
@@ -461,13 +536,7 @@ static bool row_keeps(const struct candidate *c, const struct hf_set_summary *se
 		return false; /* a few steps aside, as between blocks */
 	if (set->passes && set->passes->posture != r->posture)
 		return false; /* the replay before the posture: the other row's */
-	if (set->hold && isfinite(set->hold->elevation_deg) &&
-	    ((set->hold->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG &&
-	      !(set->hold->elevation_deg >= r->rise_lo_deg &&
-		entered_by_rise(act, set->hold->start_s, set->hold->elevation_deg))) ||
-	     (act->reps_seen && set->hold->elevation_deg < r->clear_deg)))
-		return false; /* lying, not a plank */
-	return true;
+	return !(set->hold && hold_is_lying(c, set->hold));
 }
 
 /*
@@ -508,8 +577,17 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	if (ev->type != HF_EVENT_SET) {
 		if (ev->type == HF_EVENT_SET_START)
 			c->set_start_s = ev->t_s;
-		if (!live_as_it_stands(c, ev->t_s))
-			return; /* held back: its SET would be dropped now */
+		if (!live_as_it_stands(c, ev->t_s)) {
+			/* held back: its SET would be dropped now */
+			if (ev->type == HF_EVENT_SET_START) {
+				c->start = out; /* no pointers in a SET_START */
+				c->start_pending = true;
+			}
+			return;
+		}
+		if (ev->type != HF_EVENT_SET_START)
+			pass_start(c);
+		c->start_pending = false;
 		c->live_out = true;
 		pass(act, &out);
 		return;
@@ -520,9 +598,11 @@ static void candidate_event(const struct hf_event *ev, void *user)
 		return;
 	}
 	if (!row_keeps(c, ev->set)) {
+		c->start_pending = false;
 		drop(c, &out);
 		return;
 	}
+	pass_start(c);
 	c->live_out = false;
 	pass(act, &out);
 	remember(act, ev->set->start_s, ev->set->end_s);
@@ -610,7 +690,7 @@ static void consider_rows(struct hf_activity *act, double t_s)
 
 		if (act->opened[k] || !act->rowc[k].ops || r->posture != act->posture ||
 		    act->elev_deg > r->elev_hi_deg || !sig_holds(act, r, t_s, &since_s) ||
-		    act->elev_deg < hold_floor_deg(act, r, since_s))
+		    act->elev_deg < (r->sig == SIG_STEADY ? hold_floor_deg(act, r) : r->elev_lo_deg))
 			continue;
 		act->opened[k] = true;
 		/* foam rolling: the passes analyser sees the roll into the
@@ -658,7 +738,6 @@ struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
 	act->cb = cb;
 	act->user = user;
 	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
-	act->rise_checked_since_s = NAN;
 	act->ring = calloc(act->cap, sizeof *act->ring);
 	act->travel = calloc(act->cap, sizeof *act->travel);
 	if (!act->ring || !act->travel)
@@ -701,6 +780,7 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 	act->elev_deg = asin(fmax(-1.0, fmin(1.0, up_p[2]))) * HF_RAD2DEG;
 	update_posture(act, up_p, m->t_s);
 	track_steady(act, up_p, m->t_s);
+	judge_stretch(act, m->t_s);
 	track_steps(act, m, up_s, dt_s);
 	act->travel[(act->n - 1) % act->cap] = (unsigned char)track_travel(act, m, up_s, dt_s);
 	for (int k = 0; k < act->n_open; k++) {
@@ -737,6 +817,8 @@ bool hf_activity_live(const struct hf_activity *act, struct hf_live *out)
 			continue;
 		if (c->ops->kind == HF_KIND_GAIT && !c->announced)
 			continue;
+		if (!live_as_it_stands(c, lv.t_s))
+			continue; /* held back (candidate_event()) */
 		lv.set_count = out->set_count;
 		*out = lv;
 		return true;
@@ -776,7 +858,7 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 		if (lv.in_set && overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
 			return true;
 		/* a hold under way, not yet hold_min_s long */
-		if (act->posture == c->row->posture && act->elev_deg >= c->row->elev_lo_deg &&
+		if (act->posture == c->row->posture && act->elev_deg >= hold_floor_deg(act, c->row) &&
 		    now_s - act->steady_since_s >= STEADY_S &&
 		    overlap_s(start_s, end_s, act->steady_since_s - 1.0, now_s) > 0.0)
 			return true;

@@ -168,6 +168,9 @@ struct hf_analyzer {
 	 * while none did */
 	double rep_set_start_s;
 	int rep_live_index;
+	bool rep_held;              /* the set is held back: not in the live view */
+	bool rep_start_pending;     /* its SET_START was held back: rep_start */
+	struct hf_event rep_start;
 	int act_live_index[HF_EX_COUNT]; /* the same per exercise of the layer */
 };
 
@@ -614,6 +617,9 @@ static void close_set(struct hf_analyzer *a)
 		emit(a, HF_EVENT_SET, t_now, &ev);
 		a->set_index++;
 		a->sets_done++;
+	} else {
+		/* its SET_START went out: take it back (docs/protocol.md) */
+		emit(a, HF_EVENT_SET_DROPPED, t_now, &ev);
 	}
 	a->ex = HF_EX_NONE;
 	a->side = HF_SIDE_NONE;
@@ -1347,28 +1353,11 @@ static void merge_event(struct hf_analyzer *a, const struct hf_event *ev)
 		a->out_cb(&out, a->out_user);
 }
 
-/*
- * Recognition: a live event of the rep analyser.  While the activity
- * layer covers the set as it stands (foam rolling, a plank, side steps:
- * rep_event() would drop it if it closed now), it is held back: a watcher
- * is not told of hip lifts on the roller.  A set kept after all still
- * comes whole in its SET.  The events that go out carry the index of the
- * first of them, so that a SET_DROPPED names them.
- */
-static void rep_live_event(struct hf_analyzer *a, const struct hf_event *ev)
+/* Recognition: a live event of the rep set out, with the set's index. */
+static void rep_send(struct hf_analyzer *a, const struct hf_event *ev)
 {
 	struct hf_event out = *ev;
-	bool in_set = ev->type != HF_EVENT_REP_START || isfinite(a->rep_set_start_s);
 
-	if (ev->type == HF_EVENT_SET_START)
-		a->rep_set_start_s = ev->t_s;
-	if (hf_activity_covers(a->activity, (in_set ? a->rep_set_start_s : ev->t_s) -
-				RECOG_HOLD_MARGIN_S, ev->t_s))
-		return;
-	if (!in_set) {
-		merge_event(a, ev); /* a movement that may be a rep: no set yet */
-		return;
-	}
 	if (a->rep_live_index < 0)
 		a->rep_live_index = a->merged_sets;
 	out.set_index = a->rep_live_index;
@@ -1376,21 +1365,76 @@ static void rep_live_event(struct hf_analyzer *a, const struct hf_event *ev)
 		a->out_cb(&out, a->out_user);
 }
 
+/* Recognition: the held SET_START goes out before its set's first event. */
+static void rep_send_start(struct hf_analyzer *a)
+{
+	if (a->rep_start_pending)
+		rep_send(a, &a->rep_start);
+	a->rep_start_pending = false;
+}
+
 /*
- * Recognition: the rep set ev closes is dropped.  Its live events (reps,
- * faults) already went out under rep_live_index: say that they were no
- * set, so that a watcher takes back what it showed.
+ * Recognition: a live event of the rep analyser.  While the activity
+ * layer covers the set as it stands (foam rolling, a plank, side steps:
+ * rep_event() would drop it if it closed now), it is held back: a watcher
+ * is not told of hip lifts on the roller, and the live view does not show
+ * them.  A SET_START held back goes out before the first event that does
+ * (or the SET); a set kept after all still comes whole in its SET.  The
+ * events that go out carry the index of the first of them, so that a
+ * SET_DROPPED names them.
+ */
+static void rep_live_event(struct hf_analyzer *a, const struct hf_event *ev)
+{
+	bool in_set = ev->type != HF_EVENT_REP_START || isfinite(a->rep_set_start_s);
+
+	if (ev->type == HF_EVENT_SET_START)
+		a->rep_set_start_s = ev->t_s;
+	if (hf_activity_covers(a->activity, (in_set ? a->rep_set_start_s : ev->t_s) -
+				RECOG_HOLD_MARGIN_S, ev->t_s)) {
+		if (ev->type == HF_EVENT_SET_START) {
+			a->rep_start = *ev; /* no pointers in a SET_START */
+			a->rep_start_pending = true;
+		}
+		a->rep_held = in_set && a->rep_live_index < 0;
+		return;
+	}
+	if (!in_set) {
+		merge_event(a, ev); /* a movement that may be a rep: no set yet */
+		return;
+	}
+	a->rep_held = false;
+	if (ev->type != HF_EVENT_SET_START)
+		rep_send_start(a);
+	a->rep_start_pending = false;
+	rep_send(a, ev);
+}
+
+/* Recognition: the rep set is over, kept or not. */
+static void rep_set_over(struct hf_analyzer *a)
+{
+	a->rep_live_index = -1;
+	a->rep_set_start_s = NAN;
+	a->rep_held = false;
+	a->rep_start_pending = false;
+}
+
+/*
+ * Recognition: the rep set ev closes is dropped (or closed without reps:
+ * ev a SET_DROPPED of the rep analyser).  Its live events (reps, faults)
+ * already went out under rep_live_index: say that they were no set, so
+ * that a watcher takes back what it showed.
  */
 static void drop_rep_set(struct hf_analyzer *a, const struct hf_event *ev)
 {
 	struct hf_event out = *ev;
 
-	if (a->rep_live_index < 0 || !a->out_cb)
-		return;
-	out.type = HF_EVENT_SET_DROPPED;
-	out.set_index = a->rep_live_index;
-	out.rep_index = -1;
-	a->out_cb(&out, a->out_user);
+	if (a->rep_live_index >= 0 && a->out_cb) {
+		out.type = HF_EVENT_SET_DROPPED;
+		out.set_index = a->rep_live_index;
+		out.rep_index = -1;
+		a->out_cb(&out, a->out_user);
+	}
+	rep_set_over(a);
 }
 
 /*
@@ -1406,18 +1450,23 @@ static void rep_event(const struct hf_event *ev, void *user)
 
 	if (ev->type == HF_EVENT_REP && ev->rep_index >= 1)
 		hf_activity_reps_seen(a->activity); /* a second rep: a set of reps */
+	if (ev->type == HF_EVENT_SET_DROPPED) {
+		drop_rep_set(a, ev);
+		return;
+	}
 	if (ev->type != HF_EVENT_SET) {
 		rep_live_event(a, ev);
 		return;
 	}
 	margin_s = ev->set->rep_count < RECOG_MIN_REPS ? RECOG_FEW_MARGIN_S : RECOG_HOLD_MARGIN_S;
 	if (hf_activity_covers(a->activity, ev->set->start_s - margin_s,
-			       ev->set->end_s + margin_s))
+			       ev->set->end_s + margin_s)) {
 		drop_rep_set(a, ev);
-	else
-		merge_event(a, ev);
-	a->rep_live_index = -1;
-	a->rep_set_start_s = NAN;
+		return;
+	}
+	rep_send_start(a);
+	merge_event(a, ev);
+	rep_set_over(a);
 }
 
 /*
@@ -1437,7 +1486,8 @@ static void activity_event(const struct hf_event *ev, void *user)
 		return;
 	}
 	if (ev->type == HF_EVENT_SET) {
-		a->act_live_index[HF_EX_WALK] = -1; /* a bout announced as a walk */
+		if (ex == HF_EX_RUN)
+			a->act_live_index[HF_EX_WALK] = -1; /* a bout announced as a walk */
 		*live = -1;
 		merge_event(a, ev);
 		return;
@@ -1671,11 +1721,11 @@ void hf_analyzer_live(const struct hf_analyzer *a, struct hf_live *out)
 	}
 	out->hold_target_s = a->cfg.thresholds.hold_target_s;
 	out->posture = a->have_frame ? a->posture : HF_POSTURE_UNKNOWN;
-	out->in_set = a->state == IN_SET;
-	out->exercise = a->state == IN_SET ? a->ex : HF_EX_NONE;
-	out->side = a->state == IN_SET ? a->side : HF_SIDE_NONE;
-	out->hold_s = a->state == IN_SET ? hf_reps_hold_s(&a->reps) : hf_reps_hold_s(&a->probe);
-	out->rep_count = a->state == IN_SET ? a->reps.n_reps : 0;
+	out->in_set = a->state == IN_SET && !a->rep_held;
+	out->exercise = out->in_set ? a->ex : HF_EX_NONE;
+	out->side = out->in_set ? a->side : HF_SIDE_NONE;
+	out->hold_s = out->in_set ? hf_reps_hold_s(&a->reps) : hf_reps_hold_s(&a->probe);
+	out->rep_count = out->in_set ? a->reps.n_reps : 0;
 	out->set_count = a->sets_done;
 	if (a->activity) {
 		out->set_count = a->merged_sets;

@@ -60,7 +60,6 @@
 #define ENTRY_S 1.5           /* getting into position, before the start */
 #define ENTRY_MIN_DEG 12.0   /* the hips rise into a plank by 15 deg or more */
 #define POSTURE_COS 0.70710678118654752 /* within 45 deg */
-#define PLANK_MIN_ELEVATION_DEG 5.0
 #define TREMOR_WINDOW_S 2.56
 #define TREMOR_LO_HZ 3.0
 #define TREMOR_HI_HZ 15.0
@@ -493,7 +492,7 @@ static bool posture_ok(struct hold *h)
 		if (h->info->id == HF_EX_PLANK_SIDE && h->cfg.side == HF_SIDE_NONE)
 			h->side = sides[s]; /* the side facing the floor */
 		return h->info->id == HF_EX_HIP_FLEXOR_STRETCH ||
-		       h->base_elev_deg >= PLANK_MIN_ELEVATION_DEG;
+		       h->base_elev_deg >= HF_PLANK_MIN_ELEVATION_DEG;
 	}
 	return false;
 }

@@ -195,7 +195,9 @@ static void set_nonblocking(int fd)
  * One reader per sensor: a second opener (another hipformd, a terminal
  * program) would take part of the byte stream, and each would see a
  * sensor dropping samples.  TIOCEXCL (tty_ioctl(4)) refuses further opens
- * except by root; a port that cannot (some emulations) is used as it is.
+ * except by root (so it does not guard the tests, which run as root); a
+ * port that cannot (some emulations) is used as it is.  hfd_port_close()
+ * gives it up.
  */
 static void take_exclusive(struct hfd_port *p)
 {
@@ -285,6 +287,10 @@ int hfd_port_write(struct hfd_port *p, const uint8_t *buf, size_t len)
 
 void hfd_port_close(struct hfd_port *p)
 {
+	/* the flag outlives this fd while another holds the tty open (a
+	 * pretend sensor's own end): give it up, or our next open is refused */
+	if (p->fd >= 0)
+		ioctl(p->fd, TIOCNXCL);
 	if (p->sp) {
 		sp_close(p->sp);
 		sp_free_port(p->sp);

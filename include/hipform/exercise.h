@@ -45,6 +45,9 @@ enum hf_posture {
 	HF_POSTURE_COUNT
 };
 
+/* A plank's least elevation at its baseline (contract section 9). */
+#define HF_PLANK_MIN_ELEVATION_DEG 5.0
+
 enum hf_fault {
 	HF_FAULT_SHORT_HOLD = 0,
 	HF_FAULT_SHALLOW,

@@ -51,13 +51,16 @@ struct feed {
  * async-signal-safe.
  */
 static const char *live_link;
+static char live_tmp[512]; /* the link's name while it is made */
 
 static void on_term(int sig)
 {
-	(void)sig;
 	if (live_link)
 		unlink(live_link);
-	_exit(1);
+	if (live_tmp[0])
+		unlink(live_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig); /* die of it: the parent sees the signal */
 }
 
 static void unlink_on_term(const char *link)
@@ -86,10 +89,12 @@ static int open_pty(struct feed *f)
 	tcsetattr(f->slave, TCSANOW, &t);
 	snprintf(tmp, sizeof tmp, "%s.tmp", f->link);
 	unlink(tmp);
+	memcpy(live_tmp, tmp, sizeof live_tmp);
 	if (symlink(name, tmp) != 0 || rename(tmp, f->link) != 0) {
 		perror("symlink");
 		return -1;
 	}
+	live_tmp[0] = '\0';
 	return 0;
 }
 
