@@ -139,6 +139,10 @@ struct candidate {
 	double set_start_s;         /* its SET_START, NAN outside a set */
 	bool start_pending;         /* that SET_START was held back: start */
 	struct hf_event start;
+	/* a hold's verdicts at its end (short_hold, anterior_tilt): they go
+	 * out with its SET once it is kept, not before a SET_DROPPED */
+	struct hf_event verdicts[2];
+	int n_verdicts;
 };
 
 struct window {
@@ -496,6 +500,15 @@ static void gait_set(struct candidate *c, struct hf_event *out)
 	act->sets_done++;
 }
 
+/* A hold's FAULT that is a verdict on the whole hold, given at its end. */
+static bool is_verdict(const struct hf_event *ev)
+{
+	const struct hf_exercise_info *e = hf_exercise_info(ev->exercise);
+
+	return ev->type == HF_EVENT_FAULT && !ev->rep && e && e->kind == HF_KIND_HOLD &&
+	       (ev->fault == HF_FAULT_SHORT_HOLD || ev->fault == HF_FAULT_ANTERIOR_TILT);
+}
+
 /* A SET_START held back goes out before its set's first event that does. */
 static void pass_start(struct candidate *c)
 {
@@ -574,6 +587,10 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	out.set_index = act->sets_done;
 	if (gait && ev->type == HF_EVENT_SET_START)
 		return; /* announced once the bout is long enough */
+	if (is_verdict(ev) && c->n_verdicts < 2) {
+		c->verdicts[c->n_verdicts++] = out; /* no pointers in a hold's FAULT */
+		return;
+	}
 	if (ev->type != HF_EVENT_SET) {
 		if (ev->type == HF_EVENT_SET_START)
 			c->set_start_s = ev->t_s;
@@ -599,10 +616,14 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	}
 	if (!row_keeps(c, ev->set)) {
 		c->start_pending = false;
+		c->n_verdicts = 0;
 		drop(c, &out);
 		return;
 	}
 	pass_start(c);
+	for (int k = 0; k < c->n_verdicts; k++)
+		pass(act, &c->verdicts[k]);
+	c->n_verdicts = 0;
 	c->live_out = false;
 	pass(act, &out);
 	remember(act, ev->set->start_s, ev->set->end_s);

@@ -321,6 +321,7 @@ struct low_plank {
 	bool supine;
 	double low_deg, plank_deg, hold_s;
 	bool rise;
+	double after_deg;      /* lowered to this after the plank (0: low_deg) */
 	double sign;           /* the sign of the turn that raises the elevation */
 };
 
@@ -333,8 +334,11 @@ static double ramp(double t, double t0, double d)
 static void low_plank_angles(double t, void *user, struct hf_angles *out)
 {
 	const struct low_plank *p = user;
-	double up = p->rise ? ramp(t, 20.0, 1.0) - ramp(t, 21.0 + p->hold_s, 1.0) : 1.0;
-	double e = p->rise ? p->low_deg + up * (p->plank_deg - p->low_deg) : p->plank_deg;
+	double after = p->after_deg != 0.0 ? p->after_deg : p->low_deg;
+	double down = ramp(t, 21.0 + p->hold_s, 1.0);
+	double e = !p->rise ? p->plank_deg
+			    : p->low_deg + ramp(t, 20.0, 1.0) * (p->plank_deg - p->low_deg) +
+				      down * (after - p->plank_deg);
 
 	*out = (struct hf_angles){0};
 	if (p->supine)
@@ -355,8 +359,8 @@ static double elevation_deg(struct hf_quat pelvis_to_world)
 
 #define LOW_PLANK_MAX_N 15000
 
-/* The sets recognised in p, the first's exercise into *ex. */
-static int low_plank_sets(struct low_plank *p, enum hf_exercise *ex)
+/* p recognised, its events into cb. */
+static void low_plank_run(struct low_plank *p, hf_event_cb cb, void *user)
 {
 	static struct hf_sample x[LOW_PLANK_MAX_N];
 	struct hf_quat rest = p->supine ? synth_supine() : synth_side_right_down();
@@ -366,7 +370,6 @@ static int low_plank_sets(struct low_plank *p, enum hf_exercise *ex)
 	size_t n = (size_t)((p->rise ? 21.0 + p->hold_s + 16.0 : 70.0) * RATE_HZ);
 	struct hf_analyzer_config cfg;
 	struct hf_analyzer *an;
-	struct seen s;
 
 	assert_true(n <= LOW_PLANK_MAX_N);
 	p->sign = elevation_deg(hf_quat_mul(rest, hf_quat_from_angles(&a))) > 0.0 ? 1.0 : -1.0;
@@ -376,13 +379,21 @@ static int low_plank_sets(struct low_plank *p, enum hf_exercise *ex)
 	cfg.calib.has_mounting = true;
 	cfg.calib.has_sensor = true;
 	cfg.calib.pelvis_to_sensor = mount;
-	memset(&s, 0, sizeof s);
-	an = hf_analyzer_new(&cfg, on_event, &s);
+	an = hf_analyzer_new(&cfg, cb, user);
 	assert_non_null(an);
 	for (size_t i = 0; i < n; i++)
 		hf_analyzer_update(an, &x[i]);
 	hf_analyzer_finish(an);
 	hf_analyzer_free(an);
+}
+
+/* The sets recognised in p, the first's exercise into *ex. */
+static int low_plank_sets(struct low_plank *p, enum hf_exercise *ex)
+{
+	struct seen s;
+
+	memset(&s, 0, sizeof s);
+	low_plank_run(p, on_event, &s);
 	*ex = s.sets ? s.ex[0] : HF_EX_NONE;
 	return s.sets;
 }
@@ -433,6 +444,7 @@ struct live_ev {
 	enum hf_exercise ex;
 	double t_s;
 	int sets_before;            /* SET events passed out before it */
+	enum hf_fault fault;
 };
 
 struct live_log {
@@ -449,7 +461,7 @@ static void on_live(const struct hf_event *ev, void *user)
 		return;
 	l->ev[l->n++] = (struct live_ev){ev->type, ev->set_index,
 					 ev->set ? ev->set->exercise : ev->exercise, ev->t_s,
-					 l->sets};
+					 l->sets, ev->fault};
 	l->sets += ev->type == HF_EVENT_SET;
 }
 
@@ -519,6 +531,26 @@ static void live_view_in_travel(const struct hf_analyzer *a, const struct hf_sim
 		l->reps_shown_in_travel++;
 }
 
+/* A hold's verdict (short_hold, anterior_tilt at its end) at i goes out
+ * only with a SET that keeps the hold, never just before a take-back. */
+static void check_verdict(const struct live_log *l, int i, unsigned seed)
+{
+	const struct live_ev *f = &l->ev[i];
+
+	if (f->type != HF_EVENT_FAULT || hf_exercise_info(f->ex)->kind != HF_KIND_HOLD ||
+	    (f->fault != HF_FAULT_SHORT_HOLD && f->fault != HF_FAULT_ANTERIOR_TILT))
+		return;
+	for (int j = i + 1; j < l->n; j++) {
+		if (l->ev[j].ex != f->ex)
+			continue;
+		if (l->ev[j].type == HF_EVENT_SET_DROPPED)
+			fail_msg("seed %u: %s of a hold at %.1f s, then the hold dropped", seed,
+				 hf_fault_name(f->fault), f->t_s);
+		if (l->ev[j].type == HF_EVENT_SET)
+			return;
+	}
+}
+
 /* A SET_DROPPED at i names live events sent before it under its index and
  * exercise, and is not said again for them. */
 static void check_dropped(const struct live_log *l, int i, unsigned seed)
@@ -570,6 +602,7 @@ static void live_events_resolved(void **state)
 				drops++;
 				check_dropped(&l, i, seed);
 			}
+			check_verdict(&l, i, seed);
 			if (!is_live(e->type))
 				continue;
 			if (!resolved(&l, i))
@@ -586,6 +619,30 @@ static void live_events_resolved(void **state)
 	assert_true(drops > 0); /* the sessions do exercise the rule */
 }
 
+/*
+ * A side plank at +20 deg, then the hips lowered only to +5.5 deg and
+ * still there 15 s: that second "hold" is lying (no rise into it) and is
+ * dropped; its short_hold verdict must not go out before the take-back.
+ */
+static void dropped_hold_keeps_its_verdicts(void **state)
+{
+	static struct live_log l;
+	struct low_plank p = {.low_deg = -15.0, .plank_deg = 20.0, .hold_s = 40.0, .rise = true,
+			      .after_deg = 5.5};
+	int sets = 0, drops = 0;
+
+	(void)state;
+	memset(&l, 0, sizeof l);
+	low_plank_run(&p, on_live, &l);
+	for (int i = 0; i < l.n; i++) {
+		sets += l.ev[i].type == HF_EVENT_SET;
+		drops += l.ev[i].type == HF_EVENT_SET_DROPPED;
+		check_verdict(&l, i, 0);
+	}
+	assert_int_equal(sets, 1);
+	assert_int_equal(drops, 1); /* the lying hold was announced, then taken back */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +656,7 @@ int main(void)
 		cmocka_unit_test(whole_program),
 		cmocka_unit_test(live_events_resolved),
 		cmocka_unit_test(low_plank_by_its_rise),
+		cmocka_unit_test(dropped_hold_keeps_its_verdicts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
