@@ -59,25 +59,34 @@ static void sensor(struct hf_sim_sensor *s, unsigned seed)
 	hf_sim_sensor_preset(s, HF_SIM_GRADE_IDEAL, RATE_HZ, seed);
 }
 
-/* Recognition with the true mounting as the calibration. */
-static void analyse(const struct hf_sim_sensor *sen, const struct hf_sample *x, size_t n,
-		    struct seen *s)
+/* Recognition with the mounting as the calibration (the gyroscope exact
+ * or not), x[0..n) through it, its events into cb. */
+static void recognise(double rate_hz, struct hf_quat mounting, bool exact_gyro,
+		      const struct hf_sample *x, size_t n, hf_event_cb cb, void *user)
 {
 	struct hf_analyzer_config cfg;
 	struct hf_analyzer *a;
 
 	hf_analyzer_config_default(&cfg);
-	cfg.rate_hz = sen->rate_hz;
+	cfg.rate_hz = rate_hz;
 	cfg.calib.has_mounting = true;
-	cfg.calib.has_sensor = sen->gyro_noise_dps == 0.0; /* exact: no gyro bias */
-	cfg.calib.pelvis_to_sensor = sen->pelvis_to_sensor;
-	memset(s, 0, sizeof *s);
-	a = hf_analyzer_new(&cfg, on_event, s);
+	cfg.calib.has_sensor = exact_gyro;
+	cfg.calib.pelvis_to_sensor = mounting;
+	a = hf_analyzer_new(&cfg, cb, user);
 	assert_non_null(a);
 	for (size_t i = 0; i < n; i++)
 		hf_analyzer_update(a, &x[i]);
 	hf_analyzer_finish(a);
 	hf_analyzer_free(a);
+}
+
+/* Recognition with the true mounting as the calibration. */
+static void analyse(const struct hf_sim_sensor *sen, const struct hf_sample *x, size_t n,
+		    struct seen *s)
+{
+	memset(s, 0, sizeof *s);
+	recognise(sen->rate_hz, sen->pelvis_to_sensor, sen->gyro_noise_dps == 0.0, x, n,
+		  on_event, s);
 }
 
 /* Every truth hold is reported once, as ex and side, hold_s within 1 s. */
@@ -368,23 +377,11 @@ static void low_plank_run(struct low_plank *p, hf_event_cb cb, void *user)
 	struct hf_angles a = {.tilt_deg = p->supine ? 10.0 : 0.0,
 			      .obliquity_deg = p->supine ? 0.0 : 10.0};
 	size_t n = (size_t)((p->rise ? 21.0 + p->hold_s + 16.0 : 70.0) * RATE_HZ);
-	struct hf_analyzer_config cfg;
-	struct hf_analyzer *an;
 
 	assert_true(n <= LOW_PLANK_MAX_N);
 	p->sign = elevation_deg(hf_quat_mul(rest, hf_quat_from_angles(&a))) > 0.0 ? 1.0 : -1.0;
 	synth_render(rest, mount, low_plank_angles, p, RATE_HZ, n, x);
-	hf_analyzer_config_default(&cfg);
-	cfg.rate_hz = RATE_HZ;
-	cfg.calib.has_mounting = true;
-	cfg.calib.has_sensor = true;
-	cfg.calib.pelvis_to_sensor = mount;
-	an = hf_analyzer_new(&cfg, cb, user);
-	assert_non_null(an);
-	for (size_t i = 0; i < n; i++)
-		hf_analyzer_update(an, &x[i]);
-	hf_analyzer_finish(an);
-	hf_analyzer_free(an);
+	recognise(RATE_HZ, mount, true, x, n, cb, user);
 }
 
 /* The sets recognised in p, the first's exercise into *ex. */
