@@ -50,19 +50,42 @@
  * strokes was tried and lost real strokes: its share per stroke is too
  * noisy against the lobe boundaries.)
  *
+ * The live path above counts strokes as they end (the STATUS pass count)
+ * and says when a set seems over, but its causal high-pass leads the
+ * phase of a slow pass (at 0.17 Hz, a 6 s pass, by some 65 deg with the
+ * leaky integrator): the velocity crosses zero 0.3 s to over 1 s before a
+ * stroke ends, and the rest of that stroke counts as one of its own.
+ *
+ * The recount.  So the set's numbers come from a second look.  The
+ * acceleration (own gravity removed, sensor frame) is kept in a ring of
+ * RING_S at BIN_HZ (bin means; zero while turning or settling).  When the
+ * live path thinks a set is over, the ring from PRE_S before its first
+ * stroke (not before the last turn or the last set) is projected on the
+ * body axis, high-passed forward and backward (zero phase) at
+ * RECOUNT_HP_HZ, integrated, high-passed so again, and its lobes judged
+ * by the same rules; a lobe under way at the end is judged as it stands.
+ * The corner sits well below the slowest pass (0.17 Hz), so the filters'
+ * ringing before and after a stroke stays below the stroke thresholds,
+ * and high enough to take out drift over a minute.  If the recount finds
+ * a stroke that ended less than REST_S ago (the live path missed it) the
+ * set goes on; otherwise its strokes make the sets: a rest of REST_S
+ * between two strokes ends one (so one live set can be two), and when
+ * the posture changed, the recount ends where up left the set's by
+ * LEVEL_DEG (getting up moves the pelvis along the body too).  The first
+ * and last 0.4 s of a slow minimum-jerk stroke move it by less than a
+ * millimetre and go unseen: a pass reads up to 0.2 s short, a pause
+ * between slow passes up to 0.5 s long (test_passes).
+ *
  * Rest and sets: a set is a run of strokes; it ends when REST_S (5 s) pass
- * from the end of its last stroke without a new one beginning (a lobe
- * that began before then is judged first), or at a change of posture
- * (world up in the sensor frame more than POSTURE_DEG from the set's, or
- * calibrated, another section 3 posture).  After the last back stroke the
- * filters still show a slow lobe that may count as a stroke of its own
- * (it makes no pass), so a rest of 5 to about 6 s does not yet end a set
- * (test_passes, README).  A set counts when it has at least MIN_PASSES
- * passes (a stray stroke or two from shifting on the roller is no set: the
- * project's choice).  start_s is the start of its first stroke, end_s the
- * end of its last whole pass.  A pass lasts from the zero crossing of the
- * velocity that starts its out stroke to the one that ends its back
- * stroke; pass_period_s is the median of these durations.
+ * from the end of its last stroke without a new one beginning, or at a
+ * change of posture (world up in the sensor frame more than POSTURE_DEG
+ * from the set's, or calibrated, another section 3 posture).  A set counts
+ * when it has at least MIN_PASSES passes (a stray stroke or two from
+ * shifting on the roller is no set: the project's choice).  start_s is the
+ * start of its first stroke, end_s the end of its last whole pass.  A pass
+ * lasts from the zero crossing of the velocity that starts its out stroke
+ * to the one that ends its back stroke; pass_period_s is the median of
+ * these durations.
  *
  * Frames.  Calibrated: the body axis is pelvis z from the mounting, and
  * posture is face down (pelvis -x up) or face up (+x up) by section 3; a
@@ -103,6 +126,28 @@
 #define MIN_PASSES 2
 #define MAX_DUR 512           /* pass durations kept per set for the median */
 #define POSTURE_COS 0.70710678118654752
+#define BIN_HZ 25.0           /* the recount's ring: acceleration in bins */
+#define RING_S 600.0          /* ... this long */
+#define RING_N 15000          /* RING_S * BIN_HZ */
+#define PRE_S 6.0             /* recount from this long before the first stroke */
+#ifndef RECOUNT_HP_HZ
+#define RECOUNT_HP_HZ 0.07
+#endif
+#define MAX_STROKES 1024      /* per recount */
+#define LEVEL_DEG 10.0        /* up this far from the set's: getting up, rolling over */
+
+/* A stroke as the recount finds it: from the zero crossing of the
+ * velocity that starts it to the one that ends it. */
+struct stroke {
+	double t0_s, t1_s;
+};
+
+/* The recent strokes' lengths and peak speeds, which a new one is
+ * judged against. */
+struct stroke_memory {
+	double len_m[STROKE_MEMORY], peak_mps[STROKE_MEMORY];
+	int n;
+};
 
 /* A biquad, direct form II transposed. */
 struct biquad {
@@ -143,11 +188,8 @@ struct passes {
 	double last_end_s;          /* end of the last stroke of the set */
 	double pass_end_s;          /* end of the last whole pass of the set */
 	double a_dc[3];             /* the acceleration's slow part, m/s^2 */
-	double peak_mps[STROKE_MEMORY]; /* of the recent strokes */
+	struct stroke_memory mem;   /* the recent strokes */
 	int last_sign;              /* sign of the last counted stroke */
-	double stroke_t0_s;         /* start of the first stroke of the set */
-	double stroke_m[STROKE_MEMORY];
-	int n_stroke_m;
 
 
 	/* the set */
@@ -163,6 +205,21 @@ struct passes {
 	struct hf_passes_summary sum;
 	int sets_done;
 	enum hf_posture posture_now;
+
+	/* the recount (section "The recount" above) */
+	struct biquad hp_bin;         /* high-pass at BIN_HZ, zero-phase use */
+	float ring[RING_N][3];        /* along-body acceleration, sensor frame */
+	int ring_head, ring_n;        /* oldest bin, bins held */
+	double ring_t0_s;             /* start of the oldest bin */
+	double bin_sum[3];
+	int bin_count;
+	double bin_t0_s;              /* start of the bin being filled */
+	bool have_bin;
+	double counted_to_s;          /* the last recount's sets end before this */
+	double level_to_s;            /* last time up was within LEVEL_DEG of the set's */
+	double calm_from_s;           /* the last turn's settling ended */
+	double x[RING_N], v[RING_N];  /* recount work */
+	struct stroke strokes_r[MAX_STROKES];
 };
 
 static const double UP[3] = {0.0, 0.0, 1.0};
@@ -203,7 +260,7 @@ static void biquad_settle(struct biquad *f, int k, double x)
 
 /* ---- small helpers ---- */
 
-static void emit_set(struct passes *p, double now_s, double end_s);
+static void emit_set(struct passes *p, double now_s, double start_s, double end_s, int passes);
 static void close_set(struct passes *p, double now_s, bool take_lobe);
 
 /* a and b more than deg apart, by the cosine (no acos on the sample path) */
@@ -237,7 +294,7 @@ static void reset_zigzag(struct passes *p)
 	p->lobe_peak_mps = 0.0;
 	p->lobe_end_s = NAN;
 	if (!p->in_set) {
-		p->n_stroke_m = 0;
+		p->mem.n = 0;
 		p->last_sign = 0;
 	}
 }
@@ -296,42 +353,41 @@ static void update_axis(struct passes *p, const double d_s[3], double dt_s)
 
 /* ---- strokes, passes, sets ---- */
 
-static double stroke_threshold_m(const struct passes *p)
+static double stroke_threshold_m(const struct stroke_memory *m)
 {
 	double mean = 0.0;
 
-	if (p->n_stroke_m == 0)
+	if (m->n == 0)
 		return STROKE_MIN_M;
-	for (int i = 0; i < p->n_stroke_m; i++)
-		mean += p->stroke_m[i];
-	mean /= p->n_stroke_m;
-	return fmax(STROKE_MIN_M, STROKE_FRACTION * mean);
+	for (int i = 0; i < m->n; i++)
+		mean += m->len_m[i];
+	return fmax(STROKE_MIN_M, STROKE_FRACTION * mean / m->n);
 }
 
-/* Mean peak speed of the recent strokes, 0 if none. */
-static double recent_peak_mps(const struct passes *p)
+static double speed_threshold_mps(const struct stroke_memory *m)
 {
 	double mean = 0.0;
 
-	for (int i = 0; i < p->n_stroke_m; i++)
-		mean += p->peak_mps[i];
-	return p->n_stroke_m ? mean / p->n_stroke_m : 0.0;
+	for (int i = 0; i < m->n; i++)
+		mean += m->peak_mps[i];
+	return fmax(STROKE_MIN_MPS, m->n ? STROKE_FRACTION * mean / m->n : 0.0);
 }
 
-static double speed_threshold_mps(const struct passes *p)
+/* A lobe of this length and peak speed is a stroke. */
+static bool is_stroke(const struct stroke_memory *m, double len_m, double peak_mps)
 {
-	return fmax(STROKE_MIN_MPS, STROKE_FRACTION * recent_peak_mps(p));
+	return len_m >= stroke_threshold_m(m) && peak_mps >= speed_threshold_mps(m);
 }
 
-static void remember_stroke(struct passes *p, double len_m, double peak_mps)
+static void remember_stroke(struct stroke_memory *m, double len_m, double peak_mps)
 {
-	if (p->n_stroke_m == STROKE_MEMORY) {
-		memmove(p->stroke_m, p->stroke_m + 1, (STROKE_MEMORY - 1) * sizeof *p->stroke_m);
-		memmove(p->peak_mps, p->peak_mps + 1, (STROKE_MEMORY - 1) * sizeof *p->peak_mps);
-		p->n_stroke_m--;
+	if (m->n == STROKE_MEMORY) {
+		memmove(m->len_m, m->len_m + 1, (STROKE_MEMORY - 1) * sizeof *m->len_m);
+		memmove(m->peak_mps, m->peak_mps + 1, (STROKE_MEMORY - 1) * sizeof *m->peak_mps);
+		m->n--;
 	}
-	p->stroke_m[p->n_stroke_m] = len_m;
-	p->peak_mps[p->n_stroke_m++] = peak_mps;
+	m->len_m[m->n] = len_m;
+	m->peak_mps[m->n++] = peak_mps;
 }
 
 static void open_set(struct passes *p, double t0_s)
@@ -342,6 +398,7 @@ static void open_set(struct passes *p, double t0_s)
 	p->set_start_s = t0_s;
 	memcpy(p->set_up_s, p->up_s, sizeof p->set_up_s);
 	p->set_posture = posture_of(p, p->set_up_s);
+	p->level_to_s = t0_s;
 	memset(p->up_sum, 0, sizeof p->up_sum);
 }
 
@@ -372,7 +429,7 @@ static void end_lobe(struct passes *p, double t_s)
 	double len = fabs(p->lobe_m), end_s = isnan(p->lobe_end_s) ? t_s : p->lobe_end_s;
 	double peak = p->lobe_peak_mps;
 
-	if (p->lobe_sign == 0 || len < stroke_threshold_m(p) || peak < speed_threshold_mps(p))
+	if (p->lobe_sign == 0 || !is_stroke(&p->mem, len, peak))
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
 		p->last_end_s = end_s;
@@ -385,7 +442,7 @@ static void end_lobe(struct passes *p, double t_s)
 	}
 	if (!p->in_set)
 		open_set(p, p->lobe_t0_s);
-	remember_stroke(p, len, peak);
+	remember_stroke(&p->mem, len, peak);
 	p->last_end_s = end_s;
 	zero_velocity(p);
 	p->last_sign = p->lobe_sign;
@@ -446,40 +503,237 @@ static double median_duration_s(const struct passes *p, double fallback_s)
 	return n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]);
 }
 
-/* Close the set at the end of its last stroke; take_lobe: the lobe under
- * way is its last (the input ends, the posture changes). */
+/* ---- the recount ---- */
+
+static void ring_push(struct passes *p, const double a[3])
+{
+	int i;
+
+	if (p->ring_n == RING_N) {
+		p->ring_head = (p->ring_head + 1) % RING_N;
+		p->ring_n--;
+		p->ring_t0_s += 1.0 / BIN_HZ;
+	}
+	i = (p->ring_head + p->ring_n) % RING_N;
+	for (int k = 0; k < 3; k++)
+		p->ring[i][k] = (float)a[k];
+	p->ring_n++;
+}
+
+static void ring_restart(struct passes *p, double t_s)
+{
+	p->ring_n = 0;
+	p->ring_head = 0;
+	p->ring_t0_s = p->bin_t0_s = t_s;
+	p->bin_count = 0;
+	memset(p->bin_sum, 0, sizeof p->bin_sum);
+	p->have_bin = true;
+}
+
+/* The acceleration (gravity removed, sensor frame, m/s^2) in bins of
+ * 1/BIN_HZ, zero while nothing can count (turning, settling). */
+static void ring_record(struct passes *p, double t_s, const double a_mps2[3], bool ok)
+{
+	const double bin_s = 1.0 / BIN_HZ;
+
+	if (!p->have_bin || t_s - p->bin_t0_s > RING_S || t_s < p->bin_t0_s - bin_s)
+		ring_restart(p, t_s);
+	while (t_s >= p->bin_t0_s + bin_s) {
+		double mean[3];
+		for (int k = 0; k < 3; k++)
+			mean[k] = p->bin_count ? p->bin_sum[k] / p->bin_count : 0.0;
+		ring_push(p, mean);
+		p->bin_t0_s += bin_s;
+		p->bin_count = 0;
+		memset(p->bin_sum, 0, sizeof p->bin_sum);
+	}
+	for (int k = 0; k < 3 && ok; k++)
+		p->bin_sum[k] += a_mps2[k];
+	p->bin_count++;
+}
+
+/* Forward, then backward: a zero-phase high-pass, the magnitude squared. */
+static void zero_phase_highpass(struct biquad *f, double *x, int n)
+{
+	if (n <= 0)
+		return;
+	biquad_settle(f, 0, x[0]);
+	for (int i = 0; i < n; i++)
+		x[i] = biquad_step(f, 0, x[i]);
+	biquad_settle(f, 0, x[n - 1]);
+	for (int i = n - 1; i >= 0; i--)
+		x[i] = biquad_step(f, 0, x[i]);
+}
+
+/* The along-body velocity from from_s to to_s (or the ring's end) into p->v: the
+ * acceleration high-passed without phase, integrated, high-passed again.
+ * Returns the bins; *t0_s is the first one's centre. */
+static int recount_velocity(struct passes *p, double from_s, double to_s, double *t0_s)
+{
+	int first = (int)ceil((from_s - p->ring_t0_s) * BIN_HZ), n;
+	int last = (int)floor((to_s - p->ring_t0_s) * BIN_HZ);
+	double vel = 0.0;
+
+	if (first < 0)
+		first = 0;
+	n = (last < p->ring_n ? last : p->ring_n) - first;
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		const float *a = p->ring[(p->ring_head + first + i) % RING_N];
+		p->x[i] = a[0] * p->axis_s[0] + a[1] * p->axis_s[1] + a[2] * p->axis_s[2];
+	}
+	zero_phase_highpass(&p->hp_bin, p->x, n);
+	for (int i = 0; i < n; i++) {
+		vel += p->x[i] / BIN_HZ;
+		p->v[i] = vel;
+	}
+	zero_phase_highpass(&p->hp_bin, p->v, n);
+	*t0_s = p->ring_t0_s + (first + 0.5) / BIN_HZ;
+	return n;
+}
+
+/* The recount's stroke finder: lobes of the velocity between zero
+ * crossings, judged as the live path judges them. */
+struct stroke_scan {
+	struct stroke_memory mem;
+	int last_sign, n;
+};
+
+static void scan_lobe(struct passes *p, struct stroke_scan *sc, int sign, double t0_s,
+		      double t1_s, double len_m, double peak_mps)
+{
+	struct stroke *last = sc->n ? &p->strokes_r[sc->n - 1] : NULL;
+
+	if (last && t0_s - last->t1_s >= REST_S) { /* a rest: a new set */
+		sc->mem.n = 0;
+		sc->last_sign = 0;
+	}
+	if (!is_stroke(&sc->mem, len_m, peak_mps))
+		return;
+	if (last && sign == sc->last_sign) {
+		last->t1_s = t1_s; /* the velocity wavered about zero: one stroke */
+		return;
+	}
+	if (sc->n == MAX_STROKES)
+		return;
+	remember_stroke(&sc->mem, len_m, peak_mps);
+	sc->last_sign = sign;
+	p->strokes_r[sc->n].t0_s = t0_s;
+	p->strokes_r[sc->n++].t1_s = t1_s;
+}
+
+/* Strokes from from_s to to_s into p->strokes_r; a lobe under way at the
+ * end is judged as it stands.  Returns their count. */
+static int recount(struct passes *p, double from_s, double to_s)
+{
+	struct stroke_scan sc = {.n = 0};
+	double t0 = 0.0, lobe_t0 = 0.0, zero_t, len = 0.0, peak = 0.0;
+	int n = recount_velocity(p, from_s, to_s, &t0), raw_sign = 0, lobe_sign = 0;
+
+	zero_t = t0;
+	for (int i = 0; i <= n; i++) {
+		double v = i < n ? p->v[i] : 0.0, t = t0 + i / BIN_HZ;
+		int raw = i == n ? -raw_sign : v > 0.0 ? 1 : v < 0.0 ? -1 : 0;
+
+		if (raw != 0 && raw != raw_sign) {
+			if (lobe_sign)
+				scan_lobe(p, &sc, lobe_sign, lobe_t0, t, fabs(len), peak);
+			raw_sign = raw;
+			zero_t = t;
+			len = peak = 0.0;
+			lobe_sign = 0;
+		}
+		len += v / BIN_HZ;
+		peak = fmax(peak, fabs(v));
+		if (!lobe_sign && fabs(v) > LOBE_HYST_MPS) {
+			lobe_sign = raw;
+			lobe_t0 = zero_t;
+		}
+	}
+	return sc.n;
+}
+
+/* Strokes k..j-1 of the recount as a set, if they make MIN_PASSES. */
+static void emit_strokes(struct passes *p, double now_s, int k, int j)
+{
+	const struct stroke *s = p->strokes_r + k;
+	int passes = (j - k) / 2;
+
+	if (passes < MIN_PASSES)
+		return;
+	p->n_dur = 0;
+	for (int i = 0; i < passes && p->n_dur < MAX_DUR; i++)
+		p->dur_s[p->n_dur++] = s[2 * i + 1].t1_s - s[2 * i].t0_s;
+	emit_set(p, now_s, s[0].t0_s, s[2 * passes - 1].t1_s, passes);
+}
+
+/* The recount's strokes as sets: a rest of REST_S between two strokes
+ * ends one. */
+static void emit_recounted(struct passes *p, double now_s, int n)
+{
+	for (int k = 0, j; k < n; k = j) {
+		for (j = k + 1; j < n && p->strokes_r[j].t0_s - p->strokes_r[j - 1].t1_s < REST_S; j++)
+			;
+		emit_strokes(p, now_s, k, j);
+	}
+}
+
+/*
+ * The live path thinks the set is over (REST_S without a stroke; final:
+ * the posture changed or the input ended).  Count it again from the ring
+ * and send what that finds; unless not final and the recount's last
+ * stroke ended less than REST_S ago (the live path missed strokes): then
+ * wait for REST_S after it.  The recount starts after the last turn (and
+ * the last set) and, when final, ends where up began to leave the set's:
+ * getting up or rolling over moves the pelvis along the body axis too.
+ */
+static void settle_set(struct passes *p, double now_s, bool final)
+{
+	int n = 0;
+
+	if (p->in_set) {
+		double from_s = fmax(fmax(p->set_start_s - PRE_S, p->counted_to_s), p->calm_from_s);
+		n = recount(p, from_s, final ? p->level_to_s : now_s);
+		if (!final && n > 0 && p->strokes_r[n - 1].t1_s > now_s - REST_S) {
+			p->last_end_s = p->strokes_r[n - 1].t1_s;
+			return;
+		}
+		emit_recounted(p, now_s, n);
+		p->counted_to_s = now_s;
+	}
+	p->in_set = false;
+	p->strokes = 0;
+	p->n_dur = 0;
+	p->last_sign = 0;
+	p->mem.n = 0;
+}
+
+/* Close the set; take_lobe: the lobe under way is its last (the input
+ * ends, the posture changes). */
 static void close_set(struct passes *p, double now_s, bool take_lobe)
 {
 	if (take_lobe && p->lobe_active) {
 		end_lobe(p, now_s);
 		p->lobe_active = false;
 	}
-	if (p->in_set)
-		emit_set(p, now_s, p->pass_end_s);
-	p->in_set = false;
-	p->strokes = 0;
-	p->n_dur = 0;
-	p->last_sign = 0;
-	p->n_stroke_m = 0;
+	settle_set(p, now_s, true);
 }
 
-static void emit_set(struct passes *p, double now_s, double end_s)
+static void emit_set(struct passes *p, double now_s, double start_s, double end_s, int passes)
 {
 	struct hf_set_summary set;
 	struct hf_event ev;
-	int passes = p->strokes / 2;
 
-	if (passes < MIN_PASSES)
-		return;
 	p->sum.passes = passes;
 	p->sum.posture = posture_of(p, p->up_sum);
 	if (p->sum.posture == HF_POSTURE_COUNT)
 		return;
-	p->sum.pass_period_s = median_duration_s(p, (end_s - p->set_start_s) / passes);
+	p->sum.pass_period_s = median_duration_s(p, (end_s - start_s) / passes);
 	memset(&set, 0, sizeof set);
 	set.exercise = p->cfg.exercise;
 	set.side = HF_SIDE_NONE;
-	set.start_s = p->set_start_s;
+	set.start_s = start_s;
 	set.end_s = end_s;
 	set.passes = &p->sum;
 	memset(&ev, 0, sizeof ev);
@@ -583,8 +837,10 @@ static bool can_count(struct passes *p, const struct hf_motion *m, double a[3])
 	}
 	if (m->t_s < p->settle_until_s)
 		return false;
-	if (p->settling) /* gravity has re-locked: start from rest */
+	if (p->settling) { /* gravity has re-locked: start from rest */
 		reset_filters(p, a);
+		p->calm_from_s = m->t_s;
+	}
 	p->settling = false;
 	return true;
 }
@@ -600,6 +856,7 @@ static void passes_update(void *self, const struct hf_motion *m)
 	for (int k = 0; k < 3; k++)
 		a[k] = (m->acc_g[k] - p->grav_s[k]) * HF_G_MPS2;
 	ok = can_count(p, m, a);
+	ring_record(p, m->t_s, a, ok);
 	for (int k = 0; k < 3; k++) {
 		double ak = biquad_step(&p->hp_acc, k, a[k]);
 		p->a_dc[k] += dt / (DC_TAU_S + dt) * (a[k] - p->a_dc[k]);
@@ -614,10 +871,13 @@ static void passes_update(void *self, const struct hf_motion *m)
 		return;
 	lobe_step(p, v, dt, m->t_s);
 	if (p->in_set && m->t_s - p->last_end_s >= REST_S && !rest_pending(p))
-		close_set(p, m->t_s, false);
-	if (p->in_set)
+		settle_set(p, m->t_s, false);
+	if (p->in_set) {
 		for (int k = 0; k < 3; k++)
 			p->up_sum[k] += p->up_s[k];
+		if (!apart(p->up_s, p->set_up_s, cos(LEVEL_DEG * HF_DEG2RAD)))
+			p->level_to_s = m->t_s;
+	}
 }
 
 /* ---- the interface ---- */
@@ -645,6 +905,8 @@ static void *passes_create(const struct hf_kind_config *cfg, hf_event_cb cb, voi
 	p->dt_s = 1.0 / rate;
 	biquad_highpass(&p->hp_acc, HP_HZ, rate);
 	biquad_highpass(&p->hp_disp, HP_HZ, rate);
+	biquad_highpass(&p->hp_bin, RECOUNT_HP_HZ, BIN_HZ);
+	p->counted_to_s = p->calm_from_s = -INFINITY;
 	if (cfg->has_mounting)
 		hf_quat_rotate(cfg->pelvis_to_sensor, z, p->axis_s);
 	else
