@@ -29,7 +29,11 @@
  * without the lag, so that FAULT goes out the moment the rule is true
  * (best knowledge: the set's faults are those of the core).
  *
- * Pelvis frame: calibrated, from the mounting.  Uncalibrated, the frame is
+ * Pelvis frame: calibrated, from the mounting.  Uncalibrated, when the
+ * session has had a quiet posture that can be standing (remember_posture(),
+ * standing_z()), pelvis z is standing's up, as in the calibration, and the
+ * plank's elevation rule applies as calibrated (frame_from_standing()).
+ * Otherwise the frame is
  * built at the baseline from two facts: gravity (the exercise's posture
  * says which pelvis axis is up: -x face down, +x face up, +-y on a side,
  * +z upright; the elevation at the baseline is taken as 0, so
@@ -60,6 +64,12 @@
 #define ENTRY_S 1.5           /* getting into position, before the start */
 #define ENTRY_MIN_DEG 12.0   /* the hips rise into a plank by 15 deg or more */
 #define POSTURE_COS 0.70710678118654752 /* within 45 deg */
+#define POSTURES 8            /* quiet postures remembered, uncalibrated */
+#define POSTURE_SAME_DEG 20.0 /* a quiet stretch this close is the same posture */
+#define STAND_QUIET_S 1.5     /* a quiet stretch this long is remembered */
+#define STAND_MIN_DEG 50.0    /* standing is this far from any plank's posture */
+#define STAND_SAG_COS 0.5     /* pelvis z is within 30 deg of normal to the sag axis */
+#define UPRIGHT_DEG 45.0      /* elevation above this is upright, no plank */
 #define TREMOR_WINDOW_S 2.56
 #define TREMOR_LO_HZ 3.0
 #define TREMOR_HI_HZ 15.0
@@ -70,6 +80,13 @@ enum state { SEARCH = 0, HOLDING };
 struct rec {
 	double t_s;
 	struct hf_quat q; /* sensor to world */
+};
+
+/* A posture the pelvis was quiet in: world up in the sensor frame. */
+struct posture_seen {
+	double up_s[3];
+	double last_s;
+	bool used;
 };
 
 /* A rule that must hold for a time in a row. */
@@ -127,6 +144,8 @@ struct hold {
 	/* uncalibrated: the first hold's up and rise axis, sensor frame */
 	bool have_ref;
 	double ref_up_s[3], ref_rise_s[3], cand_up_s[3], cand_rise_s[3];
+	/* uncalibrated: quiet postures, one of which may be standing */
+	struct posture_seen seen[POSTURES];
 	enum hf_side side;
 	uint64_t live_i, commit_i;
 	double live_prev_s, commit_prev_s;
@@ -438,17 +457,104 @@ static uint64_t index_at(const struct hold *h, uint64_t from, double t_s)
 }
 
 /*
- * Uncalibrated: the frame from gravity and the axis of getting in.  The
- * first hold's entry is taken as a rise; later holds must be in the same
- * posture (up within 45 deg of the first hold's, in the sensor frame) and
- * entered by a rise about the same axis, so that lying down to rest,
+ * Uncalibrated: the quiet postures of the session, in the sensor frame
+ * (the mounting does not change, so they stay comparable).  One of them is
+ * usually standing, where world up is pelvis z, as in the calibration's
+ * own standing (contract section 6).
+ */
+static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
+{
+	double up_s[3];
+	struct posture_seen *slot = &h->seen[0];
+
+	hf_quat_rotate_inv(q, UP, up_s);
+	for (int k = 0; k < POSTURES; k++) {
+		struct posture_seen *p = &h->seen[k];
+		if (p->used && hf_vec_dot(p->up_s, up_s) >= cos(POSTURE_SAME_DEG * HF_DEG2RAD)) {
+			slot = p;
+			break;
+		}
+		if (!p->used || (slot->used && p->last_s < slot->last_s))
+			slot = p;
+	}
+	memcpy(slot->up_s, up_s, sizeof slot->up_s);
+	slot->last_s = t_s;
+	slot->used = true;
+}
+
+/*
+ * Pelvis z (sensor frame) from the last quiet posture that can be
+ * standing for a plank whose baseline has world up up_s: at least
+ * STAND_MIN_DEG from it (a plank rises at most 35 deg, so standing is 55
+ * deg or more away; kneeling or lying before it is closer) and, when the
+ * sag axis is known from the entry, normal to it (lying on a side between
+ * front planks is not standing).  False: none.
+ */
+static bool standing_z(const struct hold *h, const double up_s[3], const double *sag_s,
+		       double z_s[3])
+{
+	const struct posture_seen *best = NULL;
+
+	for (int k = 0; k < POSTURES; k++) {
+		const struct posture_seen *p = &h->seen[k];
+		if (!p->used || hf_vec_dot(p->up_s, up_s) > cos(STAND_MIN_DEG * HF_DEG2RAD))
+			continue;
+		if (sag_s && fabs(hf_vec_dot(p->up_s, sag_s)) > STAND_SAG_COS)
+			continue;
+		if (!best || p->last_s > best->last_s)
+			best = p;
+	}
+	if (best)
+		memcpy(z_s, best->up_s, sizeof best->up_s);
+	return best != NULL;
+}
+
+/*
+ * Uncalibrated, with standing known: a plank's elevation is the angle of
+ * pelvis z (standing's up) above the horizontal (section 3), so the
+ * calibrated rule applies: at least +5 deg, and not upright.  The sag axis
+ * is horizontal and normal to pelvis z; its sign makes z point as standing
+ * says.
+ */
+static bool frame_from_standing(struct hold *h, const double up_s[3], const double z_s[3])
+{
+	double elev_deg = asin(clampd(hf_vec_dot(z_s, up_s), -1.0, 1.0)) * HF_RAD2DEG;
+	double sag[3], z[3] = {0.0, 0.0, 1.0};
+
+	if (elev_deg < HF_PLANK_MIN_ELEVATION_DEG || elev_deg > UPRIGHT_DEG)
+		return false;
+	hf_vec_cross(up_s, z_s, sag);
+	if (hf_vec_normalize(sag) < 1e-6)
+		return false;
+	h->p2s = build_frame(h, up_s, sag);
+	hf_quat_rotate(h->p2s, z, z);
+	if (hf_vec_dot(z, z_s) < 0.0) {
+		for (int k = 0; k < 3; k++)
+			sag[k] = -sag[k];
+		h->p2s = build_frame(h, up_s, sag);
+	}
+	for (int k = 0; k < 3; k++) {
+		h->cand_up_s[k] = up_s[k];
+		h->cand_rise_s[k] = sag[k];
+	}
+	h->base_elev_deg = 0.0;
+	return true;
+}
+
+/*
+ * Uncalibrated: the frame from gravity and the axis of getting in.  With a
+ * standing posture seen, from standing (frame_from_standing).  Otherwise
+ * the first hold's entry is taken as a rise; later holds must be in the
+ * same posture (up within 45 deg of the first hold's, in the sensor frame)
+ * and entered by a rise about the same axis, so that lying down to rest,
  * kneeling or standing between holds are not holds.  False: not a hold.
  */
 static bool infer_frame(struct hold *h)
 {
-	double up_s[3], rv[3], dot, norm;
+	double up_s[3], rv[3], z_s[3], dot, norm;
 	uint64_t pre = index_at(h, oldest(h), h->start_s - ENTRY_S);
 	struct hf_quat q_pre = rec_at(h, pre)->q;
+	bool entered;
 
 	hf_quat_rotate_inv(h->base_q, UP, up_s);
 	hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(q_pre), h->base_q), rv);
@@ -456,7 +562,10 @@ static bool infer_frame(struct hold *h)
 	for (int k = 0; k < 3; k++)
 		rv[k] -= dot * up_s[k];
 	norm = hf_vec_normalize(rv);
-	if (norm * HF_RAD2DEG < ENTRY_MIN_DEG)
+	entered = norm * HF_RAD2DEG >= ENTRY_MIN_DEG;
+	if (standing_z(h, up_s, entered ? rv : NULL, z_s))
+		return frame_from_standing(h, up_s, z_s);
+	if (!entered)
 		return false;
 	if (h->have_ref && (hf_vec_dot(up_s, h->ref_up_s) < POSTURE_COS ||
 			    hf_vec_dot(rv, h->ref_rise_s) <= 0.0))
@@ -594,6 +703,8 @@ static void search_step(struct hold *h, uint64_t i)
 		h->retry_s = 0.0;
 		return;
 	}
+	if (!h->cfg.has_mounting && r->t_s - rec_at(h, h->anchor)->t_s >= STAND_QUIET_S)
+		remember_posture(h, rec_at(h, h->anchor)->q, r->t_s);
 	if (r->t_s - rec_at(h, h->anchor)->t_s >= QUIET_S && r->t_s >= h->retry_s)
 		try_start(h, i);
 }

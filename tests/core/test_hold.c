@@ -221,6 +221,62 @@ static void test_lying_flat_is_no_plank(void **state)
 	assert_int_equal(s.sets, 0);
 }
 
+/*
+ * Uncalibrated, the sensor mounted at an odd angle: standing 4 s, getting
+ * down to lie face down at -10 deg (8 s), a plank at +15 deg (30 s), back
+ * down to lie (8 s).  Lying down and the plank are both entered by a turn
+ * about pelvis y, in opposite senses; standing says which way pelvis z
+ * points, so the plank is the hold and lying is not (contract section 9:
+ * a plank's elevation at the baseline is at least +5 deg).
+ */
+static void stand_lie_plank_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*rot = 0.0;
+	if (t < 14.0)
+		*elev = ramp(t, 4.0, 6.0, 90.0, -10.0);
+	else if (t < 44.5)
+		*elev = ramp(t, 14.0, 14.5, -10.0, 15.0);
+	else
+		*elev = ramp(t, 44.5, 45.0, 15.0, -10.0);
+}
+
+static void test_uncalibrated_plank_after_lying(void **state)
+{
+	const double x[3] = {1, 0, 0}, z[3] = {0, 0, 1};
+	struct hf_quat mount = hf_quat_mul(hf_quat_from_axis_angle(z, 2.1),
+					   hf_quat_from_axis_angle(x, 0.5));
+	struct hf_kind_config cfg = {
+		.exercise = HF_EX_PLANK_FRONT,
+		.side = HF_SIDE_NONE,
+		.has_mounting = false,
+		.pelvis_to_sensor = hf_quat_identity(),
+		.thresholds = hf_thresholds_default,
+		.rate_hz = RATE_HZ,
+	};
+	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_HOLD);
+	struct seen s;
+	void *k;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	k = ops->create(&cfg, on_event, &s);
+	assert_non_null(k);
+	for (long i = 0; i <= (long)(55.0 * RATE_HZ); i++) {
+		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
+		double elev, rot;
+		stand_lie_plank_profile(m.t_s, NULL, &elev, &rot);
+		m.q_sensor_world = hf_quat_mul(plank_q(elev, rot), hf_quat_conj(mount));
+		ops->update(k, &m);
+	}
+	ops->finish(k);
+	ops->destroy(k);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].start_s - 14.3) <= 0.05);
+	assert_true(fabs(s.hold[0].hold_s - 30.4) <= 0.1);
+	assert_true(fabs(s.hold[0].min_elevation_change_deg) <= 0.05);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_sag_1_9_vs_2_1),
 		cmocka_unit_test(test_hip_drop),
 		cmocka_unit_test(test_lying_flat_is_no_plank),
+		cmocka_unit_test(test_uncalibrated_plank_after_lying),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
