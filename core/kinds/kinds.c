@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The kind analysers (include/hipform/kind.h), one line each.  The rep
- * analyser is the front end's own (core/exercise/analyzer.c).
+ * The kind analysers (include/hipform/kind.h), one line each.
  */
 #include <stddef.h>
 
@@ -10,7 +9,7 @@
 const struct hf_kind_ops *hf_kind_ops_get(enum hf_kind kind)
 {
 	static const struct hf_kind_ops *const table[HF_KIND_COUNT] = {
-		[HF_KIND_REPS] = NULL,
+		[HF_KIND_REPS] = &hf_kind_reps_ops,
 		[HF_KIND_HOLD] = &hf_kind_hold_ops,
 		[HF_KIND_GAIT] = &hf_kind_gait_ops,
 		[HF_KIND_PASSES] = &hf_kind_passes_ops,
