@@ -10,7 +10,9 @@
  * (several deg/s of gyro bias, WitMotion quantisation), 50-200 Hz.
  * Two seed sets: tuning (seeds 1..N) and held-out (seeds 100001..), the
  * latter never looked at while tuning.
- *   bench_kinds [N] [-v]
+ *   bench_kinds [N] [-v] [--tuning|--held-out] [--session S]
+ * --session S runs the one session whose -v lines say "seed S" and lists
+ * every true and found hold of it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@
 
 #define MAX_FOUND 16
 #define HELD_OUT_SEED 100001u
+
+static long only_session = -1; /* --session */
 
 struct found {
 	int n;
@@ -140,6 +144,17 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 		}
 }
 
+/* --session: every true and found hold. */
+static void list_holds(const struct hf_sim_hold_session *s, const struct found *f, bool calibrated)
+{
+	for (int k = 0; k < s->n_holds; k++)
+		printf("%c truth %6.2f-%6.2f s  faults %x\n", calibrated ? 'C' : 'U',
+		       s->holds[k].sum.start_s, s->holds[k].sum.end_s, s->holds[k].sum.faults);
+	for (int j = 0; j < f->n; j++)
+		printf("%c found %6.2f-%6.2f s  faults %x\n", calibrated ? 'C' : 'U',
+		       f->h[j].start_s, f->h[j].end_s, f->h[j].faults);
+}
+
 static void print_score(const char *title, const struct score *sc)
 {
 	static const enum hf_fault faults[] = {HF_FAULT_SHORT_HOLD, HF_FAULT_SAG, HF_FAULT_PIKE,
@@ -183,6 +198,8 @@ static void run_set(const char *name, unsigned first_seed, int n, FILE *v)
 			struct hf_sim_hold_session s;
 			struct found f;
 			unsigned sseed = seed * 31u + (unsigned)c;
+			if (only_session >= 0 && sseed != (unsigned long)only_session)
+				continue;
 			double rate = (double[]){50.0, 100.0, 200.0, 100.0}[sseed % 4];
 			enum hf_sim_grade g = sseed % 3 == 0 ? HF_SIM_GRADE_GOOD : HF_SIM_GRADE_MEMS;
 
@@ -193,6 +210,8 @@ static void run_set(const char *name, unsigned first_seed, int n, FILE *v)
 			}
 			for (int mode = 0; mode < 2; mode++) {
 				analyse(&s, mode == 1, sseed, &f);
+				if (only_session >= 0)
+					list_holds(&s, &f, mode == 1);
 				score_session(&s, &f, &sc[mode], v, sseed, mode == 1);
 			}
 			hf_sim_hold_session_free(&s);
@@ -219,11 +238,14 @@ int main(int argc, char **argv)
 			held_out = false;
 		else if (strcmp(argv[i], "--held-out") == 0)
 			tuning = false;
+		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
+			only_session = atol(argv[++i]);
 		else
 			n = atoi(argv[i]);
 	}
 	if (n < 1) {
-		fprintf(stderr, "usage: bench_kinds [SESSIONS] [-v] [--tuning|--held-out]\n");
+		fprintf(stderr, "usage: bench_kinds [SESSIONS] [-v] [--tuning|--held-out] "
+				"[--session S]\n");
 		return 2;
 	}
 	if (tuning)

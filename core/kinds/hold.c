@@ -168,9 +168,16 @@ static struct rec *rec_at(const struct hold *h, uint64_t i)
 	return &h->ring[i % h->cap];
 }
 
+/* The oldest record still in the ring. */
+static uint64_t ring_low(const struct hold *h)
+{
+	return h->n > h->cap ? h->n - h->cap : 0;
+}
+
+/* The oldest record a new hold may use. */
 static uint64_t oldest(const struct hold *h)
 {
-	uint64_t lo = h->n > h->cap ? h->n - h->cap : 0;
+	uint64_t lo = ring_low(h);
 
 	return lo > h->not_before ? lo : h->not_before;
 }
@@ -510,34 +517,47 @@ static bool standing_z(const struct hold *h, const double up_s[3], const double 
 }
 
 /*
- * Uncalibrated, with standing known: a plank's elevation is the angle of
- * pelvis z (standing's up) above the horizontal (section 3), so the
- * calibrated rule applies: at least +5 deg, and not upright.  The sag axis
- * is horizontal and normal to pelvis z; its sign makes z point as standing
- * says.
+ * Uncalibrated, with standing known: pelvis z is standing's up, so a
+ * plank's elevation is the angle of z above the horizontal (section 3) and
+ * the calibrated rule applies: at least +5 deg, and not upright.  The axis
+ * the exercise's posture puts up (x face down or up, y on a side) is the
+ * part of world up normal to z, the third axis completes the frame.  The
+ * frame is then the pelvis's (as far as the person stood as at a
+ * calibration), so rotation and elevation change are measured about the
+ * true axes, not about axes tilted by the plank's elevation.
  */
 static bool frame_from_standing(struct hold *h, const double up_s[3], const double z_s[3])
 {
 	double elev_deg = asin(clampd(hf_vec_dot(z_s, up_s), -1.0, 1.0)) * HF_RAD2DEG;
-	double sag[3], z[3] = {0.0, 0.0, 1.0};
+	double ax[3], lying[3], x[3], y[3], z[3];
+	double dot = hf_vec_dot(up_s, z_s);
 
 	if (elev_deg < HF_PLANK_MIN_ELEVATION_DEG || elev_deg > UPRIGHT_DEG)
 		return false;
-	hf_vec_cross(up_s, z_s, sag);
-	if (hf_vec_normalize(sag) < 1e-6)
-		return false;
-	h->p2s = build_frame(h, up_s, sag);
-	hf_quat_rotate(h->p2s, z, z);
-	if (hf_vec_dot(z, z_s) < 0.0) {
-		for (int k = 0; k < 3; k++)
-			sag[k] = -sag[k];
-		h->p2s = build_frame(h, up_s, sag);
+	for (int k = 0; k < 3; k++) {
+		z[k] = z_s[k];
+		lying[k] = up_s[k] - dot * z_s[k];
 	}
+	if (hf_vec_normalize(lying) < 1e-6)
+		return false;
+	posture_up_axis(exercise_posture(h, h->side), ax);
+	if (ax[0] != 0.0) {           /* front, back: +-x is up */
+		for (int k = 0; k < 3; k++)
+			x[k] = ax[0] * lying[k];
+		hf_vec_cross(z, x, y);
+	} else if (ax[1] != 0.0) {    /* sides: +-y is up */
+		for (int k = 0; k < 3; k++)
+			y[k] = ax[1] * lying[k];
+		hf_vec_cross(y, z, x);
+	} else {
+		return false;         /* no plank is upright */
+	}
+	h->p2s = frame_from_axes(x, y, z);
 	for (int k = 0; k < 3; k++) {
 		h->cand_up_s[k] = up_s[k];
-		h->cand_rise_s[k] = sag[k];
+		h->cand_rise_s[k] = ax[0] != 0.0 ? y[k] : x[k];
 	}
-	h->base_elev_deg = 0.0;
+	h->base_elev_deg = elevation_deg(h, h->base_q);
 	return true;
 }
 
@@ -833,7 +853,9 @@ static void end_hold(struct hold *h, double now_s)
 
 	h->state = SEARCH;
 	h->anchor = last;
-	h->not_before = index_at(h, h->start_i, h->last_in_s) + 1;
+	/* a hold longer than the ring: its start has been overwritten */
+	h->not_before = index_at(h, h->start_i > ring_low(h) ? h->start_i : ring_low(h),
+				 h->last_in_s) + 1;
 	if (h->last_in_s - h->start_s < h->cfg.thresholds.hold_min_s)
 		return;
 	commit_advance(h, last);

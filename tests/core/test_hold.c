@@ -222,6 +222,32 @@ static void test_lying_flat_is_no_plank(void **state)
 }
 
 /*
+ * A plank longer than the analyser's 50 s ring whose hips sink slowly,
+ * 15 deg to 3 deg between 10 and 80 s, then stay low: the hold ends when
+ * the pelvis leaves its cone (elevation 5 deg, t = 68.3 s) and nothing
+ * after is a hold (elevation under 5 deg).  The end of a hold whose start
+ * had left the ring once let the next search reach back into it and
+ * report the same hold again, overlapping.
+ */
+static void slow_sink_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*rot = 0.0;
+	*elev = t < 10.0 ? ramp(t, 3.0, 3.5, -10.0, 15.0) : ramp(t, 10.0, 80.0, 15.0, 3.0);
+}
+
+static void test_long_hold_reported_once(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	run(slow_sink_profile, NULL, 100.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].start_s - 3.3) <= 0.05);
+	assert_true(fabs(s.hold[0].end_s - 68.3) <= 0.1);
+}
+
+/*
  * Uncalibrated, the sensor mounted at an odd angle: standing 4 s, getting
  * down to lie face down at -10 deg (8 s), a plank at +15 deg (30 s), back
  * down to lie (8 s).  Lying down and the plank are both entered by a turn
@@ -287,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_hip_drop),
 		cmocka_unit_test(test_lying_flat_is_no_plank),
 		cmocka_unit_test(test_uncalibrated_plank_after_lying),
+		cmocka_unit_test(test_long_hold_reported_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
