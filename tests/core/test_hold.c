@@ -3,7 +3,7 @@
  * The hold rules of contract section 9 on hand-built signals fed straight
  * into the hold kind (core/kinds/hold.c): a front plank whose elevation
  * follows a given profile, sensor frame = pelvis frame (calibrated, identity
- * mounting), 100 Hz, no noise.
+ * mounting; one test uncalibrated with an odd mounting), 100 Hz, no noise.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -56,13 +56,19 @@ static struct hf_quat plank_q(double elev_deg, double rot_deg)
 
 typedef void (*profile_fn)(double t, const void *arg, double *elev, double *rot);
 
-static void run(profile_fn f, const void *arg, double dur_s, struct seen *s)
+/*
+ * The profile fed to the hold kind for dur_s.  The sensor sits on the
+ * pelvis turned by mount (sensor = pelvis * mount); calibrated tells the
+ * analyser so, uncalibrated it must infer the frame.
+ */
+static void run_mounted(profile_fn f, const void *arg, double dur_s, bool calibrated,
+			struct hf_quat mount, struct seen *s)
 {
 	struct hf_kind_config cfg = {
 		.exercise = HF_EX_PLANK_FRONT,
 		.side = HF_SIDE_NONE,
-		.has_mounting = true,
-		.pelvis_to_sensor = hf_quat_identity(),
+		.has_mounting = calibrated,
+		.pelvis_to_sensor = calibrated ? mount : hf_quat_identity(),
 		.thresholds = hf_thresholds_default,
 		.rate_hz = RATE_HZ,
 	};
@@ -77,11 +83,17 @@ static void run(profile_fn f, const void *arg, double dur_s, struct seen *s)
 		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
 		double elev, rot = 0.0;
 		f(m.t_s, arg, &elev, &rot);
-		m.q_sensor_world = plank_q(elev, rot);
+		m.q_sensor_world = hf_quat_mul(plank_q(elev, rot), hf_quat_conj(mount));
 		ops->update(k, &m);
 	}
 	ops->finish(k);
 	ops->destroy(k);
+}
+
+/* Calibrated, sensor frame = pelvis frame. */
+static void run(profile_fn f, const void *arg, double dur_s, struct seen *s)
+{
+	run_mounted(f, arg, dur_s, true, hf_quat_identity(), s);
 }
 
 /* Linear from a to b over [t0, t1]. */
@@ -272,31 +284,10 @@ static void test_uncalibrated_plank_after_lying(void **state)
 	const double x[3] = {1, 0, 0}, z[3] = {0, 0, 1};
 	struct hf_quat mount = hf_quat_mul(hf_quat_from_axis_angle(z, 2.1),
 					   hf_quat_from_axis_angle(x, 0.5));
-	struct hf_kind_config cfg = {
-		.exercise = HF_EX_PLANK_FRONT,
-		.side = HF_SIDE_NONE,
-		.has_mounting = false,
-		.pelvis_to_sensor = hf_quat_identity(),
-		.thresholds = hf_thresholds_default,
-		.rate_hz = RATE_HZ,
-	};
-	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_HOLD);
 	struct seen s;
-	void *k;
 
 	(void)state;
-	memset(&s, 0, sizeof s);
-	k = ops->create(&cfg, on_event, &s);
-	assert_non_null(k);
-	for (long i = 0; i <= (long)(55.0 * RATE_HZ); i++) {
-		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
-		double elev, rot;
-		stand_lie_plank_profile(m.t_s, NULL, &elev, &rot);
-		m.q_sensor_world = hf_quat_mul(plank_q(elev, rot), hf_quat_conj(mount));
-		ops->update(k, &m);
-	}
-	ops->finish(k);
-	ops->destroy(k);
+	run_mounted(stand_lie_plank_profile, NULL, 55.0, false, mount, &s);
 	assert_int_equal(s.sets, 1);
 	assert_true(fabs(s.hold[0].start_s - 14.3) <= 0.05);
 	assert_true(fabs(s.hold[0].hold_s - 30.4) <= 0.1);
