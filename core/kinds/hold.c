@@ -132,6 +132,10 @@ struct hold {
 	enum state state;
 	uint64_t anchor;
 	double retry_s;        /* SEARCH: no new proposal before this */
+	/* SEARCH: a proposed start whose baseline window was not complete
+	 * when the pelvis moved on (an excursion early in a hold) */
+	bool pending;
+	uint64_t pending_start;
 
 	/* the current hold */
 	uint64_t start_i;
@@ -493,24 +497,28 @@ static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
  * Pelvis z (sensor frame) from the last quiet posture that can be
  * standing for a plank whose baseline has world up up_s: at least
  * STAND_MIN_DEG from it (a plank rises at most 35 deg, so standing is 55
- * deg or more away; kneeling or lying before it is closer) and, when the
- * sag axis is known from the entry, normal to it (lying on a side between
- * front planks is not standing).  False: none.
+ * deg or more away; kneeling or lying before it is closer).  When the sag
+ * axis is known from the entry, one normal to it is preferred (lying on a
+ * side between front planks is not standing).  False: none.
  */
 static bool standing_z(const struct hold *h, const double up_s[3], const double *sag_s,
 		       double z_s[3])
 {
-	const struct posture_seen *best = NULL;
+	const struct posture_seen *best = NULL, *far = NULL;
 
 	for (int k = 0; k < POSTURES; k++) {
 		const struct posture_seen *p = &h->seen[k];
 		if (!p->used || hf_vec_dot(p->up_s, up_s) > cos(STAND_MIN_DEG * HF_DEG2RAD))
 			continue;
+		if (!far || p->last_s > far->last_s)
+			far = p;
 		if (sag_s && fabs(hf_vec_dot(p->up_s, sag_s)) > STAND_SAG_COS)
 			continue;
 		if (!best || p->last_s > best->last_s)
 			best = p;
 	}
+	if (!best)
+		best = far;
 	if (best)
 		memcpy(z_s, best->up_s, sizeof best->up_s);
 	return best != NULL;
@@ -662,12 +670,12 @@ static void reset_hold(struct hold *h)
 	h->have_frame = h->cfg.has_mounting;
 }
 
-/* Baseline and start by the fixed point of the file comment; false while
- * the baseline window is not complete yet. */
-static bool settle_baseline(struct hold *h, uint64_t now)
+/* Baseline and start by the fixed point of the file comment, from a first
+ * guess of the start; false while the baseline window is not complete yet
+ * (then retry_s and pending_start say when and from where to go on). */
+static bool settle_from(struct hold *h, uint64_t start, uint64_t now)
 {
-	struct hf_quat b = mean_q(h, h->anchor, now);
-	uint64_t start = scan_back(h, b, h->anchor);
+	struct hf_quat b = rec_at(h, start)->q;
 
 	for (int it = 0; it < BASELINE_ITER; it++) {
 		double t0 = rec_at(h, start)->t_s;
@@ -675,6 +683,7 @@ static bool settle_baseline(struct hold *h, uint64_t now)
 		uint64_t w1 = index_at(h, w0, t0 + BASE_TO_S);
 		if (rec_at(h, now)->t_s < t0 + BASE_TO_S) {
 			h->retry_s = t0 + BASE_TO_S;
+			h->pending_start = start;
 			return false;
 		}
 		b = mean_q(h, w0, w1);
@@ -686,23 +695,43 @@ static bool settle_baseline(struct hold *h, uint64_t now)
 	return true;
 }
 
+/* The first guess from the quiet stretch since the anchor. */
+static bool settle_baseline(struct hold *h, uint64_t now)
+{
+	struct hf_quat b = mean_q(h, h->anchor, now);
+
+	return settle_from(h, scan_back(h, b, h->anchor), now);
+}
+
 static void holding_step(struct hold *h, uint64_t i);
 
-static void try_start(struct hold *h, uint64_t now)
+/* Whether the baseline settled just now is a hold's (posture, frame). */
+static bool hold_here(struct hold *h)
 {
-	if (!settle_baseline(h, now))
-		return;
 	reset_hold(h);
 	if (h->cfg.has_mounting) {
 		h->base_elev_deg = elevation_deg(h, h->base_q);
-		if (!posture_ok(h)) {
-			h->anchor = now;
-			return;
-		}
-	} else if (h->info->id == HF_EX_HIP_FLEXOR_STRETCH) {
+		return posture_ok(h);
+	}
+	if (h->info->id == HF_EX_HIP_FLEXOR_STRETCH) {
 		h->have_frame = false; /* stillness only: tilt needs standing */
-	} else if (!(h->have_frame = infer_frame(h))) {
-		h->anchor = now;
+		return true;
+	}
+	return h->have_frame = infer_frame(h);
+}
+
+/* A hold from the quiet stretch since the anchor, or (pending) from the
+ * start proposed before the pelvis moved on. */
+static void try_start(struct hold *h, uint64_t now, bool pending)
+{
+	if (!(pending ? settle_from(h, h->pending_start, now) : settle_baseline(h, now))) {
+		h->pending = pending;
+		return;
+	}
+	if (!hold_here(h)) {
+		if (!pending)
+			h->anchor = now;
+		h->retry_s = 0.0;
 		return;
 	}
 	h->state = HOLDING;
@@ -717,16 +746,27 @@ static void search_step(struct hold *h, uint64_t i)
 {
 	const struct rec *r = rec_at(h, i);
 
+	if (h->pending && r->t_s >= h->retry_s) {
+		h->pending = false;
+		if (h->pending_start >= oldest(h))
+			try_start(h, i, true);
+		if (h->state == HOLDING)
+			return;
+	}
 	if (h->anchor < oldest(h) ||
 	    cone_deg(rec_at(h, h->anchor)->q, r->q) > ANCHOR_DEG) {
+		/* a start proposed but waiting for its baseline window stays
+		 * proposed: an excursion early in a hold does not end it */
+		h->pending = h->pending || h->retry_s > 0.0;
+		if (!h->pending)
+			h->retry_s = 0.0;
 		h->anchor = i;
-		h->retry_s = 0.0;
 		return;
 	}
 	if (!h->cfg.has_mounting && r->t_s - rec_at(h, h->anchor)->t_s >= STAND_QUIET_S)
 		remember_posture(h, rec_at(h, h->anchor)->q, r->t_s);
-	if (r->t_s - rec_at(h, h->anchor)->t_s >= QUIET_S && r->t_s >= h->retry_s)
-		try_start(h, i);
+	if (!h->pending && r->t_s - rec_at(h, h->anchor)->t_s >= QUIET_S && r->t_s >= h->retry_s)
+		try_start(h, i, false);
 }
 
 /* ---- during a hold ---- */

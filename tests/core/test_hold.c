@@ -234,6 +234,35 @@ static void test_lying_flat_is_no_plank(void **state)
 }
 
 /*
+ * A knee touches down 2.3 s into the plank (0 deg, 5.6-6.1 s): after the
+ * analyser has proposed the start (2 s of quiet), before the baseline
+ * window (1-3 s after the start) is over.  By section 9 the baseline takes
+ * the dip in (11.25 deg), the start is where the rise comes within 10 deg
+ * of it (1.25 deg, t = 3.225 s) and the dip is a brief excursion.  The
+ * analyser once dropped its proposal when the pelvis moved and began the
+ * hold after the dip (6.1 s).
+ */
+static void early_dip_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*rot = 0.0;
+	*elev = t < 40.0 ? ramp(t, 3.0, 3.5, -10.0, 15.0) : ramp(t, 40.0, 40.5, 15.0, -10.0);
+	if (t >= 5.6 && t < 6.1)
+		*elev = 0.0;
+}
+
+static void test_excursion_before_the_baseline_is_known(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	run(early_dip_profile, NULL, 50.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].start_s - 3.225) <= 0.02);
+	assert_true(fabs(s.hold[0].elevation_deg - 11.25) <= 0.1);
+}
+
+/*
  * A plank longer than the analyser's 50 s ring whose hips sink slowly,
  * 15 deg to 3 deg between 10 and 80 s, then stay low: the hold ends when
  * the pelvis leaves its cone (elevation 5 deg, t = 68.3 s) and nothing
@@ -305,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_lying_flat_is_no_plank),
 		cmocka_unit_test(test_uncalibrated_plank_after_lying),
 		cmocka_unit_test(test_long_hold_reported_once),
+		cmocka_unit_test(test_excursion_before_the_baseline_is_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
