@@ -262,6 +262,8 @@ static void track_hold(struct hf_reps *r)
 {
 	double level = r->cfg.th.hold_fraction * r->peak_e;
 
+	if (r->hold_first < oldest(r))
+		r->hold_first = oldest(r); /* input faster than the rate it was sized for */
 	while (r->hold_first < r->peak && pt(r, r->hold_first)->e_deg < level)
 		r->hold_first++;
 }
@@ -394,7 +396,7 @@ double hf_reps_hold_s(const struct hf_reps *r)
 	last = pt(r, r->n - 1);
 	if (last->e_deg < r->cfg.th.hold_fraction * r->peak_e)
 		return 0.0;
-	return last->t_s - pt(r, r->hold_first)->t_s;
+	return last->t_s - pt(r, r->hold_first > oldest(r) ? r->hold_first : oldest(r))->t_s;
 }
 
 int hf_reps_finalize(struct hf_reps *r)

@@ -97,7 +97,7 @@ struct srec {
 struct step {
 	int sign;
 	uint64_t start_i, peak_i;
-	double start_s;
+	double start_s, peak_s; /* peak_s: the ring may lose peak_i before the set ends */
 };
 
 enum hump_state { H_IDLE = 0, H_IN };
@@ -500,6 +500,7 @@ static void hump_done(struct steps *s)
 	st.peak_i = s->peak_i;
 	st.start_i = lobe_start(s, s->peak_i, lo, s->sign);
 	st.start_s = at(s, st.start_i)->t_s;
+	st.peak_s = at(s, st.peak_i)->t_s;
 	if (!upright_now(s, at(s, st.peak_i))) {
 		close_set(s);
 		return;
@@ -646,7 +647,7 @@ static void set_timing(struct steps *s, const struct srec *r)
 	}
 	if (s->hs != H_IDLE)
 		return;
-	est_end = 2.0 * at(s, s->last.peak_i)->t_s - s->last.start_s;
+	est_end = 2.0 * s->last.peak_s - s->last.start_s;
 	if (r->t_s - est_end >= GAP_S + GAP_WAIT_S)
 		close_set(s);
 }

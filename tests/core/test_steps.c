@@ -34,11 +34,15 @@ struct seen {
 	struct hf_cycle cyc[MAX_SETS][MAX_CYC];
 	enum hf_side side[MAX_SETS];
 	double start_s[MAX_SETS], end_s[MAX_SETS];
+	double said_s[MAX_SETS]; /* when the SET went out */
 };
 
 static void on_event(const struct hf_event *ev, void *user)
 {
 	struct seen *s = user;
+
+	if (ev->type == HF_EVENT_SET && s->sets < MAX_SETS)
+		s->said_s[s->sets] = ev->t_s;
 
 	if (ev->type == HF_EVENT_FAULT && ev->fault == HF_FAULT_PELVIC_DROP)
 		s->faults++;
@@ -132,7 +136,10 @@ static bool moving(const struct walk *w, double t)
 	return false;
 }
 
-static void run(const struct walk *w, bool calibrated, struct seen *s)
+/* The walk fed at RATE_HZ to an analyser told the input comes at
+ * config_rate_hz. */
+static void run_at(const struct walk *w, bool calibrated, double config_rate_hz,
+		   struct seen *s)
 {
 	const double h = 1e-4;
 	const double ax[3] = {0.3, -0.8, 0.52};
@@ -144,7 +151,7 @@ static void run(const struct walk *w, bool calibrated, struct seen *s)
 		.has_mounting = calibrated,
 		.pelvis_to_sensor = calibrated ? mount : hf_quat_identity(),
 		.thresholds = hf_thresholds_default,
-		.rate_hz = RATE_HZ,
+		.rate_hz = config_rate_hz,
 	};
 	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_STEPS);
 	void *k;
@@ -178,6 +185,34 @@ static void run(const struct walk *w, bool calibrated, struct seen *s)
 	}
 	ops->finish(k);
 	ops->destroy(k);
+}
+
+static void run(const struct walk *w, bool calibrated, struct seen *s)
+{
+	run_at(w, calibrated, RATE_HZ, s);
+}
+
+/*
+ * Samples six times faster than the rate the analyser was sized for (a
+ * CSV given a wrong --rate): its ring holds a sixth of the time it
+ * should, and the peak of the last step falls out of it before the set
+ * ends.  The set must still end 3 s after the last step, as measured.
+ * The end test once read that peak back from the ring, got a newer
+ * sample, and kept the set open to the end of the input.
+ */
+static void test_input_faster_than_its_rate(void **state)
+{
+	struct walk w = {0};
+	struct seen s;
+	double last_end;
+
+	(void)state;
+	last_end = add_cycles(&w, 4.0, 10, +1, 2.0, NULL);
+	w.end_s = last_end + 40.0;
+	run_at(&w, true, RATE_HZ / 6.0, &s);
+	assert_int_equal(s.sets, 1);
+	assert_int_equal(s.sum[0].steps, 10);
+	assert_true(s.said_s[0] < last_end + 10.0);
 }
 
 /* Ten clean cycles to the left, one every 2 s: ten, left, 30 a minute,
@@ -381,6 +416,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_walk_count),
+		cmocka_unit_test(test_input_faster_than_its_rate),
 		cmocka_unit_test(test_direction_change_splits),
 		cmocka_unit_test(test_pelvic_drop_threshold),
 		cmocka_unit_test(test_three_seconds_without_a_step),
