@@ -68,6 +68,7 @@
 #define POSTURE_SAME_DEG 20.0 /* a quiet stretch this close is the same posture */
 #define STAND_QUIET_S 1.5     /* a quiet stretch this long is remembered */
 #define STAND_MIN_DEG 50.0    /* standing is this far from any plank's posture */
+#define STAND_MAX_DEG 120.0   /* ... and no further (lying the other way up is) */
 #define STAND_SAG_COS 0.5     /* pelvis z is within 30 deg of normal to the sag axis */
 #define UPRIGHT_DEG 45.0      /* elevation above this is upright, no plank */
 #define TREMOR_WINDOW_S 2.56
@@ -497,7 +498,8 @@ static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
  * Pelvis z (sensor frame) from the last quiet posture that can be
  * standing for a plank whose baseline has world up up_s: at least
  * STAND_MIN_DEG from it (a plank rises at most 35 deg, so standing is 55
- * deg or more away; kneeling or lying before it is closer).  When the sag
+ * deg or more away; kneeling or lying before it is closer) and at most
+ * STAND_MAX_DEG (not lying the other way up).  When the sag
  * axis is known from the entry, one normal to it is preferred (lying on a
  * side between front planks is not standing).  False: none.
  */
@@ -508,7 +510,12 @@ static bool standing_z(const struct hold *h, const double up_s[3], const double 
 
 	for (int k = 0; k < POSTURES; k++) {
 		const struct posture_seen *p = &h->seen[k];
-		if (!p->used || hf_vec_dot(p->up_s, up_s) > cos(STAND_MIN_DEG * HF_DEG2RAD))
+		double c = hf_vec_dot(p->up_s, up_s);
+		/* standing is 90 deg - elevation from a plank's up (and from
+		 * lying before it, elevation -30..+5); lying on the back or the
+		 * other side is further than STAND_MAX_DEG */
+		if (!p->used || c > cos(STAND_MIN_DEG * HF_DEG2RAD) ||
+		    c < cos(STAND_MAX_DEG * HF_DEG2RAD))
 			continue;
 		if (!far || p->last_s > far->last_s)
 			far = p;
@@ -542,6 +549,8 @@ static bool frame_from_standing(struct hold *h, const double up_s[3], const doub
 
 	if (elev_deg < HF_PLANK_MIN_ELEVATION_DEG || elev_deg > UPRIGHT_DEG)
 		return false;
+	if (h->have_ref && hf_vec_dot(up_s, h->ref_up_s) < POSTURE_COS)
+		return false; /* not the first hold's posture (sitting back on the elbows) */
 	for (int k = 0; k < 3; k++) {
 		z[k] = z_s[k];
 		lying[k] = up_s[k] - dot * z_s[k];
@@ -561,10 +570,9 @@ static bool frame_from_standing(struct hold *h, const double up_s[3], const doub
 		return false;         /* no plank is upright */
 	}
 	h->p2s = frame_from_axes(x, y, z);
-	for (int k = 0; k < 3; k++) {
-		h->cand_up_s[k] = up_s[k];
-		h->cand_rise_s[k] = ax[0] != 0.0 ? y[k] : x[k];
-	}
+	hf_vec_cross(z, up_s, h->cand_rise_s); /* a rise turns z towards up */
+	hf_vec_normalize(h->cand_rise_s);
+	memcpy(h->cand_up_s, up_s, sizeof h->cand_up_s);
 	h->base_elev_deg = elevation_deg(h, h->base_q);
 	return true;
 }
@@ -735,6 +743,8 @@ static void try_start(struct hold *h, uint64_t now, bool pending)
 		return;
 	}
 	h->state = HOLDING;
+	h->pending = false;
+	h->retry_s = 0.0;
 	h->last_in_s = h->start_s;
 	h->live_i = h->commit_i = index_at(h, h->start_i, h->start_s + CORE_EDGE_S);
 	h->live_prev_s = h->commit_prev_s = rec_at(h, h->live_i)->t_s - h->dt_s;

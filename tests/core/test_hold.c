@@ -323,6 +323,47 @@ static void test_uncalibrated_plank_after_lying(void **state)
 	assert_true(fabs(s.hold[0].min_elevation_change_deg) <= 0.05);
 }
 
+/*
+ * Uncalibrated front planks with rests in other postures between them:
+ * lying on the back (8 s) and sitting back on the elbows, face up with
+ * pelvis z 30 deg up (8 s, still).  Neither is standing (lying on the
+ * back must not be taken for it, or the second plank reads at -80 deg
+ * and is refused), and sitting back is no front plank (not the first
+ * hold's posture).  Two sets, the planks.
+ */
+static void planks_with_rests_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*rot = 0.0;
+	if (t < 10.0) {
+		*elev = ramp(t, 4.0, 6.0, 90.0, -10.0);
+	} else if (t < 40.5) {
+		*elev = t < 40.0 ? ramp(t, 10.0, 10.5, -10.0, 15.0) : ramp(t, 40.0, 40.5, 15.0, -10.0);
+	} else if (t < 58.0) {
+		*rot = ramp(t, 40.5, 42.0, 0.0, 180.0);
+		*elev = ramp(t, 50.0, 51.0, -10.0, 30.0);
+	} else if (t < 64.0) {
+		*rot = ramp(t, 58.0, 59.5, 180.0, 0.0);
+		*elev = ramp(t, 58.0, 59.5, 30.0, -10.0);
+	} else {
+		*elev = t < 94.0 ? ramp(t, 64.0, 64.5, -10.0, 15.0) : ramp(t, 94.0, 94.5, 15.0, -10.0);
+	}
+}
+
+static void test_uncalibrated_planks_with_rests_between(void **state)
+{
+	const double y[3] = {0, 1, 0};
+	struct seen s;
+
+	(void)state;
+	run_mounted(planks_with_rests_profile, NULL, 100.0, false,
+		    hf_quat_from_axis_angle(y, 1.2), &s);
+	assert_int_equal(s.sets, 2);
+	assert_true(fabs(s.hold[0].start_s - 10.3) <= 0.05);
+	assert_true(fabs(s.hold[1].start_s - 64.3) <= 0.05);
+	assert_true(fabs(s.hold[1].end_s - 94.2) <= 0.05);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_hip_drop),
 		cmocka_unit_test(test_lying_flat_is_no_plank),
 		cmocka_unit_test(test_uncalibrated_plank_after_lying),
+		cmocka_unit_test(test_uncalibrated_planks_with_rests_between),
 		cmocka_unit_test(test_long_hold_reported_once),
 		cmocka_unit_test(test_excursion_before_the_baseline_is_known),
 	};
