@@ -37,8 +37,7 @@ struct hf_analyzer {
 	hf_event_cb cb;
 	void *user;
 	struct hf_ahrs ahrs;
-	bool have_t;
-	double last_t_s;        /* of the latest sample taken */
+	double last_t_s;        /* of the latest sample taken, -inf before */
 	struct hf_live live;    /* the front end's part: t_s, still */
 
 	/* the exercise's kind analyser (recognition: the rep analyser) */
@@ -331,6 +330,7 @@ struct hf_analyzer *hf_analyzer_new(const struct hf_analyzer_config *cfg,
 	hf_ahrs_init(&a->ahrs, NULL);
 	if (cfg->calib.has_sensor)
 		hf_ahrs_set_bias(&a->ahrs, (const double[3]){0, 0, 0});
+	a->last_t_s = -INFINITY;
 	a->rep_live_index = -1;
 	a->rep_set_start_s = NAN;
 	for (int k = 0; k < HF_EX_COUNT; k++)
@@ -358,9 +358,8 @@ void hf_analyzer_update(struct hf_analyzer *a, const struct hf_sample *raw)
 	struct hf_motion m;
 	bool moving = a->kind_ops->moving && a->kind_ops->moving(a->kind);
 
-	if (a->have_t && raw->t_s < a->last_t_s)
+	if (raw->t_s < a->last_t_s)
 		return; /* time went backwards: the decoder should not let this by */
-	a->have_t = true;
 	a->last_t_s = raw->t_s;
 	hf_calib_apply(&a->cfg.calib, raw, &s);
 	hf_ahrs_learn_bias(&a->ahrs, !moving);

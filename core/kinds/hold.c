@@ -65,10 +65,10 @@
 #define ENTRY_MIN_DEG 12.0   /* the hips rise into a plank by 15 deg or more */
 #define POSTURE_COS 0.70710678118654752 /* within 45 deg */
 #define POSTURES 8            /* quiet postures remembered, uncalibrated */
-#define POSTURE_SAME_DEG 20.0 /* a quiet stretch this close is the same posture */
+#define POSTURE_SAME_COS 0.93969262078590838 /* within 20 deg: the same posture */
 #define STAND_QUIET_S 1.5     /* a quiet stretch this long is remembered */
-#define STAND_MIN_DEG 50.0    /* standing is this far from any plank's posture */
-#define STAND_MAX_DEG 120.0   /* ... and no further (lying the other way up is) */
+#define STAND_MIN_COS 0.64278760968653933 /* cos 50 deg: standing is this far from a plank's up */
+#define STAND_MAX_COS -0.5    /* cos 120 deg: ... and no further (lying the other way up is) */
 #define STAND_SAG_COS 0.5     /* pelvis z is within 30 deg of normal to the sag axis */
 #define UPRIGHT_DEG 45.0      /* elevation above this is upright, no plank */
 #define TREMOR_WINDOW_S 2.56
@@ -151,6 +151,7 @@ struct hold {
 	double ref_up_s[3], ref_rise_s[3], cand_up_s[3], cand_rise_s[3];
 	/* uncalibrated: quiet postures, one of which may be standing */
 	struct posture_seen seen[POSTURES];
+	uint64_t remembered;   /* the anchor whose posture was remembered, + 1 */
 	enum hf_side side;
 	uint64_t live_i, commit_i;
 	double live_prev_s, commit_prev_s;
@@ -482,7 +483,7 @@ static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
 	hf_quat_rotate_inv(q, UP, up_s);
 	for (int k = 0; k < POSTURES; k++) {
 		struct posture_seen *p = &h->seen[k];
-		if (p->used && hf_vec_dot(p->up_s, up_s) >= cos(POSTURE_SAME_DEG * HF_DEG2RAD)) {
+		if (p->used && hf_vec_dot(p->up_s, up_s) >= POSTURE_SAME_COS) {
 			slot = p;
 			break;
 		}
@@ -497,9 +498,9 @@ static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
 /*
  * Pelvis z (sensor frame) from the last quiet posture that can be
  * standing for a plank whose baseline has world up up_s: at least
- * STAND_MIN_DEG from it (a plank rises at most 35 deg, so standing is 55
+ * 50 deg from it (STAND_MIN_COS; a plank rises at most 35 deg, so standing is 55
  * deg or more away; kneeling or lying before it is closer) and at most
- * STAND_MAX_DEG (not lying the other way up).  When the sag
+ * 120 deg (STAND_MAX_COS; not lying the other way up).  When the sag
  * axis is known from the entry, one normal to it is preferred (lying on a
  * side between front planks is not standing).  False: none.
  */
@@ -513,9 +514,8 @@ static bool standing_z(const struct hold *h, const double up_s[3], const double 
 		double c = hf_vec_dot(p->up_s, up_s);
 		/* standing is 90 deg - elevation from a plank's up (and from
 		 * lying before it, elevation -30..+5); lying on the back or the
-		 * other side is further than STAND_MAX_DEG */
-		if (!p->used || c > cos(STAND_MIN_DEG * HF_DEG2RAD) ||
-		    c < cos(STAND_MAX_DEG * HF_DEG2RAD))
+		 * other side is further than 120 deg */
+		if (!p->used || c > STAND_MIN_COS || c < STAND_MAX_COS)
 			continue;
 		if (!far || p->last_s > far->last_s)
 			far = p;
@@ -543,14 +543,12 @@ static bool standing_z(const struct hold *h, const double up_s[3], const double 
  */
 static bool frame_from_standing(struct hold *h, const double up_s[3], const double z_s[3])
 {
-	double elev_deg = asin(clampd(hf_vec_dot(z_s, up_s), -1.0, 1.0)) * HF_RAD2DEG;
-	double ax[3], lying[3], x[3], y[3], z[3];
 	double dot = hf_vec_dot(up_s, z_s);
+	double elev_deg = asin(clampd(dot, -1.0, 1.0)) * HF_RAD2DEG;
+	double ax[3], lying[3], x[3], y[3], z[3];
 
 	if (elev_deg < HF_PLANK_MIN_ELEVATION_DEG || elev_deg > UPRIGHT_DEG)
 		return false;
-	if (h->have_ref && hf_vec_dot(up_s, h->ref_up_s) < POSTURE_COS)
-		return false; /* not the first hold's posture (sitting back on the elbows) */
 	for (int k = 0; k < 3; k++) {
 		z[k] = z_s[k];
 		lying[k] = up_s[k] - dot * z_s[k];
@@ -572,18 +570,18 @@ static bool frame_from_standing(struct hold *h, const double up_s[3], const doub
 	h->p2s = frame_from_axes(x, y, z);
 	hf_vec_cross(z, up_s, h->cand_rise_s); /* a rise turns z towards up */
 	hf_vec_normalize(h->cand_rise_s);
-	memcpy(h->cand_up_s, up_s, sizeof h->cand_up_s);
 	h->base_elev_deg = elevation_deg(h, h->base_q);
 	return true;
 }
 
 /*
- * Uncalibrated: the frame from gravity and the axis of getting in.  With a
- * standing posture seen, from standing (frame_from_standing).  Otherwise
- * the first hold's entry is taken as a rise; later holds must be in the
- * same posture (up within 45 deg of the first hold's, in the sensor frame)
- * and entered by a rise about the same axis, so that lying down to rest,
- * kneeling or standing between holds are not holds.  False: not a hold.
+ * Uncalibrated: the frame from gravity and the axis of getting in.  Later
+ * holds must be in the first hold's posture (up within 45 deg of its, in
+ * the sensor frame).  With a standing posture seen, the frame comes from
+ * standing (frame_from_standing).  Otherwise the first hold's entry is
+ * taken as a rise and later holds must be entered by a rise about the same
+ * axis, so that lying down to rest, kneeling or standing between holds are
+ * not holds.  False: not a hold.
  */
 static bool infer_frame(struct hold *h)
 {
@@ -599,17 +597,14 @@ static bool infer_frame(struct hold *h)
 		rv[k] -= dot * up_s[k];
 	norm = hf_vec_normalize(rv);
 	entered = norm * HF_RAD2DEG >= ENTRY_MIN_DEG;
+	if (h->have_ref && hf_vec_dot(up_s, h->ref_up_s) < POSTURE_COS)
+		return false; /* not the first hold's posture (sitting back on the elbows) */
+	memcpy(h->cand_up_s, up_s, sizeof h->cand_up_s);
 	if (standing_z(h, up_s, entered ? rv : NULL, z_s))
 		return frame_from_standing(h, up_s, z_s);
-	if (!entered)
+	if (!entered || (h->have_ref && hf_vec_dot(rv, h->ref_rise_s) <= 0.0))
 		return false;
-	if (h->have_ref && (hf_vec_dot(up_s, h->ref_up_s) < POSTURE_COS ||
-			    hf_vec_dot(rv, h->ref_rise_s) <= 0.0))
-		return false;
-	for (int k = 0; k < 3; k++) {
-		h->cand_up_s[k] = up_s[k];
-		h->cand_rise_s[k] = rv[k];
-	}
+	memcpy(h->cand_rise_s, rv, sizeof h->cand_rise_s);
 	h->p2s = build_frame(h, up_s, rv);
 	h->base_elev_deg = 0.0;
 	if (elevation_deg(h, q_pre) > 0.0) { /* the entry is a rise */
@@ -773,8 +768,11 @@ static void search_step(struct hold *h, uint64_t i)
 		h->anchor = i;
 		return;
 	}
-	if (!h->cfg.has_mounting && r->t_s - rec_at(h, h->anchor)->t_s >= STAND_QUIET_S)
-		remember_posture(h, rec_at(h, h->anchor)->q, r->t_s);
+	if (!h->cfg.has_mounting && h->remembered != h->anchor + 1 &&
+	    r->t_s - rec_at(h, h->anchor)->t_s >= STAND_QUIET_S) {
+		remember_posture(h, rec_at(h, h->anchor)->q, r->t_s); /* once per stretch */
+		h->remembered = h->anchor + 1;
+	}
 	if (!h->pending && r->t_s - rec_at(h, h->anchor)->t_s >= QUIET_S && r->t_s >= h->retry_s)
 		try_start(h, i, false);
 }

@@ -135,6 +135,7 @@
 #endif
 #define MAX_STROKES 1024      /* per recount */
 #define LEVEL_DEG 10.0        /* up this far from the set's: getting up, rolling over */
+#define LEVEL_COS 0.98480775301220806 /* cos(LEVEL_DEG) */
 
 /* A stroke as the recount finds it: from the zero crossing of the
  * velocity that starts it to the one that ends it. */
@@ -184,9 +185,7 @@ struct passes {
 	double lobe_end_s;          /* first zero crossing after it, NAN before */
 	int raw_sign;               /* sign of v, no hysteresis */
 	double zero_s;              /* last zero crossing of v */
-	double pass_t0_s;           /* start of the current pass */
 	double last_end_s;          /* end of the last stroke of the set */
-	double pass_end_s;          /* end of the last whole pass of the set */
 	double a_dc[3];             /* the acceleration's slow part, m/s^2 */
 	struct stroke_memory mem;   /* the recent strokes */
 	int last_sign;              /* sign of the last counted stroke */
@@ -394,7 +393,6 @@ static void open_set(struct passes *p, double t0_s)
 {
 	p->in_set = true;
 	p->strokes = 0;
-	p->n_dur = 0;
 	p->set_start_s = t0_s;
 	memcpy(p->set_up_s, p->up_s, sizeof p->set_up_s);
 	p->set_posture = posture_of(p, p->set_up_s);
@@ -421,9 +419,9 @@ static void zero_velocity(struct passes *p)
 
 /* A lobe of one sign ended: a stroke if it went far and fast enough.  A
  * lobe of the same sign as the last stroke continues that stroke (the
- * velocity wavered about zero at a dwell).  A pass runs from the start of
- * its out stroke to the end of its back stroke (the zero crossings of the
- * velocity around them). */
+ * velocity wavered about zero at a dwell).  Live, only the strokes are
+ * counted (STATUS); the set's passes and their lengths come from the
+ * recount. */
 static void end_lobe(struct passes *p, double t_s)
 {
 	double len = fabs(p->lobe_m), end_s = isnan(p->lobe_end_s) ? t_s : p->lobe_end_s;
@@ -433,10 +431,6 @@ static void end_lobe(struct passes *p, double t_s)
 		return;
 	if (p->in_set && p->lobe_sign == p->last_sign) {
 		p->last_end_s = end_s;
-		if (p->strokes % 2 == 0 && p->n_dur > 0) {
-			p->dur_s[p->n_dur - 1] = end_s - p->pass_t0_s; /* the back stroke went on */
-			p->pass_end_s = end_s;
-		}
 		zero_velocity(p);
 		return;
 	}
@@ -447,13 +441,6 @@ static void end_lobe(struct passes *p, double t_s)
 	zero_velocity(p);
 	p->last_sign = p->lobe_sign;
 	p->strokes++;
-	if (p->strokes % 2 == 1) {
-		p->pass_t0_s = p->lobe_t0_s;
-	} else {
-		p->pass_end_s = end_s;
-		if (p->n_dur < MAX_DUR)
-			p->dur_s[p->n_dur++] = end_s - p->pass_t0_s;
-	}
 }
 
 /* Velocity lobes: from one zero crossing of v to the next, counted as
@@ -704,7 +691,6 @@ static void settle_set(struct passes *p, double now_s, bool final)
 	}
 	p->in_set = false;
 	p->strokes = 0;
-	p->n_dur = 0;
 	p->last_sign = 0;
 	p->mem.n = 0;
 }
@@ -875,7 +861,7 @@ static void passes_update(void *self, const struct hf_motion *m)
 	if (p->in_set) {
 		for (int k = 0; k < 3; k++)
 			p->up_sum[k] += p->up_s[k];
-		if (!apart(p->up_s, p->set_up_s, cos(LEVEL_DEG * HF_DEG2RAD)))
+		if (!apart(p->up_s, p->set_up_s, LEVEL_COS))
 			p->level_to_s = m->t_s;
 	}
 }
