@@ -518,6 +518,10 @@ static int push_rep(struct hf_sim *sim, int set, enum hf_exercise ex, enum hf_si
 	if (info->axis == HF_AXIS_TILT) {
 		s->peak_deg[1] = r->obliquity_deg;
 		s->peak_deg[2] = hf_rng_sign(&sim->rng) * fabs(r->hip_drop_deg);
+		if (r->hip_drop_side != 0) /* drawn above all the same: the rest of
+					    * the session keeps its draws */
+			s->peak_deg[2] = (r->hip_drop_side > 0 ? 1.0 : -1.0) *
+					 fabs(r->hip_drop_deg);
 	} else {
 		s->peak_deg[0] = hf_rng_uniform(&sim->rng, -1.5, 1.5);
 		s->peak_deg[1] = r->obliquity_deg;

@@ -30,7 +30,7 @@
  * (best knowledge: the set's faults are those of the core).
  *
  * Pelvis frame: calibrated, from the mounting.  Uncalibrated, when the
- * session has had a quiet posture that can be standing (remember_posture(),
+ * session has had a quiet posture that can be standing (hipform/postures.h,
  * standing_z()), pelvis z is standing's up, as in the calibration, and the
  * plank's elevation rule applies as calibrated (frame_from_standing()).
  * Otherwise the frame is
@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "hipform/kind.h"
+#include "hipform/postures.h"
 #include "hipform/summary.h"
 
 #define RING_S 40.0
@@ -64,9 +65,6 @@
 #define ENTRY_S 1.5           /* getting into position, before the start */
 #define ENTRY_MIN_DEG 12.0   /* the hips rise into a plank by 15 deg or more */
 #define POSTURE_COS 0.70710678118654752 /* within 45 deg */
-#define POSTURES 8            /* quiet postures remembered, uncalibrated */
-#define POSTURE_SAME_COS 0.93969262078590838 /* within 20 deg: the same posture */
-#define STAND_QUIET_S 1.5     /* a quiet stretch this long is remembered */
 #define STAND_MIN_COS 0.64278760968653933 /* cos 50 deg: standing is this far from a plank's up */
 #define STAND_MAX_COS -0.5    /* cos 120 deg: ... and no further (lying the other way up is) */
 #define STAND_SAG_COS 0.5     /* pelvis z is within 30 deg of normal to the sag axis */
@@ -81,13 +79,6 @@ enum state { SEARCH = 0, HOLDING };
 struct rec {
 	double t_s;
 	struct hf_quat q; /* sensor to world */
-};
-
-/* A posture the pelvis was quiet in: world up in the sensor frame. */
-struct posture_seen {
-	double up_s[3];
-	double last_s;
-	bool used;
 };
 
 /* A rule that must hold for a time in a row. */
@@ -150,8 +141,7 @@ struct hold {
 	bool have_ref;
 	double ref_up_s[3], ref_rise_s[3], cand_up_s[3], cand_rise_s[3];
 	/* uncalibrated: quiet postures, one of which may be standing */
-	struct posture_seen seen[POSTURES];
-	uint64_t remembered;   /* the anchor whose posture was remembered, + 1 */
+	struct hf_postures postures;
 	enum hf_side side;
 	uint64_t live_i, commit_i;
 	double live_prev_s, commit_prev_s;
@@ -470,32 +460,6 @@ static uint64_t index_at(const struct hold *h, uint64_t from, double t_s)
 }
 
 /*
- * Uncalibrated: the quiet postures of the session, in the sensor frame
- * (the mounting does not change, so they stay comparable).  One of them is
- * usually standing, where world up is pelvis z, as in the calibration's
- * own standing (contract section 6).
- */
-static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
-{
-	double up_s[3];
-	struct posture_seen *slot = &h->seen[0];
-
-	hf_quat_rotate_inv(q, UP, up_s);
-	for (int k = 0; k < POSTURES; k++) {
-		struct posture_seen *p = &h->seen[k];
-		if (p->used && hf_vec_dot(p->up_s, up_s) >= POSTURE_SAME_COS) {
-			slot = p;
-			break;
-		}
-		if (!p->used || (slot->used && p->last_s < slot->last_s))
-			slot = p;
-	}
-	memcpy(slot->up_s, up_s, sizeof slot->up_s);
-	slot->last_s = t_s;
-	slot->used = true;
-}
-
-/*
  * Pelvis z (sensor frame) from the last quiet posture that can be
  * standing for a plank whose baseline has world up up_s: at least
  * 50 deg from it (STAND_MIN_COS; a plank rises at most 35 deg, so standing is 55
@@ -507,10 +471,10 @@ static void remember_posture(struct hold *h, struct hf_quat q, double t_s)
 static bool standing_z(const struct hold *h, const double up_s[3], const double *sag_s,
 		       double z_s[3])
 {
-	const struct posture_seen *best = NULL, *far = NULL;
+	const struct hf_posture_seen *best = NULL, *far = NULL;
 
-	for (int k = 0; k < POSTURES; k++) {
-		const struct posture_seen *p = &h->seen[k];
+	for (int k = 0; k < HF_POSTURES_MAX; k++) {
+		const struct hf_posture_seen *p = &h->postures.seen[k];
 		double c = hf_vec_dot(p->up_s, up_s);
 		/* standing is 90 deg - elevation from a plank's up (and from
 		 * lying before it, elevation -30..+5); lying on the back or the
@@ -768,11 +732,6 @@ static void search_step(struct hold *h, uint64_t i)
 		h->anchor = i;
 		return;
 	}
-	if (!h->cfg.has_mounting && h->remembered != h->anchor + 1 &&
-	    r->t_s - rec_at(h, h->anchor)->t_s >= STAND_QUIET_S) {
-		remember_posture(h, rec_at(h, h->anchor)->q, r->t_s); /* once per stretch */
-		h->remembered = h->anchor + 1;
-	}
 	if (!h->pending && r->t_s - rec_at(h, h->anchor)->t_s >= QUIET_S && r->t_s >= h->retry_s)
 		try_start(h, i, false);
 }
@@ -981,6 +940,7 @@ static void *hold_create(const struct hf_kind_config *cfg, hf_event_cb cb, void 
 	h->cb = cb;
 	h->user = user;
 	h->dt_s = 1.0 / rate;
+	hf_postures_init(&h->postures);
 	h->cap = (size_t)(RING_S * rate * 1.25) + 16;
 	h->ring = calloc(h->cap, sizeof *h->ring);
 	if (!h->ring || tremor_init(&h->tr, rate) != 0) {
@@ -1001,6 +961,8 @@ static void hold_update(void *self, const struct hf_motion *m)
 	rec_at(h, i)->t_s = m->t_s;
 	rec_at(h, i)->q = m->q_sensor_world;
 	h->n++;
+	if (!h->cfg.has_mounting)
+		hf_postures_update(&h->postures, m->q_sensor_world, m->t_s);
 	if (h->state == HOLDING)
 		holding_step(h, i);
 	else

@@ -42,6 +42,7 @@
 
 #include "hipform/analyzer.h"
 #include "hipform/kind.h"
+#include "hipform/postures.h"
 #include "hipform/reps.h"
 #include "hipform/spectrum.h"
 
@@ -70,6 +71,21 @@
 #define STILL_GAP_TOL_S 0.5
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
 #define TREMOR_MA_S 0.2        /* moving average removed before the FFT */
+/* Uncalibrated, standing (pelvis z up) is 60..120 deg from lying on the
+ * back or a side ... */
+#define STAND_MAX_ABS_COS 0.5
+/* ... and its z, made horizontal, lies along the line the reps' axis says
+ * within this angle (normal to it for a hip lift, along it for a clam). */
+#define STAND_AXIS_TOL_DEG 35.0
+/* Heading drift over a set (correct_heading_drift()): measured on rests
+ * between reps of at least DRIFT_REST_MIN_S, at least DRIFT_MIN_RESTS of
+ * them spanning DRIFT_MIN_SPAN_S; a drift faster than DRIFT_MAX_DPS is no
+ * gyro bias left over from rests (a few hundredths of a deg/s) but the
+ * body turning, and is left alone. */
+#define DRIFT_REST_MIN_S 0.5
+#define DRIFT_MIN_RESTS 3
+#define DRIFT_MIN_SPAN_S 20.0
+#define DRIFT_MAX_DPS 0.3
 
 struct record {
 	double t_s;
@@ -126,6 +142,9 @@ struct rep_sets {
 	struct hf_reps reps;
 	struct hf_quat q_base;  /* sensor to world at baseline */
 	struct hf_quat mount;   /* pelvis to sensor used for this set */
+	bool mount_from_standing; /* uncalibrated: mount from standing's z */
+	double drift_dps;       /* heading drift taken out of the set's records */
+	double drift_t0_s;      /* ... from this instant on (the baseline's) */
 	double up_base[3];      /* sensor-frame up at baseline */
 	enum hf_exercise ex;
 	enum hf_side side;
@@ -150,6 +169,9 @@ struct rep_sets {
 	size_t n_10hz;
 	double next_10hz_s;
 	float hold_buf[HF_TREMOR_N];
+
+	/* uncalibrated: the session's quiet postures, standing among them */
+	struct hf_postures postures;
 
 	/* live */
 	struct hf_live live;
@@ -183,6 +205,7 @@ static double angle_between_deg(const double a[3], const double b[3])
 
 static void reset_provisional(struct rep_sets *a);
 static void refine_frame(struct rep_sets *a);
+static void correct_heading_drift(struct rep_sets *a);
 static void open_from_probe(struct rep_sets *a);
 static void restart_probe(struct rep_sets *a);
 static void replay_probe(struct rep_sets *a, uint64_t from);
@@ -427,6 +450,19 @@ static void gap_before_rep(struct rep_sets *a, const struct hf_rep *rep, int pre
 }
 
 /* One record through the open set's segmenter. */
+/* A record's orientation as the set measures it: with the heading drift
+ * found at its end taken out (correct_heading_drift()). */
+static struct hf_quat set_q(const struct rep_sets *a, const struct record *r)
+{
+	static const double world_up[3] = {0.0, 0.0, 1.0};
+
+	if (a->drift_dps == 0.0)
+		return r->q;
+	return hf_quat_mul(hf_quat_from_axis_angle(world_up, -a->drift_dps * HF_DEG2RAD *
+							  (r->t_s - a->drift_t0_s)),
+			   r->q);
+}
+
 static void set_feed(struct rep_sets *a, const struct record *r)
 {
 	struct hf_reps_point p;
@@ -435,7 +471,7 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 	double prev_end_s;
 	int prev_n;
 
-	pelvic_angles(a, r->q, &ang);
+	pelvic_angles(a, set_q(a, r), &ang);
 	p.t_s = r->t_s;
 	p.posture_dev_deg = posture_dev_deg(r, a->up_base);
 	p.e_deg = excursion(a->axis, a->sign, &ang);
@@ -559,6 +595,7 @@ static void close_set(struct rep_sets *a)
 	a->state = IDLE;
 	a->split_pending = false;
 	refine_frame(a);
+	correct_heading_drift(a);
 	hf_reps_finalize(&a->reps);
 	split_at_final_gap(a);
 	if (a->reps.n_reps > 0) {
@@ -760,6 +797,60 @@ static void frame_from_rep_axis(struct rep_sets *a, double rv[3])
 }
 
 /*
+ * Uncalibrated: pelvis z (sensor frame) from standing, if the session has
+ * shown it.  Standing's world up is pelvis z (contract section 6); lying
+ * on the back or a side, z is horizontal, so standing is a quiet posture
+ * 60..120 deg from the rest at the baseline, and its z made horizontal
+ * must lie on the line the reps turn about (along it for a clam shell,
+ * which turns about z; normal to it for a hip lift, which turns about y).
+ * That last check keeps out the other lying postures (lying on the back
+ * before a clam shell gives pelvis x, normal to the clam's axis).  The
+ * latest such posture wins.  False: none.
+ */
+static bool standing_z(const struct rep_sets *a, const double axis_s[3], double z_s[3])
+{
+	const struct hf_exercise_info *e = hf_exercise_info(a->ex);
+	double want_deg = e->axis == HF_AXIS_ROTATION ? 0.0 : 90.0;
+	const struct hf_posture_seen *best = NULL;
+
+	for (int k = 0; k < HF_POSTURES_MAX; k++) {
+		const struct hf_posture_seen *p = &a->postures.seen[k];
+		double c, h[3];
+		if (!p->used || fabs(c = hf_vec_dot(p->up_s, a->up_base)) > STAND_MAX_ABS_COS)
+			continue;
+		for (int i = 0; i < 3; i++)
+			h[i] = p->up_s[i] - c * a->up_base[i];
+		hf_vec_normalize(h);
+		if (fabs(acos(fmin(1.0, fabs(hf_vec_dot(h, axis_s)))) * HF_RAD2DEG - want_deg) >
+		    STAND_AXIS_TOL_DEG)
+			continue;
+		if (!best || p->last_s > best->last_s) {
+			best = p;
+			memcpy(z_s, h, sizeof h);
+		}
+	}
+	return best != NULL;
+}
+
+/*
+ * The frame from gravity at rest and standing's z (standing_z()), which,
+ * unlike the reps' axis, does not turn with a hip that drops on every
+ * rep.  False: no standing seen that fits axis_s.
+ */
+static bool frame_from_standing(struct rep_sets *a, const double axis_s[3])
+{
+	const struct hf_exercise_info *e = hf_exercise_info(a->ex);
+	enum hf_posture p = a->side == HF_SIDE_RIGHT ? e->posture_right : e->posture_left;
+	static const double z_p[3] = {0.0, 0.0, 1.0};
+	double z_s[3];
+
+	if (!standing_z(a, axis_s, z_s))
+		return false;
+	a->mount = frame_from_axes(hf_posture_up(p), a->up_base, z_p, z_s);
+	return true;
+}
+
+/*
  * The set's axis from the reps that opened it, each rise axis weighted by
  * the rep's size: a small odd first rep (a twitch with some obliquity)
  * turns about an axis of its own, and alone it would set a frame on which
@@ -788,7 +879,9 @@ static bool infer_frame(struct rep_sets *a, const struct hf_rep *reps, int n_rep
 	}
 	if (!have_first || hf_vec_normalize(sum) <= 0.0)
 		return false;
-	frame_from_rep_axis(a, sum);
+	a->mount_from_standing = frame_from_standing(a, sum);
+	if (!a->mount_from_standing)
+		frame_from_rep_axis(a, sum);
 	return true;
 }
 
@@ -837,24 +930,15 @@ static bool median_rep_axis(struct rep_sets *a, double axis[3])
 }
 
 /*
- * Uncalibrated: at the end of a set, the rep axis is re-estimated from all
- * its reps (each rep one vote, see median_rep_axis()) rather than the
- * first alone, and the set is measured again, silently, from its baseline
- * on.  Reps that start after the last rep of the live pass (the movements
- * that ended the set) are not kept.
+ * Measure the set again, silently, from its baseline on, after its frame
+ * or its records' correction changed.  Reps that start after the last rep
+ * of the live pass (the movements that ended the set) are not kept.
  */
-static void refine_frame(struct rep_sets *a)
+static void remeasure(struct rep_sets *a)
 {
-	const struct hf_reps *r = &a->reps;
-	double axis[3], last_end_s;
+	double last_end_s = a->reps.reps[a->reps.n_reps - 1].end_s;
 	int k;
 
-	if (a->have_frame || r->n_reps < 2 || a->set_from < ring_oldest(a))
-		return;
-	if (!median_rep_axis(a, axis))
-		return;
-	last_end_s = r->reps[r->n_reps - 1].end_s;
-	frame_from_rep_axis(a, axis);
 	a->silent = true;
 	hf_reps_reset(&a->reps, a->set_origin_s);
 	hf_spectrum_tremor_reset(a->spec);
@@ -866,6 +950,103 @@ static void refine_frame(struct rep_sets *a)
 	for (k = a->reps.n_reps; k > 0 && a->reps.reps[k - 1].start_s > last_end_s; k--)
 		;
 	hf_reps_truncate(&a->reps, k, k > 0 ? a->reps.reps[k - 1].end_s : a->set_origin_s);
+}
+
+/* Heading (deg) of q against the set's baseline: its turn about world up. */
+static double heading_deg(const struct rep_sets *a, struct hf_quat q)
+{
+	struct hf_quat d = hf_quat_mul(q, hf_quat_conj(a->q_base));
+
+	if (d.w < 0.0) {
+		d.w = -d.w;
+		d.z = -d.z;
+	}
+	return 2.0 * atan2(d.z, d.w) * HF_RAD2DEG;
+}
+
+/* Mean heading over the records in [t0_s, t1_s]; false: none. */
+static bool rest_heading_deg(const struct rep_sets *a, double t0_s, double t1_s, double *out)
+{
+	double sum = 0.0;
+	long n = 0;
+
+	for (uint64_t i = a->set_from; i < a->n; i++) {
+		const struct record *r = rec(a, i);
+		if (r->t_s < t0_s)
+			continue;
+		if (r->t_s > t1_s)
+			break;
+		sum += heading_deg(a, r->q);
+		n++;
+	}
+	if (n > 0)
+		*out = sum / (double)n;
+	return n > 0;
+}
+
+/*
+ * The gyro bias about the vertical axis is seen by the gyro alone (gravity
+ * does not turn with it), and rests short enough to be breaths teach it
+ * only to a few hundredths of a deg/s: over a set of a minute and a half
+ * that turns the pelvis on the mat by several degrees, read as tilt lying
+ * on the side and as obliquity lying on the back, growing rep by rep.
+ * Lying on a mat, the body does not turn about the vertical between reps;
+ * the rests between reps show the drift, as a heading that moves in a
+ * straight line from the baseline's (weighted least squares through the
+ * baseline, each rest weighted by its length).  The drift is taken out
+ * of the set's records and the set measured again.  The primary excursion
+ * turns about a horizontal axis in both rep exercises, so the counts do
+ * not change; the angles at the peaks do.
+ */
+static void correct_heading_drift(struct rep_sets *a)
+{
+	const struct hf_reps *r = &a->reps;
+	double t0_s, num = 0.0, den = 0.0, first_s = 0.0, last_s = 0.0, drift;
+	int rests = 0;
+
+	if (r->n_reps < 2 || a->set_from < ring_oldest(a))
+		return;
+	t0_s = r->reps[0].start_s - 0.5 * a->cfg.thresholds.baseline_s;
+	for (int i = 1; i < r->n_reps; i++) {
+		double from_s = r->reps[i - 1].end_s, to_s = r->reps[i].start_s, psi, dt;
+		if (to_s - from_s < DRIFT_REST_MIN_S || !rest_heading_deg(a, from_s, to_s, &psi))
+			continue;
+		dt = 0.5 * (from_s + to_s) - t0_s;
+		num += (to_s - from_s) * psi * dt;
+		den += (to_s - from_s) * dt * dt;
+		if (rests++ == 0)
+			first_s = from_s;
+		last_s = to_s;
+	}
+	if (rests < DRIFT_MIN_RESTS || last_s - first_s < DRIFT_MIN_SPAN_S || den <= 0.0)
+		return;
+	drift = num / den;
+	if (fabs(drift) > DRIFT_MAX_DPS)
+		return;
+	a->drift_dps = drift;
+	a->drift_t0_s = t0_s;
+	remeasure(a);
+}
+
+/*
+ * Uncalibrated: at the end of a set, the rep axis is re-estimated from all
+ * its reps (each rep one vote, see median_rep_axis()) rather than the
+ * first alone, and the set is measured again, silently, from its baseline
+ * on.  Reps that start after the last rep of the live pass (the movements
+ * that ended the set) are not kept.
+ */
+static void refine_frame(struct rep_sets *a)
+{
+	const struct hf_reps *r = &a->reps;
+	double axis[3];
+
+	if (a->have_frame || a->mount_from_standing || r->n_reps < 2 ||
+	    a->set_from < ring_oldest(a))
+		return;
+	if (!median_rep_axis(a, axis))
+		return;
+	frame_from_rep_axis(a, axis);
+	remeasure(a);
 }
 
 /*
@@ -885,6 +1066,8 @@ static void open_set(struct rep_sets *a, const struct hf_rep *probe_rep, bool ne
 	e = hf_exercise_info(a->ex);
 	a->sign = hf_exercise_sign(a->ex, a->side);
 	a->axis = e->axis;
+	a->drift_dps = 0.0;
+	a->mount_from_standing = false;
 	world_up_in_sensor(a->q_base, a->up_base);
 	if (a->have_frame)
 		a->mount = a->cfg.pelvis_to_sensor;
@@ -1358,6 +1541,7 @@ static void *rep_sets_create(const struct hf_kind_config *cfg, hf_event_cb cb, v
 		return NULL;
 	}
 	a->ex = HF_EX_NONE;
+	hf_postures_init(&a->postures);
 	reset_provisional(a);
 	return a;
 }
@@ -1375,6 +1559,8 @@ static void rep_sets_update(void *self, const struct hf_motion *m)
 	r->q = m->q_sensor_world;
 	r->still = m->still;
 	a->n++;
+	if (!a->have_frame)
+		hf_postures_update(&a->postures, r->q, r->t_s);
 	update_posture(a, r);
 	if (r->still) {
 		a->q_last_still = r->q;

@@ -133,6 +133,7 @@ struct hf_sim_rep {
 	double excursion_deg;  /* peak of e(t), > 0 */
 	double rise_s, hold_s, lower_s, rest_after_s;
 	double hip_drop_deg;   /* peak |rotation| reached during a hip lift */
+	int hip_drop_side;     /* its sign: +1 or -1 (a weak side), 0 drawn */
 	double obliquity_deg;  /* off-axis wobble at the peak */
 	double tremor_deg;     /* small oscillation while holding */
 };
@@ -204,6 +205,7 @@ int hf_sim_random_session(struct hf_sim *sim, int with_calibration_procedure);
  *   slow_tiny_clams  8 clam shells of 1.6-1.8 deg with 1.5 s rises
  *   breathing_clams  14 clam shells lying on the side, breathing 0.3 deg
  *   odd_first_rep    9 hip lifts, the first small and oblique
+ *   weak_side_bridges 10 hip lifts, every one dropping the same hip 6-8 deg
  */
 enum hf_sim_scenario {
 	HF_SIM_SC_CHEAP_ACCEL = 0,
@@ -211,6 +213,7 @@ enum hf_sim_scenario {
 	HF_SIM_SC_SLOW_TINY_CLAMS,
 	HF_SIM_SC_BREATHING_CLAMS,
 	HF_SIM_SC_ODD_FIRST_REP,
+	HF_SIM_SC_WEAK_SIDE_BRIDGES,
 	HF_SIM_SC_COUNT
 };
 

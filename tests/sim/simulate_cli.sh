@@ -45,7 +45,8 @@ check "bad sensor" 2 "$HIPFORM" simulate --sensor MPU-1
 check "datasheet sensor" 0 "$HIPFORM" simulate --scenario calibration --sensor bmi270 --seed 4 \
 	-o "$WORK/bmi.csv"
 cmp -s "$WORK/bmi.csv" "$WORK/a.csv" && { echo "FAIL: --sensor changed nothing"; fails=$((fails + 1)); }
-for sc in cheap_accel settling_rest slow_tiny_clams breathing_clams odd_first_rep; do
+for sc in cheap_accel settling_rest slow_tiny_clams breathing_clams odd_first_rep \
+	weak_side_bridges; do
 	check "scenario $sc" 0 "$HIPFORM" simulate --scenario "$sc" --seed 2 -o "$WORK/$sc.csv" \
 		--truth "$WORK/$sc.json"
 	grep -q '"rep_count"' "$WORK/$sc.json" || { echo "FAIL: $sc truth"; fails=$((fails + 1)); }

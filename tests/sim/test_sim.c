@@ -682,6 +682,12 @@ static void test_issue8_scenarios(void **state)
 				assert_int_equal(total, 14);
 				assert_float_equal(hf_vec_norm(sim->breath_deg), 0.3, 1e-9);
 				break;
+			case HF_SIM_SC_WEAK_SIDE_BRIDGES:
+				assert_int_equal(total, 10);
+				for (int i = 0; i < 10; i++) /* the same hip every time */
+					assert_true(t->reps[i].rotation_deg > 5.5 &&
+						    t->reps[i].max_abs_rotation_deg < 8.5);
+				break;
 			default:
 				assert_int_equal(total, 9);
 				assert_float_equal(t->reps[0].excursion_deg, 8.0, 0.5);

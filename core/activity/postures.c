@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The quiet postures of a session (include/hipform/postures.h). */
+#include <math.h>
+#include <string.h>
+
+#include "hipform/postures.h"
+
+static const double world_up[3] = {0.0, 0.0, 1.0};
+
+void hf_postures_init(struct hf_postures *p)
+{
+	memset(p, 0, sizeof *p);
+	p->anchor_q = hf_quat_identity();
+}
+
+void hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s)
+{
+	const double same_cos = cos(HF_POSTURES_SAME_DEG * HF_DEG2RAD);
+	struct hf_posture_seen *slot = &p->seen[0];
+
+	for (int k = 0; k < HF_POSTURES_MAX; k++) {
+		struct hf_posture_seen *s = &p->seen[k];
+		if (s->used && hf_vec_dot(s->up_s, up_s) >= same_cos) {
+			slot = s;
+			break;
+		}
+		if (!s->used || (slot->used && s->last_s < slot->last_s))
+			slot = s;
+	}
+	memcpy(slot->up_s, up_s, sizeof slot->up_s);
+	slot->last_s = t_s;
+	slot->used = true;
+}
+
+void hf_postures_update(struct hf_postures *p, struct hf_quat q, double t_s)
+{
+	double moved_deg;
+
+	if (!p->have_anchor) {
+		p->anchor_q = q;
+		p->anchor_t_s = t_s;
+		p->have_anchor = true;
+		p->remembered = false;
+		return;
+	}
+	moved_deg = hf_quat_angle_rad(hf_quat_mul(hf_quat_conj(p->anchor_q), q)) * HF_RAD2DEG;
+	if (moved_deg > HF_POSTURES_QUIET_DEG) {
+		p->anchor_q = q;
+		p->anchor_t_s = t_s;
+		p->remembered = false;
+		return;
+	}
+	if (!p->remembered && t_s - p->anchor_t_s >= HF_POSTURES_QUIET_S) {
+		double up_s[3];
+		hf_quat_rotate_inv(p->anchor_q, world_up, up_s);
+		hf_postures_remember(p, up_s, t_s);
+		p->remembered = true; /* once per quiet stretch */
+	}
+}
