@@ -16,8 +16,10 @@
  *
  * Then issue 8's five named scenarios, each in both modes.
  *   bench_accuracy [N] [-v] [--dump DIR] [--only tuning|heldout|scenarios]
+ *   bench_accuracy --session S --mode M [--dump DIR]
  * --dump writes every session (recording, truth JSON, calibration) to DIR
- * for replay with `hipform analyze`.
+ * for replay with `hipform analyze`; --session runs session S of mode M
+ * (1-8) alone, verbosely (held-out modes only to measure, never to shape).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,9 +77,14 @@ int main(int argc, char **argv)
 	int n = 60;
 	FILE *verbose = NULL;
 	const char *only = NULL;
+	int session = -1, mode = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0)
+		if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
+			session = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc)
+			mode = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-v") == 0)
 			verbose = stdout;
 		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
 			hf_acc_set_dump_dir(argv[++i]);
@@ -89,8 +96,21 @@ int main(int argc, char **argv)
 	if (n < 1 || (only && strcmp(only, "tuning") && strcmp(only, "heldout") &&
 		      strcmp(only, "scenarios"))) {
 		fprintf(stderr, "usage: bench_accuracy [SESSIONS] [-v] [--dump DIR] "
-			"[--only tuning|heldout|scenarios]\n");
+			"[--only tuning|heldout|scenarios]\n"
+			"       bench_accuracy --session S --mode 1-%d [--dump DIR]\n", HF_ACC_MODES);
 		return 2;
+	}
+	if (session >= 0 || mode != 0) {
+		struct hf_acc_score s = {0};
+		if (session < 0 || mode < 1 || mode > HF_ACC_MODES) {
+			fprintf(stderr, "bench_accuracy: --session S needs --mode 1-%d\n",
+				HF_ACC_MODES);
+			return 2;
+		}
+		if (hf_acc_run_session(session, (enum hf_acc_mode)(mode - 1), &s, stdout) != 0)
+			return 1;
+		hf_acc_print(stdout, titles[mode - 1], &s);
+		return 0;
 	}
 	if (!only || strcmp(only, "tuning") == 0) {
 		printf("==== TUNING suite: the sessions the analyser was shaped on "

@@ -69,6 +69,12 @@
 #define REST_FREEZE_MAX_S 3.0  /* ... for at most this long */
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
 #define STILL_GAP_TOL_S 0.5
+/* A rep's movement begins before its start (10 % of its peak): a minimum-
+ * jerk rise passes 10 % a fifth of the way through and 90 % four fifths,
+ * so it began a third of its rise_s (10 % to 90 %) before its start.  A
+ * baseline may end that much, with a margin (and at least
+ * STILL_GAP_TOL_S), before the start. */
+#define ONSET_BEFORE_START 0.4
 #define TRUSTED_BIAS_S 2.0    /* still seconds behind the gyro bias */
 #define TREMOR_MA_S 0.2        /* moving average removed before the FFT */
 /* Uncalibrated, standing (pelvis z up) is 60..120 deg from lying on the
@@ -707,7 +713,8 @@ static void set_step(struct rep_sets *a, const struct record *r)
 
 /*
  * Baseline: mean orientation over the still records in the baseline_s
- * before start_s (the still period there, if shorter).  Returns the index
+ * before start_s (the still period there, if shorter), which may end up
+ * to gap_s before start_s (the rise under way).  Returns the index
  * of the first record to replay (REPLAY_LEAD_S before start_s), or
  * UINT64_MAX if there is too little stillness.  With need_still false
  * (a set that follows another, split from it by the gap rule: an exercise
@@ -716,7 +723,7 @@ static void set_step(struct rep_sets *a, const struct record *r)
  * would be the plain mean of a restless 2 s, and e(t) at rest would then
  * never fall back to 10 % of a peak.
  */
-static uint64_t compute_baseline(struct rep_sets *a, double start_s,
+static uint64_t compute_baseline(struct rep_sets *a, double start_s, double gap_s,
 				 struct hf_quat *q_base, bool need_still)
 {
 	struct hf_quat_mean m;
@@ -732,7 +739,7 @@ static uint64_t compute_baseline(struct rep_sets *a, double start_s,
 		if (r->t_s < start_s - a->cfg.thresholds.baseline_s)
 			break;
 		if (!r->still) {
-			if (start_s - r->t_s > STILL_GAP_TOL_S || last_still_t >= 0.0)
+			if (start_s - r->t_s > gap_s || last_still_t >= 0.0)
 				break;
 		} else if (last_still_t < 0.0) {
 			last_still_t = r->t_s;
@@ -1057,7 +1064,9 @@ static void open_set(struct rep_sets *a, const struct hf_rep *probe_rep, bool ne
 		     const struct hf_rep *votes, int n_votes)
 {
 	const struct hf_exercise_info *e;
-	uint64_t from = compute_baseline(a, probe_rep->start_s, &a->q_base, need_still);
+	double gap_s = fmax(STILL_GAP_TOL_S,
+			    ONSET_BEFORE_START * probe_rep->rise_s);
+	uint64_t from = compute_baseline(a, probe_rep->start_s, gap_s, &a->q_base, need_still);
 
 	if (from == UINT64_MAX)
 		return; /* no still baseline: not an exercise set */
