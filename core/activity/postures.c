@@ -34,7 +34,11 @@ void hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_
 
 void hf_postures_update(struct hf_postures *p, struct hf_quat q, double t_s)
 {
-	double moved_deg;
+	/* turned more than QUIET_DEG: |q0 . q| < cos(QUIET_DEG / 2), no
+	 * trigonometry per sample */
+	const double quiet_cos_half = cos(0.5 * HF_POSTURES_QUIET_DEG * HF_DEG2RAD);
+	const struct hf_quat *q0 = &p->anchor_q;
+	double dot;
 
 	if (!p->have_anchor) {
 		p->anchor_q = q;
@@ -43,8 +47,8 @@ void hf_postures_update(struct hf_postures *p, struct hf_quat q, double t_s)
 		p->remembered = false;
 		return;
 	}
-	moved_deg = hf_quat_angle_rad(hf_quat_mul(hf_quat_conj(p->anchor_q), q)) * HF_RAD2DEG;
-	if (moved_deg > HF_POSTURES_QUIET_DEG) {
+	dot = q0->w * q.w + q0->x * q.x + q0->y * q.y + q0->z * q.z;
+	if (fabs(dot) < quiet_cos_half) {
 		p->anchor_q = q;
 		p->anchor_t_s = t_s;
 		p->remembered = false;

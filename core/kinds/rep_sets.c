@@ -959,6 +959,42 @@ static void remeasure(struct rep_sets *a)
 	hf_reps_truncate(&a->reps, k, k > 0 ? a->reps.reps[k - 1].end_s : a->set_origin_s);
 }
 
+/*
+ * The angles of each rep of the set again, from its records as set_q()
+ * gives them: at the peak, and the largest |rotation| from the start to
+ * the end; its faults judged again.  One pass over the set's records,
+ * not a second segmentation.
+ */
+static void reangle_reps(struct rep_sets *a)
+{
+	struct hf_reps *r = &a->reps;
+	uint64_t i = a->set_from;
+
+	for (int k = 0; k < r->n_reps; k++) {
+		struct hf_rep *rep = &r->reps[k];
+		bool peak_done = false;
+		double max_rot = 0.0;
+		while (i + 1 < a->n && rec(a, i + 1)->t_s <= rep->start_s)
+			i++;
+		for (; i < a->n; i++) {
+			const struct record *x = rec(a, i);
+			struct hf_angles ang;
+			pelvic_angles(a, set_q(a, x), &ang);
+			max_rot = fmax(max_rot, fabs(ang.rotation_deg));
+			if (!peak_done && x->t_s >= rep->peak_s) {
+				rep->tilt_deg = ang.tilt_deg;
+				rep->obliquity_deg = ang.obliquity_deg;
+				rep->rotation_deg = ang.rotation_deg;
+				peak_done = true;
+			}
+			if (x->t_s >= rep->end_s)
+				break;
+		}
+		rep->max_abs_rotation_deg = max_rot;
+		rep->faults = hf_rep_faults(rep, a->ex, &a->cfg.thresholds);
+	}
+}
+
 /* Heading (deg) of q against the set's baseline: its turn about world up. */
 static double heading_deg(const struct rep_sets *a, struct hf_quat q)
 {
@@ -971,21 +1007,23 @@ static double heading_deg(const struct rep_sets *a, struct hf_quat q)
 	return 2.0 * atan2(d.z, d.w) * HF_RAD2DEG;
 }
 
-/* Mean heading over the records in [t0_s, t1_s]; false: none. */
-static bool rest_heading_deg(const struct rep_sets *a, double t0_s, double t1_s, double *out)
+/* Mean heading over the records in [t0_s, t1_s], searched from record
+ * *from on (rests come in time order: one pass over the set for all);
+ * false: none. */
+static bool rest_heading_deg(const struct rep_sets *a, uint64_t *from, double t0_s,
+			     double t1_s, double *out)
 {
 	double sum = 0.0;
 	long n = 0;
+	uint64_t i = *from;
 
-	for (uint64_t i = a->set_from; i < a->n; i++) {
-		const struct record *r = rec(a, i);
-		if (r->t_s < t0_s)
-			continue;
-		if (r->t_s > t1_s)
-			break;
-		sum += heading_deg(a, r->q);
+	while (i < a->n && rec(a, i)->t_s < t0_s)
+		i++;
+	for (; i < a->n && rec(a, i)->t_s <= t1_s; i++) {
+		sum += heading_deg(a, rec(a, i)->q);
 		n++;
 	}
+	*from = i;
 	if (n > 0)
 		*out = sum / (double)n;
 	return n > 0;
@@ -1001,14 +1039,16 @@ static bool rest_heading_deg(const struct rep_sets *a, double t0_s, double t1_s,
  * the rests between reps show the drift, as a heading that moves in a
  * straight line from the baseline's (weighted least squares through the
  * baseline, each rest weighted by its length).  The drift is taken out
- * of the set's records and the set measured again.  The primary excursion
- * turns about a horizontal axis in both rep exercises, so the counts do
- * not change; the angles at the peaks do.
+ * of the angles of the set's reps (reangle_reps()).  The primary
+ * excursion turns about a horizontal axis in both rep exercises, so the
+ * reps and their timing stay as measured; the angles at the peaks, the
+ * largest rotation and the faults judged on them change.
  */
 static void correct_heading_drift(struct rep_sets *a)
 {
 	const struct hf_reps *r = &a->reps;
 	double t0_s, num = 0.0, den = 0.0, first_s = 0.0, last_s = 0.0, drift;
+	uint64_t at = a->set_from;
 	int rests = 0;
 
 	if (r->n_reps < 2 || a->set_from < ring_oldest(a))
@@ -1016,7 +1056,7 @@ static void correct_heading_drift(struct rep_sets *a)
 	t0_s = r->reps[0].start_s - 0.5 * a->cfg.thresholds.baseline_s;
 	for (int i = 1; i < r->n_reps; i++) {
 		double from_s = r->reps[i - 1].end_s, to_s = r->reps[i].start_s, psi, dt;
-		if (to_s - from_s < DRIFT_REST_MIN_S || !rest_heading_deg(a, from_s, to_s, &psi))
+		if (to_s - from_s < DRIFT_REST_MIN_S || !rest_heading_deg(a, &at, from_s, to_s, &psi))
 			continue;
 		dt = 0.5 * (from_s + to_s) - t0_s;
 		num += (to_s - from_s) * psi * dt;
@@ -1032,7 +1072,7 @@ static void correct_heading_drift(struct rep_sets *a)
 		return;
 	a->drift_dps = drift;
 	a->drift_t0_s = t0_s;
-	remeasure(a);
+	reangle_reps(a);
 }
 
 /*

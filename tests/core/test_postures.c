@@ -70,8 +70,8 @@ static void test_small_sway_is_one_stretch(void **state)
 
 	(void)state;
 	hf_postures_init(&p);
-	for (int i = 0; i < 20; i++) /* +-2 deg, within the 4 deg of quiet */
-		t = hold_still(&p, tipped(i % 2 ? 2.0 : -2.0), t, 0.1);
+	for (int i = 0; i < 20; i++) /* +-1.5 deg, within the 4 deg of quiet */
+		t = hold_still(&p, tipped(i % 2 ? 1.5 : -1.5), t, 0.1);
 	assert_int_equal(used(&p), 1);
 }
 
