@@ -478,11 +478,6 @@ static void score_reps(struct hf_acc_score *s, const struct hf_sim_truth_set *ts
 			fabs(got->reps[best].tilt_deg - t->tilt_deg), fmax(
 			fabs(got->reps[best].obliquity_deg - t->obliquity_deg),
 			fabs(got->reps[best].rotation_deg - t->rotation_deg))));
-		if (getenv("HF_ACC_ANGLES"))
-			fprintf(verbose ? verbose : stderr, "END %d %.2f %.3f %.3f %.3f %.3f %.2f\n", (int)ts->exercise,
-				t->start_s, got->reps[best].start_s + t_off - t->start_s,
-				got->reps[best].end_s + t_off - t->end_s, got->reps[best].hold_s - t->hold_s,
-				t->excursion_deg, t->end_s - t->start_s);
 		score_faults(s, t, &got->reps[best], verbose);
 	}
 	for (int j = 0; got && j < got->rep_count && j < 512; j++)

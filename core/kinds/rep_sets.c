@@ -149,8 +149,6 @@ struct rep_sets {
 	struct hf_quat q_base;  /* sensor to world at baseline */
 	struct hf_quat mount;   /* pelvis to sensor used for this set */
 	bool mount_from_standing; /* uncalibrated: mount from standing's z */
-	double drift_dps;       /* heading drift taken out of the set's records */
-	double drift_t0_s;      /* ... from this instant on (the baseline's) */
 	double up_base[3];      /* sensor-frame up at baseline */
 	enum hf_exercise ex;
 	enum hf_side side;
@@ -456,19 +454,6 @@ static void gap_before_rep(struct rep_sets *a, const struct hf_rep *rep, int pre
 }
 
 /* One record through the open set's segmenter. */
-/* A record's orientation as the set measures it: with the heading drift
- * found at its end taken out (correct_heading_drift()). */
-static struct hf_quat set_q(const struct rep_sets *a, const struct record *r)
-{
-	static const double world_up[3] = {0.0, 0.0, 1.0};
-
-	if (a->drift_dps == 0.0)
-		return r->q;
-	return hf_quat_mul(hf_quat_from_axis_angle(world_up, -a->drift_dps * HF_DEG2RAD *
-							  (r->t_s - a->drift_t0_s)),
-			   r->q);
-}
-
 static void set_feed(struct rep_sets *a, const struct record *r)
 {
 	struct hf_reps_point p;
@@ -477,7 +462,7 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 	double prev_end_s;
 	int prev_n;
 
-	pelvic_angles(a, set_q(a, r), &ang);
+	pelvic_angles(a, r->q, &ang);
 	p.t_s = r->t_s;
 	p.posture_dev_deg = posture_dev_deg(r, a->up_base);
 	p.e_deg = excursion(a->axis, a->sign, &ang);
@@ -937,15 +922,25 @@ static bool median_rep_axis(struct rep_sets *a, double axis[3])
 }
 
 /*
- * Measure the set again, silently, from its baseline on, after its frame
- * or its records' correction changed.  Reps that start after the last rep
- * of the live pass (the movements that ended the set) are not kept.
+ * Uncalibrated: at the end of a set, the rep axis is re-estimated from all
+ * its reps (each rep one vote, see median_rep_axis()) rather than the
+ * first alone, and the set is measured again, silently, from its baseline
+ * on.  Reps that start after the last rep of the live pass (the movements
+ * that ended the set) are not kept.
  */
-static void remeasure(struct rep_sets *a)
+static void refine_frame(struct rep_sets *a)
 {
-	double last_end_s = a->reps.reps[a->reps.n_reps - 1].end_s;
+	const struct hf_reps *r = &a->reps;
+	double axis[3], last_end_s;
 	int k;
 
+	if (a->have_frame || a->mount_from_standing || r->n_reps < 2 ||
+	    a->set_from < ring_oldest(a))
+		return;
+	if (!median_rep_axis(a, axis))
+		return;
+	last_end_s = r->reps[r->n_reps - 1].end_s;
+	frame_from_rep_axis(a, axis);
 	a->silent = true;
 	hf_reps_reset(&a->reps, a->set_origin_s);
 	hf_spectrum_tremor_reset(a->spec);
@@ -960,13 +955,15 @@ static void remeasure(struct rep_sets *a)
 }
 
 /*
- * The angles of each rep of the set again, from its records as set_q()
- * gives them: at the peak, and the largest |rotation| from the start to
- * the end; its faults judged again.  One pass over the set's records,
- * not a second segmentation.
+ * The angles of each rep of the set again, with a heading drift of
+ * drift_dps since t0_s taken out of its records (a turn about world up):
+ * at the peak, and the largest |rotation| from the start to the end; its
+ * faults judged again.  One pass over the set's records, not a second
+ * segmentation.
  */
-static void reangle_reps(struct rep_sets *a)
+static void reangle_reps(struct rep_sets *a, double drift_dps, double t0_s)
 {
+	static const double world_up[3] = {0.0, 0.0, 1.0};
 	struct hf_reps *r = &a->reps;
 	uint64_t i = a->set_from;
 
@@ -979,7 +976,9 @@ static void reangle_reps(struct rep_sets *a)
 		for (; i < a->n; i++) {
 			const struct record *x = rec(a, i);
 			struct hf_angles ang;
-			pelvic_angles(a, set_q(a, x), &ang);
+			double back_rad = -drift_dps * HF_DEG2RAD * (x->t_s - t0_s);
+			pelvic_angles(a, hf_quat_mul(hf_quat_from_axis_angle(world_up, back_rad), x->q),
+				      &ang);
 			max_rot = fmax(max_rot, fabs(ang.rotation_deg));
 			if (!peak_done && x->t_s >= rep->peak_s) {
 				rep->tilt_deg = ang.tilt_deg;
@@ -1070,30 +1069,7 @@ static void correct_heading_drift(struct rep_sets *a)
 	drift = num / den;
 	if (fabs(drift) > DRIFT_MAX_DPS)
 		return;
-	a->drift_dps = drift;
-	a->drift_t0_s = t0_s;
-	reangle_reps(a);
-}
-
-/*
- * Uncalibrated: at the end of a set, the rep axis is re-estimated from all
- * its reps (each rep one vote, see median_rep_axis()) rather than the
- * first alone, and the set is measured again, silently, from its baseline
- * on.  Reps that start after the last rep of the live pass (the movements
- * that ended the set) are not kept.
- */
-static void refine_frame(struct rep_sets *a)
-{
-	const struct hf_reps *r = &a->reps;
-	double axis[3];
-
-	if (a->have_frame || a->mount_from_standing || r->n_reps < 2 ||
-	    a->set_from < ring_oldest(a))
-		return;
-	if (!median_rep_axis(a, axis))
-		return;
-	frame_from_rep_axis(a, axis);
-	remeasure(a);
+	reangle_reps(a, drift, t0_s);
 }
 
 /*
@@ -1115,7 +1091,6 @@ static void open_set(struct rep_sets *a, const struct hf_rep *probe_rep, bool ne
 	e = hf_exercise_info(a->ex);
 	a->sign = hf_exercise_sign(a->ex, a->side);
 	a->axis = e->axis;
-	a->drift_dps = 0.0;
 	a->mount_from_standing = false;
 	world_up_in_sensor(a->q_base, a->up_base);
 	if (a->have_frame)
