@@ -40,6 +40,7 @@ struct fault_count {
 struct score {
 	int truth, found, matched;
 	double hold_mae, ext_mae, sagpike_mae;
+	double ext_bias, sagpike_bias; /* sums of found - true */
 	int hold_n, ext_n, sagpike_n;
 	struct fault_count f[HF_FAULT_COUNT];
 };
@@ -71,6 +72,13 @@ static void add_err(double *sum, int *n, double x, double y)
 		*sum += fabs(x - y);
 		(*n)++;
 	}
+}
+
+/* The mean signed error tells a bias from scatter. */
+static void add_bias(double *sum, double x, double y)
+{
+	if (isfinite(x) && isfinite(y))
+		*sum += y - x;
 }
 
 static void score_faults(struct score *sc, uint32_t truth, uint32_t got)
@@ -117,8 +125,15 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 				f->h[best].min_elevation_change_deg);
 			add_err(&sc->ext_mae, &sc->ext_n, t->max_elevation_change_deg,
 				f->h[best].max_elevation_change_deg);
+			/* sag side and pike side count towards the bias with opposite signs */
+			add_bias(&sc->ext_bias, f->h[best].min_elevation_change_deg,
+				 t->min_elevation_change_deg);
+			add_bias(&sc->ext_bias, t->max_elevation_change_deg,
+				 f->h[best].max_elevation_change_deg);
 			add_err(&sc->sagpike_mae, &sc->sagpike_n, t->sag_s, f->h[best].sag_s);
 			add_err(&sc->sagpike_mae, &sc->sagpike_n, t->pike_s, f->h[best].pike_s);
+			add_bias(&sc->sagpike_bias, t->sag_s, f->h[best].sag_s);
+			add_bias(&sc->sagpike_bias, t->pike_s, f->h[best].pike_s);
 		}
 		score_faults(sc, t->faults & mask, f->h[best].faults);
 		if (v && ((t->faults & mask) != f->h[best].faults ||
@@ -168,6 +183,9 @@ static void print_score(const char *title, const struct score *sc)
 	       sc->hold_n ? sc->hold_mae / sc->hold_n : NAN,
 	       sc->ext_n ? sc->ext_mae / sc->ext_n : NAN, sc->ext_n,
 	       sc->sagpike_n ? sc->sagpike_mae / sc->sagpike_n : NAN, sc->sagpike_n);
+	printf("  bias (mean found - true): extremes outwards %+.3f deg, sag_s/pike_s %+.3f s\n",
+	       sc->ext_n ? sc->ext_bias / sc->ext_n : NAN,
+	       sc->sagpike_n ? sc->sagpike_bias / sc->sagpike_n : NAN);
 	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
 		const struct fault_count *c = &sc->f[faults[i]];
 		printf("  %-14s P %.3f R %.3f (tp %d fp %d fn %d)\n",

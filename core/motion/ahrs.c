@@ -46,6 +46,10 @@ const struct hf_ahrs_settings hf_ahrs_default_settings = {
 #define MAX_GAP_S 1.0       /* longer steps are not integrated */
 #define FLOOR_TAU_S 100.0   /* noise floor rise time */
 #define NOISE_MARGIN 2.5    /* still: RMS deviation under this x floor */
+/* The noisiest gyros worn (sim/parts.c, from their datasheets): MPU-6500
+ * and MPU-9250, 0.01 deg/s/sqrt(Hz), 0.22 deg/s RMS over the 500 Hz band
+ * of 1 kHz output; with a margin for quantisation and worse specimens. */
+#define FLOOR_MAX_GYRO_DPS 0.3
 #define ACC_WORLD_TAU_S 0.2 /* world-frame accelerometer average */
 #define LEVEL_TAU_S 5.0     /* memory of the resting |a| (seconds of steadiness) */
 #define LEVEL_MIN_G 0.8     /* a resting |a| outside these is no sensor's */
@@ -99,13 +103,24 @@ static double dist3(const double a[3], const double b[3])
  * (time constant FLOOR_TAU_S) so that it follows a sensor that warms up.
  * Stillness thresholds never go below NOISE_MARGIN times it, so a noisy
  * sensor is still found still.
+ *
+ * The gyro's floor gates what the bias is learned from (chunk_is_steady()),
+ * so it is the sensor's and never exceeds the white noise of the noisiest
+ * part worn (FLOOR_MAX_GYRO_DPS): a recording that begins with the wearer
+ * on the move must not teach it the body's movement (a floor of 16 deg/s
+ * from stepping made stepping chunks rests, and the bias learned there was
+ * 17 deg/s off for the whole session).  The accelerometer's is not capped:
+ * it only sets how much tremor still counts as still for the attitude's
+ * correction, and tremor averages out of gravity (capping it at 15 mg
+ * made the planks' elevation figures worse, bench_kinds).
  */
-static void track_floor(double *floor, double rms, double dt)
+static void track_floor(double *floor, double rms, double max_floor, double dt)
 {
 	if (*floor <= 0.0 || rms < *floor)
 		*floor = rms;
 	else
 		*floor += (rms - *floor) * dt / FLOOR_TAU_S;
+	*floor = fmin(*floor, max_floor);
 }
 
 /*
@@ -140,8 +155,8 @@ static bool is_steady(struct hf_ahrs *a, const struct hf_sample *s, double dt)
 	a->gyro_var_lp += k * (dg * dg - a->gyro_var_lp);
 	a->acc_var_lp += k * (da * da - a->acc_var_lp);
 	if (s->t_s - a->start_t_s > 4.0 * LP_TAU_S) { /* means have settled */
-		track_floor(&a->gyro_floor_dps, sqrt(a->gyro_var_lp), dt);
-		track_floor(&a->acc_floor_g, sqrt(a->acc_var_lp), dt);
+		track_floor(&a->gyro_floor_dps, sqrt(a->gyro_var_lp), FLOOR_MAX_GYRO_DPS, dt);
+		track_floor(&a->acc_floor_g, sqrt(a->acc_var_lp), INFINITY, dt);
 	}
 	gyro_limit = fmax(a->set.still_gyro_dps, NOISE_MARGIN * a->gyro_floor_dps);
 	acc_limit = fmax(a->set.still_acc_g, NOISE_MARGIN * a->acc_floor_g);
