@@ -112,9 +112,11 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 		if (best < 0) {
 			score_faults(sc, t->faults & mask, 0);
 			if (v)
-				fprintf(v, "seed %u %s %c: missed hold %.1f-%.1f s\n", seed,
-					hf_exercise_info(s->exercise)->name, calibrated ? 'C' : 'U',
-					t->start_s, t->end_s);
+				fprintf(v, "seed %u %s %c: missed hold %.1f-%.1f s (de %.2f..%.2f, rot %.2f)\n",
+					seed, hf_exercise_info(s->exercise)->name,
+					calibrated ? 'C' : 'U', t->start_s, t->end_s,
+					t->min_elevation_change_deg, t->max_elevation_change_deg,
+					t->max_abs_rotation_deg);
 			continue;
 		}
 		used[best] = true;
