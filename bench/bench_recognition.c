@@ -175,6 +175,11 @@ static void score_truth(const struct hf_sim_session *ss, const struct found *f,
 			if (ok) {
 				sc->hold_tp++;
 				sc->hold_abs_err += fabs(f->s[k].hold_s - t->hold_s);
+				if (verbose && fabs(f->s[k].hold_s - t->hold_s) > 1.0)
+					printf("    truth %-11s %-5s %7.1f-%7.1f: held %.1f s, found "
+					       "%.1f-%.1f held %.1f s\n", ex_name(t->exercise),
+					       side_name(t->side), t->start_s, t->end_s, t->hold_s,
+					       f->s[k].start_s, f->s[k].end_s, f->s[k].hold_s);
 			}
 		}
 		if (ok && hf_exercise_info(t->exercise)->kind == HF_KIND_REPS) {
