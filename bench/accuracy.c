@@ -20,6 +20,7 @@
 #include "hipform/decoder.h"
 #include "hipform/report.h"
 #include "hipform/sim.h"
+#include "kind_bench.h"
 
 
 static const double rates_hz[] = {50, 60, 100, 120, 150, 200};
@@ -404,10 +405,12 @@ static bool near_threshold(enum hf_fault f, const struct hf_rep *t)
 	const struct hf_thresholds *th = &hf_thresholds_default;
 
 	switch (f) {
-	case HF_FAULT_SHORT_HOLD: return fabs(t->hold_s - th->hold_target_s) < 0.1;
-	case HF_FAULT_SHALLOW: return fabs(t->excursion_deg - th->shallow_deg) < 0.5;
-	case HF_FAULT_HIP_DROP: return fabs(t->max_abs_rotation_deg - th->hip_drop_deg) < 0.5;
-	case HF_FAULT_PELVIS_ROLLBACK: return fabs(t->excursion_deg - th->rollback_deg) < 0.5;
+	case HF_FAULT_SHORT_HOLD: return fabs(t->hold_s - th->hold_target_s) < HF_BENCH_NEAR_S;
+	case HF_FAULT_SHALLOW: return fabs(t->excursion_deg - th->shallow_deg) < HF_BENCH_NEAR_DEG;
+	case HF_FAULT_HIP_DROP:
+		return fabs(t->max_abs_rotation_deg - th->hip_drop_deg) < HF_BENCH_NEAR_DEG;
+	case HF_FAULT_PELVIS_ROLLBACK:
+		return fabs(t->excursion_deg - th->rollback_deg) < HF_BENCH_NEAR_DEG;
 	case HF_FAULT_RUSHED: return fabs(fmin(t->rise_s, t->lower_s) - th->rushed_s) < 0.05;
 	default: return false;
 	}

@@ -32,4 +32,10 @@ double hf_bench_overlap_s(double a0, double a1, double b0, double b1);
 /* a / b, NAN when b is 0. */
 double hf_bench_ratio(int a, int b);
 
+/* A true figure this near a fault's threshold decides nothing about the
+ * fault: within the measuring error (bench_accuracy for rep faults,
+ * bench_kinds for hold faults). */
+#define HF_BENCH_NEAR_DEG 0.5
+#define HF_BENCH_NEAR_S 0.1
+
 #endif
