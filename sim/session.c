@@ -247,6 +247,7 @@ static int piece_plank(struct builder *b, enum hf_exercise ex, enum hf_side side
 			.start_s = h.holds[k].sum.start_s + shift,
 			.end_s = h.holds[k].sum.end_s + shift,
 			.hold_s = h.holds[k].sum.hold_s,
+			.elevation_deg = h.holds[k].sum.elevation_deg,
 		};
 		add_set(b, &s);
 	}

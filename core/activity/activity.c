@@ -530,7 +530,9 @@ static bool hold_is_lying(const struct candidate *c, const struct hf_hold_summar
 
 	if (!isfinite(h->elevation_deg))
 		return false;
-	return (h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG && !low_plank) ||
+	if (low_plank)
+		return false;
+	return h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG ||
 	       (c->act->reps_seen && h->elevation_deg < r->clear_deg);
 }
 

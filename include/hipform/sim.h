@@ -451,6 +451,7 @@ struct hf_sim_session_set {
 	double start_s, end_s;
 	int reps;
 	double hold_s;
+	double elevation_deg;   /* holds: the true elevation (section 9); else 0 */
 	int steps;
 	int passes;
 };
