@@ -4,9 +4,9 @@
  * simulated sessions with ground truth by the contract's rules
  * (sim/foamroll.c), exercise given, in two modes:
  *   given:      no calibration (posture is then null and not scored);
- *   calibrated: a mounting calibration, the true mounting turned by a
- *               random 1.5 deg (as well as the calibration procedure
- *               recovers it, README).
+ *   calibrated: the calibration estimated from the procedure of contract
+ *               section 6 done with the session's own sensor
+ *               (hf_bench_procedure_calibration(), kind_bench.h).
  * Sensors: a specimen of one of the datasheet parts (sim/parts.c) worn
  * anywhere on the belt, 50-200 Hz.  Two seed sets: tuning (seeds 1..N,
  * the simulator's ordinary ranges) and held-out (seeds 100001.., other
@@ -59,7 +59,7 @@ static void analyse(const struct hf_sim_foamroll_session *s, bool calibrated, un
 {
 	const struct hf_bench_run run = {
 		.exercise = HF_EX_FOAM_ROLL, .side = HF_SIDE_NONE, .rate_hz = s->rate_hz,
-		.calibrated = calibrated, .true_pelvis_to_sensor = s->sensor.pelvis_to_sensor,
+		.calibrated = calibrated, .sensor = &s->sensor,
 		.seed = seed,
 	};
 
@@ -196,5 +196,6 @@ int main(int argc, char **argv)
 		run_set("tuning", 1u, n, false, v);
 	if (held_out)
 		run_set("held-out", HELD_OUT_SEED, n, true, v);
+	hf_bench_print_calibrations();
 	return 0;
 }

@@ -5,9 +5,9 @@
  * (sim/sidewalk.c), with the exercise given, in two modes:
  *   given:      no calibration (side null: direction scored as the
  *               split and the agreement of the sets' directions);
- *   calibrated: a mounting calibration (the true mounting turned by a
- *               random 1.5 deg, as well as the calibration procedure
- *               recovers it, README).
+ *   calibrated: the calibration estimated from the procedure of contract
+ *               section 6 done with the session's own sensor
+ *               (hf_bench_procedure_calibration(), kind_bench.h).
  * Sensors: specimens of the datasheet parts (sim/parts.c) worn anywhere on
  * a belt, 50-200 Hz.  Two parts:
  *   tuning:   seeds 1..N, the contract's ranges (0.2-0.5 m a cycle,
@@ -72,7 +72,7 @@ static void analyse(const struct hf_sim_sidewalk_session *s, bool calibrated, un
 {
 	const struct hf_bench_run run = {
 		.exercise = HF_EX_SIDE_WALK, .side = HF_SIDE_NONE, .rate_hz = s->rate_hz,
-		.calibrated = calibrated, .true_pelvis_to_sensor = s->sensor.pelvis_to_sensor,
+		.calibrated = calibrated, .sensor = &s->sensor,
 		.seed = seed,
 	};
 
@@ -288,5 +288,6 @@ int main(int argc, char **argv)
 		run_set("tuning seeds", 1u, n, false, v);
 	if (held_out)
 		run_set("held-out seeds", HELD_OUT_SEED, n, true, v);
+	hf_bench_print_calibrations();
 	return 0;
 }

@@ -4,17 +4,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hipform/calib.h"
+#include "hipform/error.h"
 #include "hipform/rotation.h"
+#include "hipform/sim.h"
 #include "kind_bench.h"
 
-#define CALIBRATION_ERROR_DEG 1.5
+static int calibrations_made, calibrations_refused;
 
-static struct hf_quat small_turn(unsigned seed, double deg)
+bool hf_bench_procedure_calibration(const struct hf_sim_sensor *sensor, unsigned seed,
+				    struct hf_calib *out)
 {
-	double ax[3] = {sin(seed * 1.7), cos(seed * 2.3), sin(seed * 0.9 + 1.0)};
+	struct hf_sim *sim = hf_sim_new(sensor, seed);
+	const struct hf_sim_output *o;
+	char err[200];
+	bool ok;
 
-	hf_vec_normalize(ax);
-	return hf_quat_from_axis_angle(ax, deg * HF_DEG2RAD);
+	if (!sim)
+		return false;
+	ok = hf_sim_calibration_procedure(sim) == HF_OK && hf_sim_render(sim, &o) == HF_OK &&
+	     hf_calib_estimate(out, o->samples, o->n, NULL, err, sizeof err) == 0;
+	hf_sim_free(sim);
+	return ok;
+}
+
+static bool calibrate(const struct hf_bench_run *run, struct hf_calib *out)
+{
+	bool ok = hf_bench_procedure_calibration(run->sensor, run->seed * 7919u + 17u, out);
+
+	calibrations_made++;
+	calibrations_refused += !ok;
+	return ok;
+}
+
+void hf_bench_print_calibrations(void)
+{
+	printf("Calibrations (the procedure with each session's sensor, estimated): %d made, "
+	       "%d refused\n", calibrations_made, calibrations_refused);
 }
 
 void hf_bench_analyse(const struct hf_bench_run *run, const struct hf_sample *samples, size_t n,
@@ -27,11 +53,8 @@ void hf_bench_analyse(const struct hf_bench_run *run, const struct hf_sample *sa
 	cfg.exercise = run->exercise;
 	cfg.side = run->side;
 	cfg.rate_hz = run->rate_hz;
-	if (run->calibrated) {
-		cfg.calib.has_mounting = true;
-		cfg.calib.pelvis_to_sensor = hf_quat_mul(
-			run->true_pelvis_to_sensor, small_turn(run->seed, CALIBRATION_ERROR_DEG));
-	}
+	if (run->calibrated && !calibrate(run, &cfg.calib))
+		hf_calib_identity(&cfg.calib);
 	a = hf_analyzer_new(&cfg, cb, user);
 	if (!a) {
 		fprintf(stderr, "bench: the analyser refused the configuration\n");

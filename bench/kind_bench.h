@@ -12,21 +12,39 @@
 #include <stddef.h>
 
 #include "hipform/analyzer.h"
+#include "hipform/calib.h"
 
-/* calibrated: the mounting is the true one turned by 1.5 deg about an
- * axis drawn from seed, as a calibration procedure would leave it. */
+struct hf_sim_sensor;
+
+/* calibrated: with the calibration hf_calib_estimate() makes of the
+ * procedure of contract section 6 done with the same sensor (its
+ * offsets, noise and mounting), as `hipform calibrate` would; refused,
+ * the run goes uncalibrated and is counted (hf_bench_calibrations()). */
 struct hf_bench_run {
 	enum hf_exercise exercise;
 	enum hf_side side;
 	double rate_hz;
 	bool calibrated;
-	struct hf_quat true_pelvis_to_sensor;
+	const struct hf_sim_sensor *sensor;
 	unsigned seed;
 };
 
 /* The samples through a new analyser; events to cb.  Exits on refusal. */
 void hf_bench_analyse(const struct hf_bench_run *run, const struct hf_sample *samples, size_t n,
 		      hf_event_cb cb, void *user);
+/*
+ * The calibration procedure (stand, three hip hinges, stand) done with
+ * sensor (its offsets, noise and mounting; seed draws the movement and
+ * the noise), estimated into out as `hipform calibrate` would: its
+ * mounting carries the sensor's own errors (the accelerometer's offsets
+ * tilt the standing "up" it reads), as a user's calibration file does.
+ * false: refused.
+ */
+bool hf_bench_procedure_calibration(const struct hf_sim_sensor *sensor, unsigned seed,
+				    struct hf_calib *out);
+/* How many calibrations hf_bench_analyse() made and how many were refused
+ * (their runs went uncalibrated), one line on stdout. */
+void hf_bench_print_calibrations(void);
 /* Seconds [a0, a1] and [b0, b1] share (negative: the gap between). */
 double hf_bench_overlap_s(double a0, double a1, double b0, double b1);
 /* a / b, NAN when b is 0. */
