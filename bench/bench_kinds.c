@@ -84,40 +84,6 @@ static void add_bias(double *sum, double x, double y)
 		*sum += y - x;
 }
 
-/*
- * As bench_accuracy does for the rep faults: a true hold whose deciding
- * figure lies within the measuring error of a fault's threshold
- * (HF_BENCH_NEAR_DEG, HF_BENCH_NEAR_S) decides nothing about that fault.
- * Scored twice: all holds, and without those.  Only the deciding figures
- * the truth summary holds are looked at: sag and pike by the extreme
- * elevation change and the total time past 5 deg (one episode's run, for
- * most), hip_drop by the largest rotation, anterior_tilt by the mean tilt,
- * short_hold by hold_s.
- */
-static bool near_threshold(enum hf_fault f, const struct hf_hold_summary *t)
-{
-	const struct hf_thresholds *th = &hf_thresholds_default;
-
-	switch (f) {
-	case HF_FAULT_SHORT_HOLD:
-		return fabs(t->hold_s - th->hold_short_s) < HF_BENCH_NEAR_S;
-	case HF_FAULT_SAG:
-		return fabs(t->min_elevation_change_deg + th->elevation_change_deg) <
-			       HF_BENCH_NEAR_DEG ||
-		       (t->sag_s > 0.0 && fabs(t->sag_s - th->hold_fault_s) < HF_BENCH_NEAR_S);
-	case HF_FAULT_PIKE:
-		return fabs(t->max_elevation_change_deg - th->elevation_change_deg) <
-			       HF_BENCH_NEAR_DEG ||
-		       (t->pike_s > 0.0 && fabs(t->pike_s - th->hold_fault_s) < HF_BENCH_NEAR_S);
-	case HF_FAULT_HIP_DROP:
-		return fabs(t->max_abs_rotation_deg - th->hip_drop_deg) < HF_BENCH_NEAR_DEG;
-	case HF_FAULT_ANTERIOR_TILT:
-		return fabs(t->tilt_deg - th->anterior_tilt_deg) < HF_BENCH_NEAR_DEG;
-	default:
-		return false;
-	}
-}
-
 static void count(struct fault_count *c, bool t, bool g)
 {
 	c->tp += t && g;
@@ -132,7 +98,7 @@ static void score_faults(struct score *sc, const struct hf_hold_summary *t, uint
 	for (int k = 0; k < HF_FAULT_COUNT; k++) {
 		bool tf = truth & HF_FAULT_BIT(k), g = got & HF_FAULT_BIT(k);
 		count(&sc->f[k], tf, g);
-		if (t && near_threshold((enum hf_fault)k, t))
+		if (t && hf_bench_hold_fault_near((enum hf_fault)k, t))
 			sc->clear[k].ignored += tf || g;
 		else
 			count(&sc->clear[k], tf, g);

@@ -29,6 +29,7 @@
 #include "hipform/analyzer.h"
 #include "hipform/calib.h"
 #include "hipform/sim.h"
+#include "kind_bench.h"
 
 #define MAX_FOUND 96
 #define HELD_OUT_SEED 300001u
@@ -53,6 +54,7 @@ struct found_set {
 	enum hf_side side;
 	double start_s, end_s, hold_s, elevation_deg;
 	int reps, steps;
+	struct hf_hold_summary hold;   /* holds */
 };
 
 struct found {
@@ -72,6 +74,13 @@ struct score {
 	/* planks recognised: found - true elevation, per plank (PLANKS) */
 	int elev_n[N_PLANKS];
 	double elev_sum[N_PLANKS], elev_abs[N_PLANKS];
+	/* holds recognised: elevation change extremes, sag_s/pike_s, and
+	 * each fault, [0] all, [1] without the near-threshold truths */
+	int ext_n;
+	double ext_abs, sp_abs;
+	struct {
+		int tp, fp, fn, ignored;
+	} fault[2][HF_FAULT_COUNT];
 };
 
 static void on_event(const struct hf_event *ev, void *user)
@@ -89,6 +98,8 @@ static void on_event(const struct hf_event *ev, void *user)
 	s->reps = ev->set->rep_count;
 	s->hold_s = ev->set->hold ? ev->set->hold->hold_s : NAN;
 	s->elevation_deg = ev->set->hold ? ev->set->hold->elevation_deg : NAN;
+	if (ev->set->hold)
+		s->hold = *ev->set->hold;
 	s->steps = ev->set->gait ? ev->set->gait->steps : 0;
 }
 
@@ -187,8 +198,64 @@ static void add_elevation(struct score *sc, const struct hf_sim_session_set *t, 
 		if (PLANKS[p].ex != t->exercise || PLANKS[p].side != t->side || !isfinite(found_deg))
 			continue;
 		sc->elev_n[p]++;
-		sc->elev_sum[p] += found_deg - t->elevation_deg;
-		sc->elev_abs[p] += fabs(found_deg - t->elevation_deg);
+		sc->elev_sum[p] += found_deg - t->hold.elevation_deg;
+		sc->elev_abs[p] += fabs(found_deg - t->hold.elevation_deg);
+	}
+}
+
+/* A recognised hold's figures and faults against its truth's. */
+static void add_hold(struct score *sc, const struct hf_hold_summary *t,
+		     const struct hf_hold_summary *g)
+{
+	if (isfinite(t->min_elevation_change_deg) && isfinite(g->min_elevation_change_deg)) {
+		sc->ext_n++;
+		sc->ext_abs += 0.5 * (fabs(g->min_elevation_change_deg - t->min_elevation_change_deg) +
+				      fabs(g->max_elevation_change_deg - t->max_elevation_change_deg));
+		sc->sp_abs += 0.5 * (fabs(g->sag_s - t->sag_s) + fabs(g->pike_s - t->pike_s));
+	}
+	for (int k = 0; k < HF_FAULT_COUNT; k++) {
+		bool tf = t->faults & HF_FAULT_BIT(k), gf = g->faults & HF_FAULT_BIT(k);
+		for (int m = 0; m < 2; m++) {
+			if (m == 1 && hf_bench_hold_fault_near((enum hf_fault)k, t)) {
+				sc->fault[m][k].ignored += tf || gf;
+				continue;
+			}
+			sc->fault[m][k].tp += tf && gf;
+			sc->fault[m][k].fp += !tf && gf;
+			sc->fault[m][k].fn += tf && !gf;
+		}
+	}
+}
+
+static void print_fault_miss(const struct hf_sim_session_set *t, const struct hf_hold_summary *g)
+{
+	printf("    truth %-11s %-5s %7.1f-%7.1f: faults %#x found %#x; change %.2f/%.2f found "
+	       "%.2f/%.2f deg, sag/pike %.2f/%.2f found %.2f/%.2f s, rotation %.2f found %.2f deg\n",
+	       ex_name(t->exercise), side_name(t->side), t->start_s, t->end_s,
+	       (unsigned)t->hold.faults, (unsigned)g->faults, t->hold.min_elevation_change_deg,
+	       t->hold.max_elevation_change_deg, g->min_elevation_change_deg,
+	       g->max_elevation_change_deg, t->hold.sag_s, t->hold.pike_s, g->sag_s, g->pike_s,
+	       t->hold.max_abs_rotation_deg, g->max_abs_rotation_deg);
+}
+
+static void print_hold_faults(const struct score *sc)
+{
+	static const enum hf_fault shown[] = {HF_FAULT_SHORT_HOLD, HF_FAULT_SAG, HF_FAULT_PIKE,
+					      HF_FAULT_HIP_DROP};
+
+	printf("  holds recognised: elevation change extremes MAE %.3f deg, sag_s/pike_s MAE "
+	       "%.3f s (n %d)\n", sc->ext_n ? sc->ext_abs / sc->ext_n : NAN,
+	       sc->ext_n ? sc->sp_abs / sc->ext_n : NAN, sc->ext_n);
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		const int k = shown[i];
+		printf("    %-13s P %.3f R %.3f (tp %d fp %d fn %d); near-threshold truths out: "
+		       "P %.3f R %.3f (%d out)\n", hf_fault_name(shown[i]),
+		       hf_bench_ratio(sc->fault[0][k].tp, sc->fault[0][k].tp + sc->fault[0][k].fp),
+		       hf_bench_ratio(sc->fault[0][k].tp, sc->fault[0][k].tp + sc->fault[0][k].fn),
+		       sc->fault[0][k].tp, sc->fault[0][k].fp, sc->fault[0][k].fn,
+		       hf_bench_ratio(sc->fault[1][k].tp, sc->fault[1][k].tp + sc->fault[1][k].fp),
+		       hf_bench_ratio(sc->fault[1][k].tp, sc->fault[1][k].tp + sc->fault[1][k].fn),
+		       sc->fault[1][k].ignored);
 	}
 }
 
@@ -226,6 +293,9 @@ static void score_truth(const struct hf_sim_session *ss, const struct found *f,
 				sc->hold_tp++;
 				sc->hold_abs_err += fabs(f->s[k].hold_s - t->hold_s);
 				add_elevation(sc, t, f->s[k].elevation_deg);
+				add_hold(sc, &t->hold, &f->s[k].hold);
+				if (verbose && t->hold.faults != f->s[k].hold.faults)
+					print_fault_miss(t, &f->s[k].hold);
 				if (verbose && fabs(f->s[k].hold_s - t->hold_s) > 1.0)
 					printf("    truth %-11s %-5s %7.1f-%7.1f: held %.1f s, found "
 					       "%.1f-%.1f held %.1f s\n", ex_name(t->exercise),
@@ -314,6 +384,7 @@ static void run_part(const char *title, unsigned first_seed, int n, bool held_ou
 	       sc.hold_tp ? sc.hold_abs_err / sc.hold_tp : NAN);
 	printf("  rep sets recognised: rep count MAE %.2f over %d sets\n",
 	       sc.rep_n ? sc.rep_abs_err / sc.rep_n : NAN, sc.rep_n);
+	print_hold_faults(&sc);
 	print_elevation(&sc);
 }
 

@@ -75,3 +75,27 @@ double hf_bench_ratio(int a, int b)
 {
 	return b > 0 ? (double)a / b : NAN;
 }
+
+bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t)
+{
+	const struct hf_thresholds *th = &hf_thresholds_default;
+
+	switch (f) {
+	case HF_FAULT_SHORT_HOLD:
+		return fabs(t->hold_s - th->hold_short_s) < HF_BENCH_NEAR_S;
+	case HF_FAULT_SAG:
+		return fabs(t->min_elevation_change_deg + th->elevation_change_deg) <
+			       HF_BENCH_NEAR_DEG ||
+		       (t->sag_s > 0.0 && fabs(t->sag_s - th->hold_fault_s) < HF_BENCH_NEAR_S);
+	case HF_FAULT_PIKE:
+		return fabs(t->max_elevation_change_deg - th->elevation_change_deg) <
+			       HF_BENCH_NEAR_DEG ||
+		       (t->pike_s > 0.0 && fabs(t->pike_s - th->hold_fault_s) < HF_BENCH_NEAR_S);
+	case HF_FAULT_HIP_DROP:
+		return fabs(t->max_abs_rotation_deg - th->hip_drop_deg) < HF_BENCH_NEAR_DEG;
+	case HF_FAULT_ANTERIOR_TILT:
+		return fabs(t->tilt_deg - th->anterior_tilt_deg) < HF_BENCH_NEAR_DEG;
+	default:
+		return false;
+	}
+}

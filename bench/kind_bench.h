@@ -56,4 +56,15 @@ double hf_bench_ratio(int a, int b);
 #define HF_BENCH_NEAR_DEG 0.5
 #define HF_BENCH_NEAR_S 0.1
 
+/*
+ * As bench_accuracy does for the rep faults: a true hold whose deciding
+ * figure lies within the measuring error of fault f's threshold
+ * (HF_BENCH_NEAR_DEG, HF_BENCH_NEAR_S) decides nothing about f.  Only
+ * the deciding figures the true summary t holds are looked at: sag and
+ * pike by the extreme elevation change and the total time past 5 deg
+ * (one episode's run, for most), hip_drop by the largest rotation,
+ * anterior_tilt by the mean tilt, short_hold by hold_s.
+ */
+bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t);
+
 #endif

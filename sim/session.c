@@ -247,8 +247,10 @@ static int piece_plank(struct builder *b, enum hf_exercise ex, enum hf_side side
 			.start_s = h.holds[k].sum.start_s + shift,
 			.end_s = h.holds[k].sum.end_s + shift,
 			.hold_s = h.holds[k].sum.hold_s,
-			.elevation_deg = h.holds[k].sum.elevation_deg,
+			.hold = h.holds[k].sum,
 		};
+		s.hold.start_s += shift;
+		s.hold.end_s += shift;
 		add_set(b, &s);
 	}
 	hf_sim_hold_session_free(&h);

@@ -60,6 +60,7 @@
 #define QUIET_S 2.0           /* ... this long to propose a hold */
 #define BASE_FROM_S 1.0       /* baseline window after the start */
 #define BASE_TO_S 3.0
+#define SETTLE_MAX_DEG 5.0    /* the filter's up corrected by at most */
 #define CORE_EDGE_S 1.0       /* the core leaves out this much at each end */
 #define BASELINE_ITER 3
 #define ENTRY_S 1.5           /* getting into position, before the start */
@@ -78,7 +79,8 @@ enum state { SEARCH = 0, HOLDING };
 
 struct rec {
 	double t_s;
-	struct hf_quat q; /* sensor to world */
+	struct hf_quat q;   /* sensor to world */
+	float acc_g[3];     /* specific force, sensor frame */
 };
 
 /* A rule that must hold for a time in a row. */
@@ -613,6 +615,38 @@ static struct hf_quat mean_q(const struct hold *h, uint64_t from, uint64_t to)
 	return hf_quat_mean_get(&m);
 }
 
+/*
+ * The baseline b as the orientation filter will have it once settled.
+ * Getting into position turns the sensor, and the accelerometer's zero-g
+ * offsets make the "up" it reads a degree or two off the true one, by a
+ * different amount in every posture: the filter, which integrated the
+ * gyro through the move, then converges to the new posture's reading
+ * over a few seconds (its gain, core/motion/ahrs.c), which is just when
+ * the baseline window (1-3 s into the hold) lies.  Taken from the filter
+ * there, the baseline is off by part of that, and every elevation change
+ * of the hold with it (a plank found sagging by 6 deg read one of 5,
+ * bench_recognition).  Over the window the pelvis is still, so the mean
+ * specific force is gravity as this sensor reads it: b is turned about a
+ * horizontal axis to match it (not heading, which gravity does not see).
+ * More than SETTLE_MAX_DEG apart, the mean is not gravity and b stays.
+ */
+static struct hf_quat settled(const struct hold *h, struct hf_quat b, uint64_t from,
+			      uint64_t to)
+{
+	const double z[3] = {0.0, 0.0, 1.0};
+	double acc_s[3] = {0.0, 0.0, 0.0}, up_w[3];
+
+	for (uint64_t i = from; i <= to; i++)
+		for (int k = 0; k < 3; k++)
+			acc_s[k] += rec_at(h, i)->acc_g[k];
+	if (hf_vec_normalize(acc_s) < 1e-6)
+		return b;
+	hf_quat_rotate(b, acc_s, up_w);
+	if (acos(clampd(up_w[2], -1.0, 1.0)) * HF_RAD2DEG > SETTLE_MAX_DEG)
+		return b;
+	return hf_quat_normalize(hf_quat_mul(hf_quat_between(up_w, z), b));
+}
+
 /* The first index from which the pelvis stays in the cone of b up to from. */
 static uint64_t scan_back(const struct hold *h, struct hf_quat b, uint64_t from)
 {
@@ -656,7 +690,8 @@ static bool settle_from(struct hold *h, uint64_t start, uint64_t now)
 		b = mean_q(h, w0, w1);
 		start = scan_back(h, b, w0);
 	}
-	h->base_q = b;
+	h->base_q = settled(h, b, index_at(h, start, rec_at(h, start)->t_s + BASE_FROM_S),
+			    index_at(h, start, rec_at(h, start)->t_s + BASE_TO_S));
 	h->start_i = start;
 	h->start_s = rec_at(h, start)->t_s;
 	return true;
@@ -960,6 +995,8 @@ static void hold_update(void *self, const struct hf_motion *m)
 		return;
 	rec_at(h, i)->t_s = m->t_s;
 	rec_at(h, i)->q = m->q_sensor_world;
+	for (int k = 0; k < 3; k++)
+		rec_at(h, i)->acc_g[k] = (float)m->acc_g[k];
 	h->n++;
 	if (!h->cfg.has_mounting)
 		hf_postures_update(&h->postures, m->q_sensor_world, m->t_s);

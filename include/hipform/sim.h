@@ -451,7 +451,8 @@ struct hf_sim_session_set {
 	double start_s, end_s;
 	int reps;
 	double hold_s;
-	double elevation_deg;   /* holds: the true elevation (section 9); else 0 */
+	struct hf_hold_summary hold; /* holds: the true summary (section 9), its
+				      * times in the session's; else zeros */
 	int steps;
 	int passes;
 };

@@ -202,6 +202,65 @@ static void test_sag_1_9_vs_2_1(void **state)
 	assert_true(fabs(s.fault_t[HF_FAULT_SAG] - 17.0) <= 0.02);
 }
 
+/* 15 deg from 3.5 s, a sag to 9.2 deg (5.8 deg) at 15 s for 2.5 s. */
+static void settling_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*elev = t >= 15.0 && t < 17.5 ? 9.2 : ramp(t, 3.0, 3.5, -10.0, 15.0);
+	*rot = 0.0;
+}
+
+/*
+ * The orientation filter settling after getting into position: the
+ * accelerometer's zero-g offset reads "up" 3 deg off in the plank, so the
+ * filter, which followed the rise with the gyro, converges to an attitude
+ * whose elevation is 3 deg higher, with its moving time constant (2 s),
+ * right through the baseline window (1-3 s into the hold).  The sag of
+ * 5.8 deg must read as one: the baseline is taken where the filter will
+ * have settled, from the mean specific force over the window (it read
+ * 4.6 deg before, no sag).
+ */
+static void test_baseline_where_the_filter_settles(void **state)
+{
+	const double z[3] = {0, 0, 1}, lift_axis[3] = {0, -1, 0};
+	struct hf_kind_config cfg = {
+		.exercise = HF_EX_PLANK_FRONT,
+		.has_mounting = true,
+		.pelvis_to_sensor = hf_quat_identity(),
+		.thresholds = hf_thresholds_default,
+		.rate_hz = RATE_HZ,
+	};
+	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_HOLD);
+	struct seen s;
+	void *k;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	k = ops->create(&cfg, on_event, &s);
+	assert_non_null(k);
+	for (long i = 0; i <= (long)(40.0 * RATE_HZ); i++) {
+		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
+		double elev, rot, off_deg = 3.0;
+		double err_deg = m.t_s < 3.5 ? 0.0 : off_deg * (1.0 - exp(-(m.t_s - 3.5) / 2.0));
+		struct hf_quat truth, read;
+
+		settling_profile(m.t_s, NULL, &elev, &rot);
+		truth = plank_q(elev, rot);
+		read = hf_quat_mul(hf_quat_from_axis_angle(lift_axis, off_deg * HF_DEG2RAD), truth);
+		m.q_sensor_world = hf_quat_mul(
+			hf_quat_from_axis_angle(lift_axis, err_deg * HF_DEG2RAD), truth);
+		hf_quat_rotate_inv(read, z, m.acc_g);
+		ops->update(k, &m);
+	}
+	ops->finish(k);
+	ops->destroy(k);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].elevation_deg - 18.0) <= 0.1); /* as the sensor reads */
+	assert_true(fabs(s.hold[0].min_elevation_change_deg + 5.8) <= 0.1);
+	assert_true(fabs(s.hold[0].sag_s - 2.5) <= 0.05);
+	assert_true(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_SAG));
+}
+
 /* Seven degrees of rotation for 2.5 s: hip_drop, max |rotation| 7. */
 static void test_hip_drop(void **state)
 {
@@ -371,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_long_excursion_ends_the_hold),
 		cmocka_unit_test(test_five_second_minimum),
 		cmocka_unit_test(test_sag_1_9_vs_2_1),
+		cmocka_unit_test(test_baseline_where_the_filter_settles),
 		cmocka_unit_test(test_hip_drop),
 		cmocka_unit_test(test_lying_flat_is_no_plank),
 		cmocka_unit_test(test_uncalibrated_plank_after_lying),
