@@ -52,7 +52,7 @@ static const struct {
 struct found_set {
 	enum hf_exercise ex;
 	enum hf_side side;
-	double start_s, end_s, hold_s, elevation_deg;
+	double start_s, end_s;
 	int reps, steps;
 	struct hf_hold_summary hold;   /* holds */
 };
@@ -96,8 +96,6 @@ static void on_event(const struct hf_event *ev, void *user)
 	s->start_s = ev->set->start_s;
 	s->end_s = ev->set->end_s;
 	s->reps = ev->set->rep_count;
-	s->hold_s = ev->set->hold ? ev->set->hold->hold_s : NAN;
-	s->elevation_deg = ev->set->hold ? ev->set->hold->elevation_deg : NAN;
 	if (ev->set->hold)
 		s->hold = *ev->set->hold;
 	s->steps = ev->set->gait ? ev->set->gait->steps : 0;
@@ -269,6 +267,33 @@ static void print_elevation(const struct score *sc)
 	printf("\n");
 }
 
+/* A recognised hold against its truth t: time, elevation, figures, faults. */
+static void score_hold(struct score *sc, const struct hf_sim_session_set *t,
+		       const struct hf_hold_summary *g, bool verbose)
+{
+	sc->hold_tp++;
+	sc->hold_abs_err += fabs(g->hold_s - t->hold.hold_s);
+	add_elevation(sc, t, g->elevation_deg);
+	add_hold(sc, &t->hold, g);
+	if (verbose && t->hold.faults != g->faults)
+		print_fault_miss(t, g);
+	if (verbose && fabs(g->hold_s - t->hold.hold_s) > 1.0)
+		printf("    truth %-11s %-5s %7.1f-%7.1f: held %.1f s, found %.1f-%.1f held %.1f s\n",
+		       ex_name(t->exercise), side_name(t->side), t->start_s, t->end_s,
+		       t->hold.hold_s, g->start_s, g->end_s, g->hold_s);
+}
+
+/* ", elevation E deg" for a truth hold (what -v lists a miss with), else "". */
+static const char *truth_elevation(const struct hf_sim_session_set *t)
+{
+	static char buf[48];
+
+	if (hf_exercise_info(t->exercise)->kind != HF_KIND_HOLD)
+		return "";
+	snprintf(buf, sizeof buf, "(true elevation %+.1f deg)", t->hold.elevation_deg);
+	return buf;
+}
+
 static void score_truth(const struct hf_sim_session *ss, const struct found *f,
 			bool *used, struct score *sc, bool verbose)
 {
@@ -289,28 +314,18 @@ static void score_truth(const struct hf_sim_session *ss, const struct found *f,
 			used[k] = true;
 		if (hf_exercise_info(t->exercise)->kind == HF_KIND_HOLD) {
 			sc->hold_truth++;
-			if (ok) {
-				sc->hold_tp++;
-				sc->hold_abs_err += fabs(f->s[k].hold_s - t->hold_s);
-				add_elevation(sc, t, f->s[k].elevation_deg);
-				add_hold(sc, &t->hold, &f->s[k].hold);
-				if (verbose && t->hold.faults != f->s[k].hold.faults)
-					print_fault_miss(t, &f->s[k].hold);
-				if (verbose && fabs(f->s[k].hold_s - t->hold_s) > 1.0)
-					printf("    truth %-11s %-5s %7.1f-%7.1f: held %.1f s, found "
-					       "%.1f-%.1f held %.1f s\n", ex_name(t->exercise),
-					       side_name(t->side), t->start_s, t->end_s, t->hold_s,
-					       f->s[k].start_s, f->s[k].end_s, f->s[k].hold_s);
-			}
+			if (ok)
+				score_hold(sc, t, &f->s[k].hold, verbose);
 		}
 		if (ok && hf_exercise_info(t->exercise)->kind == HF_KIND_REPS) {
 			sc->rep_n++;
 			sc->rep_abs_err += abs(f->s[k].reps - t->reps);
 		}
 		if (verbose && !ok)
-			printf("    truth %-11s %-5s %7.1f-%7.1f: %s %s\n", ex_name(t->exercise),
+			printf("    truth %-11s %-5s %7.1f-%7.1f: %s %s%s\n", ex_name(t->exercise),
 			       side_name(t->side), t->start_s, t->end_s,
-			       k < 0 ? "missed" : ex_name(f->s[k].ex), k < 0 ? "" : side_name(f->s[k].side));
+			       k < 0 ? "missed" : ex_name(f->s[k].ex), k < 0 ? "" : side_name(f->s[k].side),
+			       truth_elevation(t));
 	}
 }
 

@@ -6,7 +6,6 @@
 
 #include "hipform/calib.h"
 #include "hipform/error.h"
-#include "hipform/rotation.h"
 #include "hipform/sim.h"
 #include "kind_bench.h"
 

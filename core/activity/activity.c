@@ -525,13 +525,12 @@ static void pass_start(struct candidate *c)
 static bool hold_is_lying(const struct candidate *c, const struct hf_hold_summary *h)
 {
 	const struct row *r = c->row;
-	bool low_plank = h->elevation_deg >= r->rise_lo_deg &&
-			 entered_by_rise(c->act, h->start_s, h->elevation_deg);
 
 	if (!isfinite(h->elevation_deg))
 		return false;
-	if (low_plank)
-		return false;
+	if (h->elevation_deg >= r->rise_lo_deg &&
+	    entered_by_rise(c->act, h->start_s, h->elevation_deg))
+		return false; /* a low plank, risen into */
 	return h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG ||
 	       (c->act->reps_seen && h->elevation_deg < r->clear_deg);
 }

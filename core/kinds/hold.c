@@ -624,8 +624,8 @@ static struct hf_quat mean_q(const struct hold *h, uint64_t from, uint64_t to)
  * over a few seconds (its gain, core/motion/ahrs.c), which is just when
  * the baseline window (1-3 s into the hold) lies.  Taken from the filter
  * there, the baseline is off by part of that, and every elevation change
- * of the hold with it (a plank found sagging by 6 deg read one of 5,
- * bench_recognition).  Over the window the pelvis is still, so the mean
+ * of the hold with it (a side plank's 4.25 s of sag read 2.2 s,
+ * bench_recognition -v).  Over the window the pelvis is still, so the mean
  * specific force is gravity as this sensor reads it: b is turned about a
  * horizontal axis to match it (not heading, which gravity does not see).
  * More than SETTLE_MAX_DEG apart, the mean is not gravity and b stays.
