@@ -11,6 +11,8 @@
 #include "hipform/reps.h"
 
 #define DEFAULT_DETECT_FRACTION 0.5 /* of rep_min_deg */
+/* find_start(): a candidate rose from a rest by this much (of rep_min_deg) */
+#define REBASE_RISE_FRACTION 0.5
 
 int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg)
 {
@@ -43,6 +45,7 @@ void hf_reps_reset(struct hf_reps *r, double t_s)
 {
 	r->n = 0;
 	r->floor = 0;
+	r->low_since_floor = INFINITY;
 	r->active = false;
 	r->n_reps = 0;
 	r->last_end_s = t_s;
@@ -107,11 +110,34 @@ static uint64_t search_floor(const struct hf_reps *r)
 }
 
 /*
- * Start instant: last crossing of `level` before the peak.  *found is false
- * when e stays above level all the way back to the search floor: then the
- * candidate is the falling tail of the previous rep (or of a movement
- * before the set), which never rose from rest, and it is no rep.
+ * The level a candidate starts and ends at: start_fraction of its peak
+ * (contract section 4), unless e has stayed above that level all the way
+ * back to the search floor (the previous rep's end, or the set's
+ * baseline) while rising from its lowest point since the floor by at
+ * least REBASE_RISE_FRACTION of rep_min_deg.  That is a rest that reads a
+ * little above zero: a rest between reps carries the measuring error of
+ * the orientation (tenths of a degree, a tenth of a small clam shell's
+ * peak), the true e there is near zero, and the rep begins where e leaves
+ * the rest and ends where it comes back: the level is then taken from the
+ * rest, minimum + start_fraction x (peak - minimum).  So a rep after a
+ * rest read high is not lost (the contract would start it at the floor),
+ * and a twitch on the slow tail of a big rep stays as short as it is.
+ * A candidate that never rose from its lowest point since the floor (the
+ * falling tail of the previous rep) keeps the contract's level and finds
+ * no start: no movement, no rep.
  */
+static double start_level(const struct hf_reps *r)
+{
+	const struct hf_thresholds *th = &r->cfg.th;
+	double plain = th->start_fraction * r->peak_e, low = r->low_at_peak;
+
+	if (low > plain && r->peak_e - low >= REBASE_RISE_FRACTION * th->rep_min_deg)
+		return low + th->start_fraction * (r->peak_e - low);
+	return plain;
+}
+
+/* Start instant: last crossing of level before the peak; *found is false
+ * when e stays above it back to the search floor (see start_level()). */
 static double find_start(const struct hf_reps *r, double level, uint64_t *after,
 			 bool *found)
 {
@@ -176,7 +202,7 @@ static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep,
 {
 	const struct hf_thresholds *th = &r->cfg.th;
 	const struct hf_reps_point *p = pt(r, r->peak);
-	double lo_level = th->start_fraction * r->peak_e;
+	double lo_level = start_level(r);
 	double hi_level = th->hold_fraction * r->peak_e;
 	double h1, h2;
 	uint64_t after;
@@ -240,6 +266,7 @@ static void close_candidate(struct hf_reps *r, uint64_t end, struct hf_reps_step
 	st->rep_index = r->n_reps;
 	r->n_reps++;
 	r->floor = end;
+	r->low_since_floor = pt(r, end)->e_deg;
 	r->last_end_s = rep.end_s;
 	reps_changed(r);
 }
@@ -249,6 +276,7 @@ static void open_candidate(struct hf_reps *r, uint64_t i)
 	r->active = true;
 	r->peak = i;
 	r->peak_e = pt(r, i)->e_deg;
+	r->low_at_peak = r->low_since_floor;
 	r->open_e = r->peak_e;
 	r->hold_first = i;
 	r->started = false;
@@ -319,6 +347,7 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 	memset(st, 0, sizeof *st);
 	r->hist[i % r->cfg.history] = *p;
 	r->n++;
+	r->low_since_floor = fmin(r->low_since_floor, p->e_deg);
 	if (r->active && r->peak < oldest(r)) {
 		r->active = false; /* ran out of history: not a rep */
 		st->rejected = true;
@@ -332,9 +361,10 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 	if (p->e_deg > r->peak_e) {
 		r->peak = i;
 		r->peak_e = p->e_deg;
+		r->low_at_peak = r->low_since_floor;
 	}
 	track_hold(r);
-	if (p->e_deg <= r->cfg.th.start_fraction * r->peak_e) {
+	if (p->e_deg <= start_level(r)) {
 		close_candidate(r, i, st);
 		return;
 	}

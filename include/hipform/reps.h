@@ -9,6 +9,9 @@
  * history, with linear interpolation between points:
  *   start  last crossing of 10 % before the peak, searching back no
  *          further than the previous rep's end (or the set origin);
+ *          where e rose from a rest that reads above 10 % of the peak
+ *          (a measuring error), start and end are taken at 10 % of the
+ *          rise from that rest (core/exercise/reps.c, start_level());
  *   hold   first to last instant at or above 90 % of the peak;
  *   rise   start to the first 90 % instant; lower: last 90 % instant to end.
  * A candidate is a rep when its peak is at least rep_min_deg and at least
@@ -64,6 +67,8 @@ struct hf_reps {
 	struct hf_reps_point *hist;
 	uint64_t n;            /* points pushed since reset */
 	uint64_t floor;        /* search-back limit (index) */
+	double low_since_floor; /* lowest e from the floor on */
+	double low_at_peak;    /* ... up to the candidate's peak */
 	bool active;
 	uint64_t peak;         /* index of the running maximum */
 	double peak_e;

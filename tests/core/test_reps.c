@@ -303,6 +303,62 @@ static void test_hold_counts_dips_between_first_and_last(void **state)
 	hf_reps_free(&run.r);
 }
 
+static void test_small_rep_from_a_rest_read_high(void **state)
+{
+	/* the orientation reads the rest 0.2 deg high (a tenth of a small
+	 * clam shell's peak): the 1.5 deg rep after a 3.4 deg one never
+	 * falls to 10 % of its peak before it, yet it rose from that rest
+	 * and counts, timed from the rest */
+	struct trap tr[3] = {
+		{.t0 = 0.0, .rise_s = 0.01, .hold_s = 100.0, .fall_s = 0.01, .peak_deg = 0.2},
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 3.4},
+		{.t0 = 7.0, .rise_s = 1.5, .hold_s = 3.0, .fall_s = 1.5, .peak_deg = 1.5},
+	};
+	struct run run;
+	const struct hf_rep *rep;
+
+	(void)state;
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 3, 16.0);
+	assert_int_equal(run.done, 2);
+	rep = &run.r.reps[1];
+	assert_float_equal(rep->excursion_deg, 1.7, 1e-9);
+	assert_float_equal(rep->start_s, 7.0 + 0.1 * 1.5, 0.011);
+	assert_float_equal(rep->end_s, 7.0 + 1.5 + 3.0 + 0.9 * 1.5, 0.011);
+	/* hold: 90 % of the peak read (1.53 deg) on ramps of 1 deg/s */
+	assert_float_equal(rep->hold_s, 3.0 + 2.0 * 0.1 * 1.7, 0.011);
+	hf_reps_free(&run.r);
+}
+
+static void test_twitch_on_a_slow_tail(void **state)
+{
+	/* after a 5 deg rep the reading settles slowly (0.45 deg over 4 s);
+	 * a 0.3 s twitch on that tail is as short as it is, however long the
+	 * tail takes to reach 10 % of the twitch's peak: no rep.  A slow rep
+	 * on the same tail counts. */
+	struct trap tr[4] = {
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 4.55},
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 3.0, .fall_s = 4.0, .peak_deg = 0.45},
+		{.t0 = 6.0, .rise_s = 0.15, .hold_s = 0.0, .fall_s = 0.15, .peak_deg = 1.5},
+		{.t0 = 5.5, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 1.5},
+	};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 3, 14.0);
+	assert_int_equal(run.done, 1);
+	assert_int_equal(run.rejected, 1);
+	hf_reps_free(&run.r);
+
+	tr[2] = tr[3];
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 3, 14.0);
+	assert_int_equal(run.done, 2);
+	assert_float_equal(run.r.reps[1].start_s, 5.5 + 0.1, 0.05);
+	hf_reps_free(&run.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +373,8 @@ int main(void)
 		cmocka_unit_test(test_live_hip_drop_and_roll),
 		cmocka_unit_test(test_start_search_stops_at_previous_end),
 		cmocka_unit_test(test_hold_counts_dips_between_first_and_last),
+		cmocka_unit_test(test_small_rep_from_a_rest_read_high),
+		cmocka_unit_test(test_twitch_on_a_slow_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
