@@ -371,6 +371,18 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 	live_checks(r, p, st);
 }
 
+double hf_reps_candidate_start_s(const struct hf_reps *r)
+{
+	uint64_t after;
+	bool found;
+	double t_s;
+
+	if (!r->active)
+		return NAN;
+	t_s = find_start(r, start_level(r), &after, &found);
+	return found ? t_s : NAN;
+}
+
 void hf_reps_drop_candidate(struct hf_reps *r)
 {
 	r->active = false;

@@ -656,13 +656,20 @@ static bool drifting(const struct hf_reps *reps, const struct record *r)
  * The set's open candidate began set_gap_s after its last rep and the body
  * has been resting on it SETTLE_OPEN_S: not a rep of this set (one that
  * starts after the gap begins the next set anyway) but the body settling
- * into a new rest, which would keep the set open until MAX_REP_S.
+ * into a new rest, which would keep the set open until MAX_REP_S.  Where
+ * it began is its start (10 % of its peak), not where it opened
+ * (detect_deg, later): a slow rep that starts 7.9 s after the last one
+ * opens after 8 s and is held still at its top.
  */
 static bool settled_after_gap(const struct rep_sets *a, const struct record *r)
 {
-	return a->reps.n_reps > 0 && r->still &&
-	       a->cand_open_s - a->reps.last_end_s >= a->cfg.thresholds.set_gap_s &&
-	       r->t_s - a->cand_open_s > SETTLE_OPEN_S;
+	double gap_s = a->cfg.thresholds.set_gap_s, start_s;
+
+	if (a->reps.n_reps == 0 || !r->still || r->t_s - a->cand_open_s <= SETTLE_OPEN_S ||
+	    a->cand_open_s - a->reps.last_end_s < gap_s)
+		return false;
+	start_s = hf_reps_candidate_start_s(&a->reps);
+	return !(start_s - a->reps.last_end_s < gap_s); /* NAN: no start, no rep */
 }
 
 static void set_step(struct rep_sets *a, const struct record *r)

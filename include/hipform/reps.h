@@ -92,6 +92,9 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 		  struct hf_reps_step *step);
 /* Is a candidate movement in progress? */
 static inline bool hf_reps_active(const struct hf_reps *r) { return r->active; }
+/* Where the candidate in progress starts, as it stands (the start a rep
+ * closing now would have); NAN when none is open or it rose from no rest. */
+double hf_reps_candidate_start_s(const struct hf_reps *r);
 /*
  * Forget the candidate in progress without judging it: the caller knows it
  * is no movement (the body is still and the candidate is too small to be a

@@ -365,6 +365,25 @@ static void test_rep_starting_just_inside_the_gap(void **state)
 }
 
 /*
+ * The same rep held 6 s at its top: it opened (0.5 deg) past the 8 s gap
+ * and the body is still on it for longer than a settling of the rest
+ * takes to show, yet it started inside the gap: one set.  (Session 229 of
+ * the belt suite, tuning seeds: a set of 7 clam shells read as 2 + 5.)
+ */
+static void test_rep_held_after_opening_past_the_gap(void **state)
+{
+	struct program p = {.first_s = 4.0, .reps = 4, .peak_deg = 1.5, .hold_s = 6.0,
+			    .rest_s = {2.0, 7.9 - 0.41, 2.0}, .clam = 1};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 70.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 4);
+	assert_true(c.reps[0][2].start_s - c.reps[0][1].end_s < 8.0);
+}
+
+/*
  * The next set's first rep starts 9 s after the last rep's end, as the
  * set is about to close: two sets, the second measured from the rest
  * before its first rep.
@@ -420,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_hip_lift_measures_and_events),
 		cmocka_unit_test(test_clam_shell_small_excursion),
 		cmocka_unit_test(test_rep_starting_just_inside_the_gap),
+		cmocka_unit_test(test_rep_held_after_opening_past_the_gap),
 		cmocka_unit_test(test_rep_rising_as_the_set_closes),
 		cmocka_unit_test(test_gap_left_by_the_median_rule),
 	};
