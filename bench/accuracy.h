@@ -51,6 +51,7 @@ struct hf_acc_score {
 	long reps_matched;
 	double hold_abs_sum, exc_abs_sum, angle_abs_sum; /* angle: 3 per rep */
 	double angle_abs_max;             /* largest error of one angle */
+	double start_err_sum, end_err_sum, exc_err_sum; /* found - true, signed */
 	long ex_side_correct;
 	struct hf_acc_fault_counts fault[HF_FAULT_COUNT];
 	long bad_lines, bad_packets;
