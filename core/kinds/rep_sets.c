@@ -64,10 +64,6 @@
  * before a rep against the new rest counts (a held rep comes back down
  * sooner, or its wobbles are small: settle_step()). */
 #define SETTLE_OPEN_S 5.0
-/* ... or the candidate closed as a rep whose top was held this long: a
- * rep's hold is the contract's 2 s, 5-7 s for someone who holds on; a
- * shift of the resting pelvis stays (measured_from_old_rest()) */
-#define SETTLE_HOLD_S 12.0
 /* The provisional rest stops following the body this far from it. */
 #define REST_FREEZE_DEG 0.3
 #define REST_FREEZE_MAX_S 3.0  /* ... for at most this long */
@@ -1211,10 +1207,8 @@ static bool moved_away(const struct rep_sets *a, const struct record *r)
  * or that long and it was no rep: the body had settled away from the
  * provisional rest (a shift, then a rep turning the other way, which
  * the unsigned e of an uncalibrated probe sees dip and rise again), and
- * the rep was measured from the old rest.  Or the shift itself closed as
- * a rep: that rep's dip went below 10 % of the shift, but the shift's top
- * was held SETTLE_HOLD_S, longer than any rep's hold.  The rep is taken
- * back; the probe starts again from the rest the body settled into.
+ * the rep was measured from the old rest.  The rep is taken back; the
+ * probe starts again from the rest the body settled into.
  */
 static bool measured_from_old_rest(struct rep_sets *a, const struct record *r,
 				   const struct hf_reps_step *st)
@@ -1223,8 +1217,7 @@ static bool measured_from_old_rest(struct rep_sets *a, const struct record *r,
 		return false;
 	if (st->rejected)
 		return r->t_s - a->probe_open_s >= SETTLE_OPEN_S;
-	if (!st->done || (st->rep->start_s - a->probe_open_s < SETTLE_OPEN_S &&
-			  st->rep->hold_s < SETTLE_HOLD_S))
+	if (!st->done || st->rep->start_s - a->probe_open_s < SETTLE_OPEN_S)
 		return false;
 	hf_reps_truncate(&a->probe, a->probe.n_reps - 1,
 			 a->probe.n_reps > 1 ? a->probe.reps[a->probe.n_reps - 2].end_s : 0.0);
