@@ -20,6 +20,8 @@ int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg)
 	if (!cfg || cfg->history < 16 || cfg->max_reps < 1)
 		return HF_ERR_ARG;
 	r->cfg = *cfg;
+	r->low_since_floor = INFINITY;
+	r->cand_start_peak = UINT64_MAX;
 	if (r->cfg.detect_deg <= 0.0)
 		r->cfg.detect_deg = DEFAULT_DETECT_FRACTION * cfg->th.rep_min_deg;
 	r->hist = calloc(cfg->history, sizeof *r->hist);
@@ -46,6 +48,7 @@ void hf_reps_reset(struct hf_reps *r, double t_s)
 	r->n = 0;
 	r->floor = 0;
 	r->low_since_floor = INFINITY;
+	r->cand_start_peak = UINT64_MAX;
 	r->active = false;
 	r->n_reps = 0;
 	r->last_end_s = t_s;
@@ -371,7 +374,7 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 	live_checks(r, p, st);
 }
 
-double hf_reps_candidate_start_s(const struct hf_reps *r)
+double hf_reps_candidate_start_s(struct hf_reps *r)
 {
 	uint64_t after;
 	bool found;
@@ -379,8 +382,15 @@ double hf_reps_candidate_start_s(const struct hf_reps *r)
 
 	if (!r->active)
 		return NAN;
+	/* the search runs back through the rise: once per peak, not per
+	 * sample of a hold */
+	if (r->cand_start_peak == r->peak && r->cand_start_floor == r->floor)
+		return r->cand_start_s;
 	t_s = find_start(r, start_level(r), &after, &found);
-	return found ? t_s : NAN;
+	r->cand_start_peak = r->peak;
+	r->cand_start_floor = r->floor;
+	r->cand_start_s = found ? t_s : NAN;
+	return r->cand_start_s;
 }
 
 void hf_reps_drop_candidate(struct hf_reps *r)

@@ -654,10 +654,11 @@ static bool drifting(const struct hf_reps *reps, const struct record *r)
  * starts after the gap begins the next set anyway) but the body settling
  * into a new rest, which would keep the set open until MAX_REP_S.  Where
  * it began is its start (10 % of its peak), not where it opened
- * (detect_deg, later): a slow rep that starts 7.9 s after the last one
- * opens after 8 s and is held still at its top.
+ * (detect_deg, later than the start for a rep under 5 deg): a slow small
+ * rep that starts 7.9 s after the last one opens after 8 s and is held
+ * still at its top.
  */
-static bool settled_after_gap(const struct rep_sets *a, const struct record *r)
+static bool settled_after_gap(struct rep_sets *a, const struct record *r)
 {
 	double gap_s = a->cfg.thresholds.set_gap_s, start_s;
 

@@ -69,6 +69,9 @@ struct hf_reps {
 	uint64_t floor;        /* search-back limit (index) */
 	double low_since_floor; /* lowest e from the floor on */
 	double low_at_peak;    /* ... up to the candidate's peak */
+	/* hf_reps_candidate_start_s(), kept for the peak it was found for */
+	uint64_t cand_start_peak, cand_start_floor;
+	double cand_start_s;
 	bool active;
 	uint64_t peak;         /* index of the running maximum */
 	double peak_e;
@@ -94,7 +97,7 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 static inline bool hf_reps_active(const struct hf_reps *r) { return r->active; }
 /* Where the candidate in progress starts, as it stands (the start a rep
  * closing now would have); NAN when none is open or it rose from no rest. */
-double hf_reps_candidate_start_s(const struct hf_reps *r);
+double hf_reps_candidate_start_s(struct hf_reps *r);
 /*
  * Forget the candidate in progress without judging it: the caller knows it
  * is no movement (the body is still and the candidate is too small to be a

@@ -209,6 +209,26 @@ static void test_slow_first_rise_has_a_baseline(void **state)
 	}
 }
 
+/*
+ * Session 84 of the belt suite (tuning seeds, exercise given): a 1.65 deg
+ * clam shell 0.8 s after a 3.6 deg one.  The rest between them read
+ * 0.2 deg, above 10 % of the small rep's peak, so the rep never "rose
+ * from rest" and was dropped, and the set of 15 split into 10 + 4 at the
+ * gap it left.  A rep now starts and ends at 10 % of its rise from the
+ * rest it left (core/exercise/reps.c, start_level()).
+ */
+static void test_small_rep_after_a_rest_read_high(void **state)
+{
+	struct hf_acc_score s = {0};
+
+	(void)state;
+	assert_int_equal(hf_acc_run_session(84, HF_ACC_BELT_GIVEN, &s, NULL), 0);
+	hf_acc_print(stdout, "small rep after a rest read high", &s);
+	assert_int_equal(s.truth_sets, 2);
+	assert_int_equal(s.count_exact, 2);
+	assert_int_equal(s.extra_sets, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_issue8_scenarios),
 		cmocka_unit_test(test_heading_drift_of_long_clam_sets),
 		cmocka_unit_test(test_slow_first_rise_has_a_baseline),
+		cmocka_unit_test(test_small_rep_after_a_rest_read_high),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

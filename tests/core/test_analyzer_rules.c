@@ -384,6 +384,23 @@ static void test_rep_held_after_opening_past_the_gap(void **state)
 }
 
 /*
+ * Bridges held 13 s at the top (a physio's "hold for 10 s", slow ramps):
+ * one set of four, however long the top is still.  A rest that settles
+ * must not be told from a held rep by the length of the hold alone.
+ */
+static void test_reps_held_long_stay_one_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 4, .peak_deg = 20, .hold_s = 13.0,
+			    .rest_s = {3.0, 3.0, 3.0}};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 90.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 4);
+}
+
+/*
  * The next set's first rep starts 9 s after the last rep's end, as the
  * set is about to close: two sets, the second measured from the rest
  * before its first rep.
@@ -440,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_clam_shell_small_excursion),
 		cmocka_unit_test(test_rep_starting_just_inside_the_gap),
 		cmocka_unit_test(test_rep_held_after_opening_past_the_gap),
+		cmocka_unit_test(test_reps_held_long_stay_one_set),
 		cmocka_unit_test(test_rep_rising_as_the_set_closes),
 		cmocka_unit_test(test_gap_left_by_the_median_rule),
 	};

@@ -332,10 +332,11 @@ static void test_small_rep_from_a_rest_read_high(void **state)
 
 static void test_twitch_on_a_slow_tail(void **state)
 {
-	/* after a 5 deg rep the reading settles slowly (0.45 deg over 4 s);
-	 * a 0.3 s twitch on that tail is as short as it is, however long the
-	 * tail takes to reach 10 % of the twitch's peak: no rep.  A slow rep
-	 * on the same tail counts. */
+	/* after a 5 deg rep the reading settles slowly (0.45 deg over 4 s):
+	 * a slow rep rising from that tail counts, timed from where it left
+	 * it.  A 0.3 s twitch on the same tail is no rep (a guard: the old
+	 * rule dropped both, the twitch because it never rose from rest; it
+	 * must still be dropped now, by its duration). */
 	struct trap tr[4] = {
 		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 4.55},
 		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 3.0, .fall_s = 4.0, .peak_deg = 0.45},
@@ -359,6 +360,32 @@ static void test_twitch_on_a_slow_tail(void **state)
 	hf_reps_free(&run.r);
 }
 
+static void test_hump_on_a_rest_read_high_is_a_rep(void **state)
+{
+	/* the rest reads 0.2 deg; a 1.5 deg movement comes back to 0.3 deg
+	 * (0.1 above the rest: 7 % of its rise), then a 2 deg rep follows.
+	 * On the true e (rest 0) the first is a rep of its own, ending at
+	 * 10 % of its peak; so it is here, though 0.3 deg is above 10 % of the
+	 * second rep's peak and the contract's plain reading on the measured
+	 * e would make the two one rep.  Intended (reps.c, start_level()). */
+	struct trap tr[4] = {
+		{.t0 = -1.0, .rise_s = 0.01, .hold_s = 100.0, .fall_s = 0.01, .peak_deg = 0.2},
+		{.t0 = 7.0, .rise_s = 1.0, .hold_s = 1.0, .fall_s = 1.0, .peak_deg = 1.5},
+		{.t0 = 9.0, .rise_s = 0.01, .hold_s = 2.0, .fall_s = 0.01, .peak_deg = 0.1},
+		{.t0 = 10.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 1.9},
+	};
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 4, 20.0);
+	assert_int_equal(run.done, 2);
+	assert_float_equal(run.r.reps[0].excursion_deg, 1.785, 1e-9); /* + the 0.1 step */
+	assert_true(run.r.reps[0].end_s <= run.r.reps[1].start_s);
+	assert_float_equal(run.r.reps[1].excursion_deg, 2.2, 1e-9);
+	hf_reps_free(&run.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_hold_counts_dips_between_first_and_last),
 		cmocka_unit_test(test_small_rep_from_a_rest_read_high),
 		cmocka_unit_test(test_twitch_on_a_slow_tail),
+		cmocka_unit_test(test_hump_on_a_rest_read_high_is_a_rep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
