@@ -11,7 +11,7 @@
 #include "hipform/reps.h"
 
 #define DEFAULT_DETECT_FRACTION 0.5 /* of rep_min_deg */
-/* find_start(): a candidate rose from a rest by this much (of rep_min_deg) */
+/* start_level(): a candidate rose from a rest by this much (of rep_min_deg) */
 #define REBASE_RISE_FRACTION 0.5
 
 int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg)
@@ -382,13 +382,13 @@ double hf_reps_candidate_start_s(struct hf_reps *r)
 
 	if (!r->active)
 		return NAN;
-	/* the search runs back through the rise: once per peak, not per
-	 * sample of a hold */
-	if (r->cand_start_peak == r->peak && r->cand_start_floor == r->floor)
+	/* the search runs back through the rise: once per peak (a peak's
+	 * index names one candidate until the next reset), not per sample of
+	 * a hold */
+	if (r->cand_start_peak == r->peak)
 		return r->cand_start_s;
 	t_s = find_start(r, start_level(r), &after, &found);
 	r->cand_start_peak = r->peak;
-	r->cand_start_floor = r->floor;
 	r->cand_start_s = found ? t_s : NAN;
 	return r->cand_start_s;
 }

@@ -666,7 +666,7 @@ static bool settled_after_gap(struct rep_sets *a, const struct record *r)
 	    a->cand_open_s - a->reps.last_end_s < gap_s)
 		return false;
 	start_s = hf_reps_candidate_start_s(&a->reps);
-	return !(start_s - a->reps.last_end_s < gap_s); /* NAN: no start, no rep */
+	return isnan(start_s) || start_s - a->reps.last_end_s >= gap_s; /* NAN: no rep */
 }
 
 static void set_step(struct rep_sets *a, const struct record *r)

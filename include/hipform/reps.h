@@ -70,7 +70,7 @@ struct hf_reps {
 	double low_since_floor; /* lowest e from the floor on */
 	double low_at_peak;    /* ... up to the candidate's peak */
 	/* hf_reps_candidate_start_s(), kept for the peak it was found for */
-	uint64_t cand_start_peak, cand_start_floor;
+	uint64_t cand_start_peak;
 	double cand_start_s;
 	bool active;
 	uint64_t peak;         /* index of the running maximum */
