@@ -41,6 +41,7 @@ struct cand {
 	double w0_s, w1_s;           /* the movement, program time */
 	struct hf_rep rep;
 	bool counted;
+	bool set_before; /* a fidget of the set before a gap (set_truth()) */
 };
 
 static double grid_t(const struct grid *g, size_t j)
@@ -176,7 +177,7 @@ static void count_reps(struct cand *c, int n)
 	int m = 0;
 
 	for (int i = 0; i < n; i++) {
-		ok[i] = c[i].rep.excursion_deg >= th->rep_min_deg &&
+		ok[i] = !c[i].set_before && c[i].rep.excursion_deg >= th->rep_min_deg &&
 			c[i].rep.end_s - c[i].rep.start_s >= th->rep_min_duration_s;
 		if (ok[i] && !(c[i].rep.faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK)))
 			v[m++] = c[i].rep.excursion_deg;
@@ -284,7 +285,8 @@ static void truth_rounds(struct grid *g, struct cand *c, int n, double lead_s,
 
 /* Section 4: a rest of set_gap_s from one rep's end to the next rep's
  * start ends a set.  Returns the index of the first candidate after the
- * first such gap (the fidgets in the gap go with what follows), or n. */
+ * first such gap (the fidgets in the gap go with what follows, judged
+ * with the set before: keep_gap_fidgets()), or n. */
 static int split_at_gap(const struct cand *c, int n)
 {
 	int prev = -1;
@@ -298,6 +300,24 @@ static int split_at_gap(const struct cand *c, int n)
 		prev = i;
 	}
 	return n;
+}
+
+/*
+ * The movements after the gap at c[k] that start less than set_gap_s after
+ * the end of the last rep before it, c[k - 1]: they were judged with that
+ * set (and found fidgets, or there would be no gap), so they stay fidgets
+ * when the part after the gap is measured alone.  Counted there, a small
+ * first movement 5 s after a set would open a set of its own, which by
+ * section 4 it cannot: less than 8 s after a rep, it belongs to that rep's
+ * set.
+ */
+static void keep_gap_fidgets(struct cand *c, int k, int n)
+{
+	double set_end_s = c[k - 1].rep.end_s;
+
+	for (int i = k; i < n && !c[i].counted; i++)
+		if (c[i].rep.start_s - set_end_s < hf_thresholds_default.set_gap_s)
+			c[i].set_before = true;
 }
 
 /*
@@ -336,8 +356,10 @@ static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps)
 
 		truth_rounds(&g, c + lo, n - lo, lead_s, ps->exercise, ps->side);
 		k = split_at_gap(c + lo, n - lo);
-		if (k < n - lo) /* measure the part before the gap alone */
+		if (k < n - lo) { /* measure the part before the gap alone */
+			keep_gap_fidgets(c + lo, k, n - lo);
 			truth_rounds(&g, c + lo, k, lead_s, ps->exercise, ps->side);
+		}
 		store(sim, ps, c + lo, k, ts);
 		if (ts->rep_count > 0)
 			sim->out.n_sets++;

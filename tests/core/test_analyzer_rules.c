@@ -420,6 +420,26 @@ static void test_rep_rising_as_the_set_closes(void **state)
 }
 
 /*
+ * Three 35 deg bridges, 12 s of rest, then 5, 12 and 12 deg: the 5 deg
+ * bridge opens the second set, and that set's median (12) judges it, not
+ * the first set's (35, under which it would be a fidget).
+ */
+static void test_first_rep_judged_by_its_own_set(void **state)
+{
+	struct program p = {.first_s = 5.0, .reps = 6, .hold_s = 2.5,
+			    .peaks_deg = {35, 35, 35, 5, 12, 12},
+			    .rest_s = {2.0, 2.0, 12.0, 2.0, 2.0}};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 80.0, &c);
+	assert_int_equal(c.sets, 2);
+	assert_int_equal(c.rep_count[0], 3);
+	assert_int_equal(c.rep_count[1], 3);
+	assert_float_equal(c.reps[1][0].excursion_deg, 5.0, 0.3);
+}
+
+/*
  * Two 8 deg bridges, a 5 deg one, then four of 30 deg, 4 s apart.  Live,
  * the 5 deg rep counts (a quarter of the median so far, 8 deg, is 2 deg);
  * at the set's end the median is 30 deg and it is dropped, which leaves
@@ -460,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_reps_held_long_stay_one_set),
 		cmocka_unit_test(test_rep_rising_as_the_set_closes),
 		cmocka_unit_test(test_gap_left_by_the_median_rule),
+		cmocka_unit_test(test_first_rep_judged_by_its_own_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -341,6 +341,38 @@ static void test_truth_gap_ends_set(void **state)
 	}
 }
 
+/*
+ * A small movement less than 8 s after a set's last rep belongs to that
+ * set, where it is a fidget (under 25 % of its median); so the gap that
+ * ends the set runs to the next rep after it, and the movement does not
+ * open the next set even though it is a quarter of that set's median.
+ */
+static void test_truth_fidget_before_gap_stays_fidget(void **state)
+{
+	struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT};
+	struct hf_sim_rep reps[4] = {
+		clean_rep(30, 1.4, 2.5, 1.4), clean_rep(30, 1.4, 2.5, 1.4),
+		clean_rep(4, 0.6, 0.3, 0.6), /* 13 % of 30, 42 % of 9.5 */
+		clean_rep(15, 1.4, 2.5, 1.4),
+	};
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+	struct hf_sim *sim = hf_sim_new(&s, 12);
+	const struct hf_sim_output *o;
+
+	(void)state;
+	reps[1].rest_after_s = 4.0;
+	reps[2].rest_after_s = 3.5;
+	assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
+	assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 4), HF_OK);
+	assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+	assert_int_equal(o->n_sets, 2);
+	assert_int_equal(o->sets[0].rep_count, 2);
+	assert_int_equal(o->sets[1].rep_count, 1);
+	assert_float_equal(o->sets[1].reps[0].excursion_deg, 15.0, 0.3);
+	assert_true(o->sets[1].reps[0].start_s - o->sets[0].reps[1].end_s >= 8.0);
+	hf_sim_free(sim);
+}
+
 /* The movements of program set k that are fidgets (white box). */
 static int fidget_windows(const struct hf_sim *sim, double w[][2], int max)
 {
@@ -1054,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_truth_hand_specified_set),
 		cmocka_unit_test(test_truth_counting_rules),
 		cmocka_unit_test(test_truth_gap_ends_set),
+		cmocka_unit_test(test_truth_fidget_before_gap_stays_fidget),
 		cmocka_unit_test(test_fidgets_are_not_reps),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_mems_bias_shows_in_still_gyro),
