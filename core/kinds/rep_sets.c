@@ -64,6 +64,7 @@
  * before a rep against the new rest counts (a held rep comes back down
  * sooner, or its wobbles are small: settle_step()). */
 #define SETTLE_OPEN_S 5.0
+#define BACK_TO_BACK_S 0.25    /* one movement ending as the next begins */
 /* The provisional rest stops following the body this far from it. */
 #define REST_FREEZE_DEG 0.3
 #define REST_FREEZE_MAX_S 3.0  /* ... for at most this long */
@@ -1270,6 +1271,21 @@ static bool rising_from_rest(struct rep_sets *a, const struct record *r)
 }
 
 /*
+ * A probe "rep" the body rested still on for SETTLE_OPEN_S, which ended
+ * only as the next movement began (no rest between): the pelvis settled
+ * by a degree and stayed, and the next rep, turning the other way, took
+ * the unsigned e of the uncalibrated probe through zero.  It is the rest
+ * the set starts from, not a rep of it (tuning session 93 of the belt
+ * suite: a settle of 1.2 deg 15 s before a set of clam shells whose reps
+ * all roll back, so the median rule's largest clean rep was the settle
+ * itself, and the set opened on it and lost its first rep).
+ */
+static bool settled_into_next(const struct hf_rep *v, const struct hf_rep *next)
+{
+	return v->hold_s >= SETTLE_OPEN_S && next->start_s - v->end_s < BACK_TO_BACK_S;
+}
+
+/*
  * Open the set from the probe's reps: the first opens it, and, without a
  * calibration, those not split off by the gap rule vote on its axis.  If
  * no set opens (no still baseline, no axis), the probe starts again.
@@ -1292,9 +1308,11 @@ static void open_from_probe(struct rep_sets *a)
 			largest = fmax(largest, pr->reps[i].excursion_deg);
 	}
 	/* a first movement under a quarter of the next (the body settling,
-	 * a twitch) is a fidget by the set's own rule: the set starts after */
+	 * a twitch) is a fidget by the set's own rule, and one the body
+	 * settled into is a shift of the rest: the set starts after */
 	while (first < n - 1 &&
-	       votes[first].excursion_deg < a->cfg.thresholds.rep_min_fraction * largest)
+	       (votes[first].excursion_deg < a->cfg.thresholds.rep_min_fraction * largest ||
+		settled_into_next(&votes[first], &votes[first + 1])))
 		first++;
 	if (n > 0)
 		open_set(a, &votes[first], true, votes + first, n - first);

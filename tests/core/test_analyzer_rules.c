@@ -420,6 +420,30 @@ static void test_rep_rising_as_the_set_closes(void **state)
 }
 
 /*
+ * The pelvis lying on the side settles 1.2 deg back (against the clam
+ * shell's turn) 15 s before a set of 15 deg clam shells, all of which
+ * roll back.  The uncalibrated probe's unsigned e reads the settle as a
+ * movement of 1.2 deg held 15 s that ends only as the first clam shell
+ * takes e back through zero: the rest the set starts from, not its first
+ * rep (it was, and the set lost its real first rep: tuning session 93 of
+ * the belt suite).
+ */
+static void test_settle_before_rolled_back_reps(void **state)
+{
+	struct program p = {.first_s = 20.0, .reps = 4, .peak_deg = 15, .hold_s = 2.5,
+			    .rest_s = {2.0, 2.0, 2.0}, .clam = 1, .bump_deg = -1.2,
+			    .bump_t0_s = 5.0, .bump_t1_s = 1000.0};
+	struct collected c;
+
+	(void)state;
+	run_program(&p, 60.0, &c);
+	assert_int_equal(c.sets, 1);
+	assert_int_equal(c.rep_count[0], 4);
+	assert_float_equal(c.reps[0][0].excursion_deg, 15.0, 0.5);
+	assert_true(c.reps[0][0].start_s > 19.5);
+}
+
+/*
  * Three 35 deg bridges, 12 s of rest, then 5, 12 and 12 deg: the 5 deg
  * bridge opens the second set, and that set's median (12) judges it, not
  * the first set's (35, under which it would be a fidget).
@@ -481,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_rep_rising_as_the_set_closes),
 		cmocka_unit_test(test_gap_left_by_the_median_rule),
 		cmocka_unit_test(test_first_rep_judged_by_its_own_set),
+		cmocka_unit_test(test_settle_before_rolled_back_reps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
