@@ -141,4 +141,34 @@ int hf_calib_estimate(struct hf_calib *c, const struct hf_sample *samples,
 		      size_t n, struct hf_calib_report *rep, char *err,
 		      size_t errlen);
 
+/*
+ * Six-face accelerometer calibration (calibration/six_face.c): from a
+ * recording of the sensor, off the body, resting still on each of its six
+ * faces in turn (1 s or more each; turning it over between faces is not
+ * used), the per-axis offset and scale:
+ *
+ *     struct hf_six_face e;
+ *     hf_six_face_init(&e);
+ *     for each sample in time order: hf_six_face_update(&e, &s);
+ *     r = hf_six_face_finish(&e, &c, err, sizeof err);
+ *
+ * finish() sets c->acc_offset_g, c->acc_scale and has_sensor and leaves
+ * the rest of c alone; HF_ERR_FORMAT with a reason when a face is missing
+ * or an axis reads beyond any accelerometer.  Apply the result
+ * (hf_calib_apply()) to the procedure's samples before
+ * hf_calib_estimator_update(): the standing's "up" is then the corrected
+ * one.  Constant memory, no allocation.
+ */
+struct hf_six_face {
+	size_t n;                           /* samples seen */
+	double ref_acc_g[3], ref_gyro_dps[3];
+	double blk_acc[3], blk_acc_sq[3], blk_gyro[3], blk_gyro_sq[3];
+	double blk_n, blk_t_first_s, blk_t_last_s;
+	double face_acc_g[6][3], face_n[6], face_s[6]; /* +x -x +y -y +z -z */
+};
+
+void hf_six_face_init(struct hf_six_face *e);
+void hf_six_face_update(struct hf_six_face *e, const struct hf_sample *s);
+int hf_six_face_finish(struct hf_six_face *e, struct hf_calib *c, char *err, size_t errlen);
+
 #endif

@@ -161,6 +161,15 @@ int hf_sim_stand(struct hf_sim *sim, double duration_s);
 int hf_sim_walk(struct hf_sim *sim, double duration_s, double cadence_spm);
 /* Contract section 6: stand >= 3 s, three hip hinges of 20-45 deg, stand. */
 int hf_sim_calibration_procedure(struct hf_sim *sim);
+/*
+ * Contract section 6's six-face recording of the sensor (sim/six_face.c):
+ * off the body, 3 s still on each face (+x, -x, +y, -y, +z, -z up) of a
+ * table tilted up to 2 deg, turned over in 2 s between faces.  out holds
+ * exactly hf_sim_six_face_samples(sensor) samples.  HF_OK or hf_err.
+ */
+size_t hf_sim_six_face_samples(const struct hf_sim_sensor *sensor);
+int hf_sim_six_face(const struct hf_sim_sensor *sensor, uint64_t seed, struct hf_sample *out,
+		    size_t n);
 /* Move to a posture (getting down to the mat, turning, standing up). */
 int hf_sim_change_posture(struct hf_sim *sim, enum hf_posture to, double duration_s);
 /* Stay in the current posture, quiet but for breathing. */
