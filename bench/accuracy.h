@@ -71,6 +71,10 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
  * into dir; NULL stops it. */
 void hf_acc_set_dump_dir(const char *dir);
 
+/* Calibrated modes: also give hipform the specimen's six-face recording
+ * (contract section 6, sim/six_face.c) before its procedure. */
+void hf_acc_set_six_face(bool on);
+
 void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s);
 
 /* Issue 8's named scenario sc (enum hf_sim_scenario) at seed, analysed

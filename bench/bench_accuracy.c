@@ -16,7 +16,10 @@
  *
  * Then issue 8's five named scenarios, each in both modes.
  *   bench_accuracy [N] [-v] [--dump DIR] [--only tuning|heldout|scenarios]
+ *                  [--six-face]
  *   bench_accuracy --session S --mode M [--dump DIR]
+ * --six-face gives the calibrated modes the specimen's six-face recording
+ * as well (contract section 6) before its procedure.
  * --dump writes every session (recording, truth JSON, calibration) to DIR
  * for replay with `hipform analyze`; --session runs session S of mode M
  * (1-8) alone, verbosely (held-out modes only to measure, never to shape).
@@ -90,13 +93,15 @@ int main(int argc, char **argv)
 			hf_acc_set_dump_dir(argv[++i]);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--six-face") == 0)
+			hf_acc_set_six_face(true);
 		else
 			n = atoi(argv[i]);
 	}
 	if (n < 1 || (only && strcmp(only, "tuning") && strcmp(only, "heldout") &&
 		      strcmp(only, "scenarios"))) {
 		fprintf(stderr, "usage: bench_accuracy [SESSIONS] [-v] [--dump DIR] "
-			"[--only tuning|heldout|scenarios]\n"
+			"[--only tuning|heldout|scenarios] [--six-face]\n"
 			"       bench_accuracy --session S --mode 1-%d [--dump DIR]\n", HF_ACC_MODES);
 		return 2;
 	}

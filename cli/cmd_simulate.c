@@ -19,7 +19,7 @@
 
 enum scenario { SC_RANDOM = 0, SC_DEMO, SC_CALIBRATION, SC_HIP_LIFT, SC_CLAM_SHELL,
 		SC_PLANK, SC_PLANK_SIDE, SC_PLANK_BACK, SC_HIP_FLEXOR_STRETCH, SC_FOAM_ROLL,
-		SC_SIDE_WALK, SC_PROGRAM, SC_COUNT };
+		SC_SIDE_WALK, SC_PROGRAM, SC_SIX_FACE, SC_COUNT };
 
 static const char *const scenario_names[SC_COUNT] = {
 	[SC_RANDOM] = "random",
@@ -34,6 +34,7 @@ static const char *const scenario_names[SC_COUNT] = {
 	[SC_FOAM_ROLL] = "foam_roll",
 	[SC_SIDE_WALK] = "side_walk",
 	[SC_PROGRAM] = "program",
+	[SC_SIX_FACE] = "six_face",
 };
 
 /* Hold scenarios (sim/hold.c): their exercise, HF_EX_NONE for the others. */
@@ -77,7 +78,7 @@ static void usage(FILE *f)
 		"                                    breathing_clams|odd_first_rep|\n"
 		"                                    weak_side_bridges|plank|\n"
 		"                                    plank_side|plank_back|hip_flexor_stretch|\n"
-		"                                    foam_roll|side_walk|program]\n"
+		"                                    foam_roll|side_walk|program|six_face]\n"
 		"                        [--calibration-procedure]\n"
 		"\n"
 		"Simulate a session with a motion sensor worn on the pelvis and write what\n"
@@ -151,6 +152,11 @@ static void usage(FILE *f)
 		"                                       walking and standing between the blocks\n"
 		"                                       (truth \"between\"); calibrate on the\n"
 		"                                       first truth.calibration_end_s seconds\n"
+		"                          six_face     the sensor alone, 3 s still on each\n"
+		"                                       of its six faces, for 'hipform\n"
+		"                                       calibrate --six-face' (csv, no truth;\n"
+		"                                       give the --sensor and --seed of the\n"
+		"                                       session it calibrates)\n"
 		"  --calibration-procedure\n"
 		"                        start with the calibration procedure (stand still,\n"
 		"                        three hip hinges, stand still) for 'hipform calibrate'\n"
@@ -537,6 +543,37 @@ static int simulate_side_walk(const struct hf_sim_sensor *sensor, const struct s
 }
 
 /* The whole program (sim/session.c). */
+/* The six-face recording of the sensor (sim/six_face.c): CSV, no truth
+ * beyond the sensor's own errors. */
+static int simulate_six_face(const struct hf_sim_sensor *sensor, const struct simulate_opts *o)
+{
+	size_t n = hf_sim_six_face_samples(sensor);
+	struct hf_sample *x;
+	FILE *f;
+	int r;
+
+	if (o->witmotion || o->truth) {
+		hf_cli_error("--scenario six_face writes csv only, without --truth");
+		return HF_EXIT_USAGE;
+	}
+	x = calloc(n, sizeof *x);
+	if (!x)
+		return simulation_failed(HF_ERR_NOMEM);
+	r = hf_sim_six_face(sensor, o->seed, x, n);
+	if (r != HF_OK) {
+		free(x);
+		return simulation_failed(r);
+	}
+	f = open_out(o->output, false);
+	if (!f) {
+		free(x);
+		return HF_EXIT_INPUT;
+	}
+	r = hf_sim_write_samples_csv(f, "hipform six-face recording: 3 s on each face", x, n);
+	free(x);
+	return close_out(f, o->output, r) == HF_OK ? HF_EXIT_OK : HF_EXIT_INPUT;
+}
+
 static int program_csv(const void *s, FILE *f) { return hf_sim_session_write_csv(s, f); }
 static int program_truth(const void *s, FILE *f) { return hf_sim_session_write_truth_json(s, f); }
 
@@ -586,6 +623,8 @@ int hf_cmd_simulate(int argc, char **argv)
 		return simulate_side_walk(&sensor, &o);
 	if (o.scenario == SC_PROGRAM)
 		return simulate_program(&sensor, &o);
+	if (o.scenario == SC_SIX_FACE)
+		return simulate_six_face(&sensor, &o);
 	sim = hf_sim_new(&sensor, o.seed);
 	if (!sim) {
 		hf_cli_error("simulate: out of memory");

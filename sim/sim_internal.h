@@ -138,7 +138,5 @@ void hf_sim_sensor_errors(const struct hf_sim_sensor *s, const double bias_dps[3
 void hf_sim_render_samples(hf_sim_pose_fn pose, const void *model, const struct hf_sim_sensor *s,
 			   uint64_t noise_seed, size_t n, struct hf_sample *samples,
 			   struct hf_quat *q_pelvis_to_world);
-/* Contract CSV of n samples, after a comment line "# title". */
-int hf_sim_write_samples_csv(FILE *f, const char *title, const struct hf_sample *x, size_t n);
 
 #endif

@@ -170,6 +170,8 @@ int hf_sim_calibration_procedure(struct hf_sim *sim);
 size_t hf_sim_six_face_samples(const struct hf_sim_sensor *sensor);
 int hf_sim_six_face(const struct hf_sim_sensor *sensor, uint64_t seed, struct hf_sample *out,
 		    size_t n);
+/* Samples as contract CSV with a "# title" line first. */
+int hf_sim_write_samples_csv(FILE *f, const char *title, const struct hf_sample *x, size_t n);
 /* Move to a posture (getting down to the mat, turning, standing up). */
 int hf_sim_change_posture(struct hf_sim *sim, enum hf_posture to, double duration_s);
 /* Stay in the current posture, quiet but for breathing. */

@@ -69,5 +69,27 @@ one_line_stderr "jump to 1e15 s" "time step of 1e\+15 s"
 if [ ! -e "$work/x.cal" ]; then pass=$((pass + 1)); else
 	echo "FAIL a refused calibration wrote a file"; fail=$((fail + 1)); fi
 
+# six faces (contract section 6): the same MPU-6050 specimen's offsets
+# come back, and a recording that is not one is refused naming a face
+check "simulate six faces" 0 "$hipform" simulate --scenario six_face --sensor MPU-6050 \
+	--seed 5 -o "$work/six.csv"
+check "simulate its procedure" 0 "$hipform" simulate --scenario calibration \
+	--sensor MPU-6050 --seed 5 -o "$work/proc6.csv" --truth "$work/proc6.json"
+check "six-face calibration" 0 "$hipform" calibrate "$work/proc6.csv" \
+	--six-face "$work/six.csv" -o "$work/six.cal"
+contains "six-face offsets written" "$work/six.cal" "^acc_offset_g = "
+# each offset within 5 mg of the specimen's (truth.acc_bias_g)
+worst=$(awk '/"acc_bias_g"/ { on = 1; next } on && /\]/ { on = 0 }
+	on { gsub(/[ ,]/, ""); t[++n] = $1 }
+	/^acc_offset_g/ { e[1] = $3; e[2] = $4; e[3] = $5 }
+	END { w = 0; for (i = 1; i <= 3; i++) { d = e[i] - t[i]; if (d < 0) d = -d; if (d > w) w = d }
+	      if (n != 3) w = 99; printf "%.4f", w }' "$work/proc6.json" "$work/six.cal")
+echo "six-face offsets: worst error ${worst:-?} g"
+if [ -n "$worst" ] && awk -v w="$worst" 'BEGIN { exit !(w + 0 < 0.005) }'; then pass=$((pass + 1)); else
+	echo "FAIL six-face offsets off by $worst g (want < 0.005)"; fail=$((fail + 1)); fi
+check "procedure as six faces" 1 "$hipform" calibrate "$work/proc6.csv" \
+	--six-face "$work/proc6.csv" -o "$work/y.cal"
+one_line_stderr "procedure as six faces" "no still face [+-][xyz] up"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
