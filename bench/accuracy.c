@@ -301,19 +301,15 @@ static void heldout_sensor(int i, unsigned seed, struct hf_sim_sensor *s)
 	}
 }
 
-/* The specimen's six-face offsets and scales into acc (identity if off). */
+/* The specimen's six-face offsets and scales into acc. */
 static int six_face_calibration(const struct hf_sim_sensor *sensor, unsigned seed,
 				struct hf_calib *acc, char *err, size_t errlen)
 {
 	size_t n = hf_sim_six_face_samples(sensor);
-	struct hf_sample *x;
+	struct hf_sample *x = calloc(n, sizeof *x);
 	struct hf_six_face e;
-	int r;
 
 	hf_calib_identity(acc);
-	if (!six_face)
-		return 0;
-	x = calloc(n, sizeof *x);
 	if (!x || hf_sim_six_face(sensor, seed, x, n) != HF_OK) {
 		free(x);
 		snprintf(err, errlen, "six-face simulation failed");
@@ -323,29 +319,30 @@ static int six_face_calibration(const struct hf_sim_sensor *sensor, unsigned see
 	for (size_t i = 0; i < n; i++)
 		hf_six_face_update(&e, &x[i]);
 	free(x);
-	r = hf_six_face_finish(&e, acc, err, errlen);
-	return r == HF_OK ? 0 : -1;
+	return hf_six_face_finish(&e, acc, err, errlen) == HF_OK ? 0 : -1;
 }
 
-/* The procedure (after the six faces, if on) as `hipform calibrate`. */
-static int estimate_procedure(const struct hf_sim_output *o, const struct hf_calib *acc,
-			      struct hf_calib *c, char *err, size_t errlen)
+int hf_acc_calibrate(const struct hf_sim_sensor *sensor, unsigned seed,
+		     const struct hf_sample *procedure, size_t n, bool with_six_face,
+		     struct hf_calib *c, char *err, size_t errlen)
 {
 	struct hf_calib_estimator e;
-	int r;
+	struct hf_calib acc;
 
+	hf_calib_identity(&acc);
+	if (with_six_face && six_face_calibration(sensor, seed, &acc, err, errlen) != 0)
+		return -1;
 	hf_calib_estimator_init(&e);
-	for (size_t i = 0; i < o->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct hf_sample s;
-		hf_calib_apply(acc, &o->samples[i], &s);
+		hf_calib_apply(&acc, &procedure[i], &s);
 		hf_calib_estimator_update(&e, &s);
 	}
-	r = hf_calib_estimator_finish(&e, c, NULL, err, errlen);
-	if (r == HF_OK && six_face) {
-		memcpy(c->acc_offset_g, acc->acc_offset_g, sizeof c->acc_offset_g);
-		memcpy(c->acc_scale, acc->acc_scale, sizeof c->acc_scale);
-	}
-	return r;
+	if (hf_calib_estimator_finish(&e, c, NULL, err, errlen) != HF_OK)
+		return -1;
+	memcpy(c->acc_offset_g, acc.acc_offset_g, sizeof c->acc_offset_g);
+	memcpy(c->acc_scale, acc.acc_scale, sizeof c->acc_scale);
+	return 0;
 }
 
 static int calibrate_from_procedure(const struct hf_sim_sensor *sensor, unsigned seed,
@@ -353,15 +350,13 @@ static int calibrate_from_procedure(const struct hf_sim_sensor *sensor, unsigned
 {
 	struct hf_sim *cal = hf_sim_new(sensor, seed);
 	const struct hf_sim_output *o;
-	struct hf_calib acc;
-	char err[200];
+	char err[200] = "sim";
 	int r = -1;
 
-	if (cal && six_face_calibration(sensor, seed, &acc, err, sizeof err) == 0 &&
-	    hf_sim_calibration_procedure(cal) == 0 && hf_sim_render(cal, &o) == 0)
-		r = estimate_procedure(o, &acc, c, err, sizeof err);
+	if (cal && hf_sim_calibration_procedure(cal) == 0 && hf_sim_render(cal, &o) == 0)
+		r = hf_acc_calibrate(sensor, seed, o->samples, o->n, six_face, c, err, sizeof err);
 	if (r != 0)
-		fprintf(stderr, "accuracy: calibration failed: %s\n", r < 0 ? err : "sim");
+		fprintf(stderr, "accuracy: calibration failed: %s\n", err);
 	hf_sim_free(cal);
 	return r;
 }

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "hipform/calib.h"
 #include "hipform/exercise.h"
+#include "hipform/sim.h"
 
 enum hf_acc_mode {
 	HF_ACC_GIVEN = 0,    /* exercise (and side) given, no calibration */
@@ -74,6 +76,13 @@ void hf_acc_set_dump_dir(const char *dir);
 /* Calibrated modes: also give hipform the specimen's six-face recording
  * (contract section 6, sim/six_face.c) before its procedure. */
 void hf_acc_set_six_face(bool on);
+
+/* As `hipform calibrate` on procedure[0..n) of the sensor (and, with
+ * with_six_face, its six-face recording first, `--six-face`): 0, or -1
+ * with a reason in err. */
+int hf_acc_calibrate(const struct hf_sim_sensor *sensor, unsigned seed,
+		     const struct hf_sample *procedure, size_t n, bool with_six_face,
+		     struct hf_calib *c, char *err, size_t errlen);
 
 void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s);
 

@@ -17,7 +17,9 @@
  * Two seed sets: tuning (seeds 1..N, MPU-class parts on a belt, 100 Hz)
  * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
  * cheap-MEMS grade at any orientation), the latter never tuned on.
- *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting]
+ *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]
+ * --six-face calibrates with the specimen's six-face recording as well
+ * (contract section 6, `hipform calibrate --six-face`).
  * --true-mounting analyses with the sensor's true mounting (the gyro bias
  * still estimated): what the estimated mounting costs.
  */
@@ -29,6 +31,7 @@
 #include "hipform/analyzer.h"
 #include "hipform/calib.h"
 #include "hipform/sim.h"
+#include "accuracy.h"
 #include "kind_bench.h"
 
 #define MAX_FOUND 96
@@ -124,8 +127,10 @@ static void sensor_for(unsigned seed, bool held_out, struct hf_sim_sensor *s)
 /* --true-mounting: the sensor's true mounting instead of the estimated
  * one (the gyro bias still estimated): what the mounting's error costs. */
 static bool true_mounting;
+/* --six-face: calibrate with the specimen's six-face recording too. */
+static bool six_face;
 
-static bool analyse(const struct hf_sim_session *ss, struct found *f)
+static bool analyse(const struct hf_sim_session *ss, unsigned seed, struct found *f)
 {
 	struct hf_analyzer_config cfg;
 	struct hf_analyzer *a;
@@ -133,8 +138,8 @@ static bool analyse(const struct hf_sim_session *ss, struct found *f)
 
 	hf_analyzer_config_default(&cfg);
 	cfg.rate_hz = ss->sensor.rate_hz;
-	if (hf_calib_estimate(&cfg.calib, ss->samples, ss->n_calibration, NULL, err,
-			      sizeof err) != 0) {
+	if (hf_acc_calibrate(&ss->sensor, seed, ss->samples, ss->n_calibration, six_face,
+			     &cfg.calib, err, sizeof err) != 0) {
 		fprintf(stderr, "bench_recognition: calibration: %s\n", err);
 		return false;
 	}
@@ -373,7 +378,7 @@ static void run_part(const char *title, unsigned first_seed, int n, bool held_ou
 			       sensor.rate_hz, sensor.part ? hf_sim_part_profile(
 				       (enum hf_sim_part)(sensor.part - 1))->name : "mems grade",
 			       ss.n_sets, ss.n / sensor.rate_hz);
-		if (!analyse(&ss, &f)) {
+		if (!analyse(&ss, seed, &f)) {
 			sc.failed++;
 			hf_sim_session_free(&ss);
 			continue;
@@ -413,12 +418,14 @@ int main(int argc, char **argv)
 			verbose = true;
 		else if (strcmp(argv[i], "--tuning-only") == 0)
 			tuning_only = true;
+		else if (strcmp(argv[i], "--six-face") == 0)
+			six_face = true;
 		else if (strcmp(argv[i], "--true-mounting") == 0)
 			true_mounting = true;
 		else if (atoi(argv[i]) > 0)
 			n = atoi(argv[i]);
 		else {
-			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting]\n");
+			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n");
 			return 2;
 		}
 	}

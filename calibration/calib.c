@@ -5,7 +5,7 @@
  * Two parts, both pure functions on data:
  *  - sensor: gyro bias is the mean gyro over the two standings;
  *    accelerometer offset and scale come only from a six-face recording
- *    (contract section 6), else identity;
+ *    (contract section 6, six_face.c), else identity;
  *  - mounting: the rotation between the pelvis frame and the sensor frame,
  *    from the procedure "stand still, hinge forward and back three times,
  *    stand still".  Standing gives the pelvis z axis in sensor coordinates:

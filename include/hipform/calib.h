@@ -6,12 +6,13 @@
  *   v_pelvis  = rotate(inverse(pelvis_to_sensor), v_sensor)
  *
  * offset and scale come only from a six-face recording (contract section
- * 6); the procedure leaves them at 0 and 1.  The level the accelerometer
+ * 6, hf_six_face_*() below); the procedure leaves them at 0 and 1.  The level the accelerometer
  * reads at rest is learned by the estimator and reported (rest_g), not
  * saved as a scale: one magnitude at one orientation is not a per-axis
  * scale (calibration/calib.c explains).
  *
- * A calibration file is INI text (see calibration/README.md):
+ * A calibration file is INI text (docs/man/hipform.1.scd, "hipform
+ * calibrate"):
  *
  *   # hipform calibration, contract 1
  *   [sensor]
