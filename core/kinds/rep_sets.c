@@ -65,6 +65,8 @@
  * sooner, or its wobbles are small: settle_step()). */
 #define SETTLE_OPEN_S 5.0
 #define BACK_TO_BACK_S 0.25    /* one movement ending as the next begins */
+/* The second probe's rep is on its way back below this share of its peak */
+#define SETTLE_BACK_FRACTION 0.5
 /* The provisional rest stops following the body this far from it. */
 #define REST_FREEZE_DEG 0.3
 #define REST_FREEZE_MAX_S 3.0  /* ... for at most this long */
@@ -142,6 +144,7 @@ struct rep_sets {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
+	double settle_e_deg;    /* its latest e */
 	double rising_since_s;  /* the body has been turning away from the rest since */
 
 	/* the open set */
@@ -1205,6 +1208,32 @@ static bool moved_away(const struct rep_sets *a, const struct record *r)
 }
 
 /*
+ * The second probe (settle_step()) is bringing a rep back: one that began
+ * SETTLE_OPEN_S or more after the probe's candidate opened, at least
+ * rep_min_fraction of that candidate's peak, and already below
+ * SETTLE_BACK_FRACTION of its own.  The body settled, then did a rep from
+ * the settled rest, and the candidate opened against the old rest came
+ * back to 10 % only as that rep passed the old rest on its way down
+ * (tuning session 258 of the belt suite: a settle of 1.3 deg, then a 7.5
+ * deg clam shell whose unsigned e against the old rest dipped to 0.8 on
+ * the way up and to 0.6 on the way down; the candidate took the settle
+ * and the rep as one "rep" from the settle, and the set lost two reps).
+ * A rep held at its top is not taken so: lowering from the hold, the
+ * second probe's candidate is still rising when the first comes back.
+ */
+static bool settle_rep_coming_back(struct rep_sets *a, double cand_peak_deg)
+{
+	double start_s;
+
+	if (!hf_reps_active(&a->settle) || a->settle.peak_e < a->cfg.thresholds.rep_min_deg ||
+	    a->settle.peak_e < a->cfg.thresholds.rep_min_fraction * cand_peak_deg ||
+	    a->settle_e_deg > SETTLE_BACK_FRACTION * a->settle.peak_e)
+		return false;
+	start_s = hf_reps_candidate_start_s(&a->settle);
+	return isfinite(start_s) && start_s - a->probe_open_s >= SETTLE_OPEN_S;
+}
+
+/*
  * The probe's candidate had been open SETTLE_OPEN_S before its rep began,
  * or that long and it was no rep: the body had settled away from the
  * provisional rest (a shift, then a rep turning the other way, which
@@ -1219,7 +1248,10 @@ static bool measured_from_old_rest(struct rep_sets *a, const struct record *r,
 		return false;
 	if (st->rejected)
 		return r->t_s - a->probe_open_s >= SETTLE_OPEN_S;
-	if (!st->done || st->rep->start_s - a->probe_open_s < SETTLE_OPEN_S)
+	if (!st->done)
+		return false;
+	if (st->rep->start_s - a->probe_open_s < SETTLE_OPEN_S &&
+	    !settle_rep_coming_back(a, st->rep->excursion_deg))
 		return false;
 	hf_reps_truncate(&a->probe, a->probe.n_reps - 1,
 			 a->probe.n_reps > 1 ? a->probe.reps[a->probe.n_reps - 2].end_s : 0.0);
@@ -1430,6 +1462,7 @@ static void settle_step(struct rep_sets *a, const struct record *r)
 		return;
 	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
 	p.e_deg = probe_signal(a, &a->settle_rest, r);
+	a->settle_e_deg = p.e_deg;
 	hf_reps_push(&a->settle, &p, &st);
 	if (!st.done)
 		return;
