@@ -614,16 +614,15 @@ static bool at_gap_edge(const struct hf_sim_output *o, int i)
 }
 
 static void score_classes(struct hf_acc_score *s, const struct hf_sim_output *o,
-			  int set_index, bool exact)
+			  const struct hf_sim_truth_set *ts, bool gap_edge, bool exact)
 {
-	const struct hf_sim_truth_set *ts = &o->sets[set_index];
 	double med = median_peak(ts);
 	bool in[HF_ACC_CLASSES] = {
 		[HF_ACC_CLS_ACC_OFF] = acc_off(o),
 		[HF_ACC_CLS_TINY] = ts->exercise == HF_EX_CLAM_SHELL && med < 2.5,
 		[HF_ACC_CLS_ODD_FIRST] = ts->rep_count > 2 &&
 					 ts->reps[0].excursion_deg < 0.6 * med,
-		[HF_ACC_CLS_GAP_EDGE] = at_gap_edge(o, set_index),
+		[HF_ACC_CLS_GAP_EDGE] = gap_edge,
 	};
 
 	in[HF_ACC_CLS_PLAIN] = !in[0] && !in[1] && !in[2] && !in[3];
@@ -645,6 +644,7 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 		double best = 0.0;
 		long err;
 		int bj = -1;
+		bool edge;
 
 		for (int j = 0; j < rep->n_sets && j < 64; j++) {
 			const struct hf_set_summary *g = &rep->sets[j].sum;
@@ -663,8 +663,9 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 		err = (got ? got->rep_count : 0) - ts->rep_count;
 		s->truth_sets++;
 		s->count_exact += err == 0;
-		score_classes(s, o, i, err == 0);
-		if (!at_gap_edge(o, i) && labs(err) > s->count_max_abs_err_off_edge)
+		edge = at_gap_edge(o, i);
+		score_classes(s, o, ts, edge, err == 0);
+		if (!edge && labs(err) > s->count_max_abs_err_off_edge)
 			s->count_max_abs_err_off_edge = labs(err);
 		s->count_abs_err_sum += labs(err);
 		if (labs(err) > s->count_max_abs_err)

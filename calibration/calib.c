@@ -41,6 +41,8 @@
 #include "hipform/calib.h"
 #include "hipform/error.h"
 
+#include "calib_internal.h"
+
 void hf_calib_identity(struct hf_calib *c)
 {
 	memset(c, 0, sizeof *c);
@@ -300,16 +302,6 @@ static void hinge_sums_add(struct hf_calib_hinge_sums *to,
 	}
 }
 
-/* Root of the summed per-axis variances from sums shifted by a reference. */
-static double spread(const double dev[3], const double dev_sq[3], double n)
-{
-	double v = 0.0;
-
-	for (int k = 0; k < 3; k++)
-		v += fmax(0.0, dev_sq[k] / n - (dev[k] / n) * (dev[k] / n));
-	return sqrt(v);
-}
-
 static double threshold(double floor, double lo, double hi)
 {
 	return fmin(hi, fmax(lo, NOISE_K * floor));
@@ -384,8 +376,8 @@ static void close_block(struct hf_calib_estimator *e)
 	bool still = false;
 
 	if (n >= MIN_BLOCK_N) {
-		sd_acc_g = spread(e->dev_acc, e->dev_acc_sq, n);
-		sd_gyro_dps = spread(e->dev_gyro, e->dev_gyro_sq, n);
+		sd_acc_g = hf_calib_spread(e->dev_acc, e->dev_acc_sq, n);
+		sd_gyro_dps = hf_calib_spread(e->dev_gyro, e->dev_gyro_sq, n);
 		e->floor_acc_g = fmin(e->floor_acc_g, sd_acc_g);
 		e->floor_gyro_dps = fmin(e->floor_gyro_dps, sd_gyro_dps);
 		still = block_still(e, sd_acc_g, sd_gyro_dps);

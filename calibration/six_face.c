@@ -26,6 +26,8 @@
 #include "hipform/calib.h"
 #include "hipform/error.h"
 
+#include "calib_internal.h"
+
 #define SIX_BLOCK_MIN_N 5          /* samples in a block, at least */
 #define SIX_STILL_ACC_SD_G 0.02    /* spread of a still block, at most */
 #define SIX_STILL_GYRO_SD_DPS 1.0
@@ -54,23 +56,14 @@ static int face_of(const double acc_g[3])
 	return 2 * k + (acc_g[k] < 0.0);
 }
 
-static double block_sd(const double sum[3], const double sq[3], double n)
-{
-	double v = 0.0;
-
-	for (int k = 0; k < 3; k++)
-		v += fmax(0.0, sq[k] / n - (sum[k] / n) * (sum[k] / n));
-	return sqrt(v);
-}
-
 static void close_block(struct hf_six_face *e)
 {
 	double n = e->blk_n, mean[3];
 	int f;
 
 	if (n < SIX_BLOCK_MIN_N ||
-	    block_sd(e->blk_acc, e->blk_acc_sq, n) > SIX_STILL_ACC_SD_G ||
-	    block_sd(e->blk_gyro, e->blk_gyro_sq, n) > SIX_STILL_GYRO_SD_DPS)
+	    hf_calib_spread(e->blk_acc, e->blk_acc_sq, n) > SIX_STILL_ACC_SD_G ||
+	    hf_calib_spread(e->blk_gyro, e->blk_gyro_sq, n) > SIX_STILL_GYRO_SD_DPS)
 		return;
 	for (int k = 0; k < 3; k++)
 		mean[k] = e->ref_acc_g[k] + e->blk_acc[k] / n;

@@ -144,7 +144,6 @@ struct rep_sets {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
-	double settle_e_deg;    /* its latest e */
 	double rising_since_s;  /* the body has been turning away from the rest since */
 
 	/* the open set */
@@ -1227,7 +1226,7 @@ static bool settle_rep_coming_back(struct rep_sets *a, double cand_peak_deg)
 
 	if (!hf_reps_active(&a->settle) || a->settle.peak_e < a->cfg.thresholds.rep_min_deg ||
 	    a->settle.peak_e < a->cfg.thresholds.rep_min_fraction * cand_peak_deg ||
-	    a->settle_e_deg > SETTLE_BACK_FRACTION * a->settle.peak_e)
+	    hf_reps_last_e_deg(&a->settle) > SETTLE_BACK_FRACTION * a->settle.peak_e)
 		return false;
 	start_s = hf_reps_candidate_start_s(&a->settle);
 	return isfinite(start_s) && start_s - a->probe_open_s >= SETTLE_OPEN_S;
@@ -1462,7 +1461,6 @@ static void settle_step(struct rep_sets *a, const struct record *r)
 		return;
 	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
 	p.e_deg = probe_signal(a, &a->settle_rest, r);
-	a->settle_e_deg = p.e_deg;
 	hf_reps_push(&a->settle, &p, &st);
 	if (!st.done)
 		return;

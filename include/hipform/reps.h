@@ -95,6 +95,11 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 		  struct hf_reps_step *step);
 /* Is a candidate movement in progress? */
 static inline bool hf_reps_active(const struct hf_reps *r) { return r->active; }
+/* e of the latest point pushed (0 before any). */
+static inline double hf_reps_last_e_deg(const struct hf_reps *r)
+{
+	return r->n ? r->hist[(r->n - 1) % r->cfg.history].e_deg : 0.0;
+}
 /* Where the candidate in progress starts, as it stands (the start a rep
  * closing now would have); NAN when none is open or it rose from no rest. */
 double hf_reps_candidate_start_s(struct hf_reps *r);
