@@ -18,6 +18,9 @@
  * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
  * cheap-MEMS grade at any orientation), the latter never tuned on.
  *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]
+ *   bench_recognition --session S [--true-mounting] [--six-face]
+ * --session S runs the one session of seed S (tuning below HELD_OUT_SEED,
+ * held-out from it) and lists every true and found set.
  * --six-face calibrates with the specimen's six-face recording as well
  * (contract section 6, `hipform calibrate --six-face`).
  * --true-mounting analyses with the sensor's true mounting (the gyro bias
@@ -356,6 +359,41 @@ static void score_session(const struct hf_sim_session *ss, const struct found *f
 	}
 }
 
+/* --session: every true and found set of one session. */
+static void list_sets(const struct hf_sim_session *ss, const struct found *f)
+{
+	for (int i = 0; i < ss->n_sets; i++)
+		printf("  truth %-18s %-5s %7.2f-%7.2f reps %d hold %.2f\n",
+		       ex_name(ss->sets[i].exercise), side_name(ss->sets[i].side),
+		       ss->sets[i].start_s, ss->sets[i].end_s, ss->sets[i].reps,
+		       ss->sets[i].hold_s);
+	for (int k = 0; k < f->n; k++)
+		printf("  found %-18s %-5s %7.2f-%7.2f reps %d hold %.2f\n",
+		       ex_name(f->s[k].ex), side_name(f->s[k].side), f->s[k].start_s,
+		       f->s[k].end_s, f->s[k].reps, f->s[k].hold.hold_s);
+}
+
+static int run_one(unsigned seed)
+{
+	static struct hf_sim_session ss;
+	static struct found f;
+	struct hf_sim_sensor sensor;
+	struct score sc;
+	bool held_out = seed >= HELD_OUT_SEED;
+
+	memset(&sc, 0, sizeof sc);
+	sensor_for(seed, held_out, &sensor);
+	if (hf_sim_program_session(&sensor, seed, held_out, &ss) != 0 ||
+	    !analyse(&ss, seed, &f)) {
+		fprintf(stderr, "bench_recognition: session %u failed\n", seed);
+		return 1;
+	}
+	list_sets(&ss, &f);
+	score_session(&ss, &f, &sc, true);
+	hf_sim_session_free(&ss);
+	return 0;
+}
+
 static void run_part(const char *title, unsigned first_seed, int n, bool held_out,
 		     bool verbose)
 {
@@ -412,6 +450,7 @@ int main(int argc, char **argv)
 {
 	int n = 10;
 	bool verbose = false, tuning_only = false;
+	long session = -1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0)
@@ -422,13 +461,18 @@ int main(int argc, char **argv)
 			six_face = true;
 		else if (strcmp(argv[i], "--true-mounting") == 0)
 			true_mounting = true;
+		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
+			session = atol(argv[++i]);
 		else if (atoi(argv[i]) > 0)
 			n = atoi(argv[i]);
 		else {
-			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n");
+			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n"
+					"       bench_recognition --session S [--true-mounting] [--six-face]\n");
 			return 2;
 		}
 	}
+	if (session > 0)
+		return run_one((unsigned)session);
 	run_part("tuning", 1u, n, false, verbose);
 	if (!tuning_only)
 		run_part("held-out", HELD_OUT_SEED, n, true, verbose);

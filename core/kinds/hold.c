@@ -154,6 +154,8 @@ struct hold {
 
 	struct hf_hold_summary sum;
 	int sets_done;
+	bool ended;            /* a hold ended at the sample just stepped */
+	uint64_t proposed_i;   /* where the current hold was proposed */
 	struct hf_live live;
 };
 
@@ -737,6 +739,7 @@ static void try_start(struct hold *h, uint64_t now, bool pending)
 		return;
 	}
 	h->state = HOLDING;
+	h->proposed_i = now;
 	h->pending = false;
 	h->retry_s = 0.0;
 	h->last_in_s = h->start_s;
@@ -894,12 +897,19 @@ static void end_hold(struct hold *h, double now_s)
 	uint64_t last = h->n - 1;
 
 	h->state = SEARCH;
-	h->anchor = last;
+	h->ended = true;
+	h->pending = false;
+	h->retry_s = 0.0;
+	if (h->last_in_s - h->start_s < h->cfg.thresholds.hold_min_s) {
+		/* no hold: a real one may start within it, searched for from
+		 * after where this one was proposed */
+		h->anchor = h->proposed_i + 1 < last ? h->proposed_i + 1 : last;
+		return;
+	}
 	/* a hold longer than the ring: its start has been overwritten */
 	h->not_before = index_at(h, h->start_i > ring_low(h) ? h->start_i : ring_low(h),
 				 h->last_in_s) + 1;
-	if (h->last_in_s - h->start_s < h->cfg.thresholds.hold_min_s)
-		return;
+	h->anchor = h->not_before < last ? h->not_before : last;
 	commit_advance(h, last);
 	fill_summary(h, h->last_in_s);
 	if (h->sum.faults & HF_FAULT_BIT(HF_FAULT_SHORT_HOLD))
@@ -986,6 +996,30 @@ static void *hold_create(const struct hf_kind_config *cfg, hf_event_cb cb, void 
 	return h;
 }
 
+/*
+ * Samples from..now through the state machine.  When a hold ends (the
+ * pelvis out of its cone for hold_return_s), the next may have begun the
+ * moment the pelvis left it (section 9: a hold starts at the first instant
+ * from which the pelvis stays within its own cone; a slow drift of more
+ * than 10 deg within a plank makes two holds back to back), so the
+ * samples since the last one inside, which were tested only against the
+ * old hold, are searched again.  Each end moves not_before past the
+ * ended hold's start, so this ends.
+ */
+static void step_from(struct hold *h, uint64_t from, uint64_t now)
+{
+	uint64_t j = from;
+
+	while (j <= now) {
+		h->ended = false;
+		if (h->state == HOLDING)
+			holding_step(h, j);
+		else
+			search_step(h, j);
+		j = h->ended ? h->anchor + 1 : j + 1;
+	}
+}
+
 static void hold_update(void *self, const struct hf_motion *m)
 {
 	struct hold *h = self;
@@ -1000,10 +1034,7 @@ static void hold_update(void *self, const struct hf_motion *m)
 	h->n++;
 	if (!h->cfg.has_mounting)
 		hf_postures_update(&h->postures, m->q_sensor_world, m->t_s);
-	if (h->state == HOLDING)
-		holding_step(h, i);
-	else
-		search_step(h, i);
+	step_from(h, i, i);
 	h->live.t_s = m->t_s;
 	h->live.still = m->still;
 }

@@ -423,6 +423,45 @@ static void test_uncalibrated_planks_with_rests_between(void **state)
 	assert_true(fabs(s.hold[1].end_s - 94.2) <= 0.05);
 }
 
+/*
+ * Two holds back to back (section 9: a hold starts at the first instant
+ * from which the pelvis stays within the cone of its own baseline).  A
+ * plank at +15 deg; at 20 s the hips go up by 11 deg with 9 deg of hip
+ * drop to one side, which leaves the first hold's cone; at 21 s the drop
+ * goes, at 23.5 s it comes back, 7 deg to the other side.  The second
+ * hold's baseline (21-23 s) is within 9 deg of everything after 20 s, so
+ * it starts at 20.0 s.  A search begun only when the first hold has ended
+ * (23 s) sees the drop to the other side first, 16 deg from the first
+ * second, and settled on a start at 21 s.
+ */
+static void shifted_plank_profile(double t, const void *arg, double *elev, double *rot)
+{
+	(void)arg;
+	*rot = 0.0;
+	if (t < 20.0) {
+		*elev = ramp(t, 3.0, 3.5, -10.0, 15.0);
+		return;
+	}
+	*elev = t < 40.0 ? 26.0 : ramp(t, 40.0, 40.5, 26.0, -10.0);
+	if (t < 21.0)
+		*rot = -9.0;
+	else if (t >= 23.5 && t < 40.0)
+		*rot = 7.0;
+}
+
+static void test_next_hold_from_where_the_last_one_left(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	run(shifted_plank_profile, NULL, 50.0, &s);
+	assert_int_equal(s.sets, 2);
+	assert_true(fabs(s.hold[0].end_s - 19.99) <= 0.02);
+	assert_true(fabs(s.hold[1].start_s - 20.0) <= 0.02);
+	assert_true(fabs(s.hold[1].end_s - 40.13) <= 0.02); /* 10 deg down the lowering */
+	assert_true(fabs(s.hold[1].elevation_deg - 26.0) <= 0.05);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_uncalibrated_planks_with_rests_between),
 		cmocka_unit_test(test_long_hold_reported_once),
 		cmocka_unit_test(test_excursion_before_the_baseline_is_known),
+		cmocka_unit_test(test_next_hold_from_where_the_last_one_left),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
