@@ -58,6 +58,7 @@
 #define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
 #define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
 #define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
+#define HOLD_ELEV_AT_S 2.0     /* a hold's elevation: this long after its start */
 
 enum signature {
 	SIG_STEADY = 0,  /* holding still in the posture */
@@ -85,16 +86,20 @@ struct row {
 
 /*
  * The recognition table.  A plank's elevation is +8..+35 deg, lying flat
- * |elevation| <~ 10 (section 3): the two overlap.  Face down and on a
- * side nothing else rests that high (clear_deg: no rule beyond the
- * slack).  Lying on the back with the knees
- * bent (between hip lifts) the pelvis rests at up to +7 deg or so, so a
- * back hold below +10 (clear_deg) is a plank only where no reps were done
- * in that posture.  The hold analyser checks its own baseline (section 9:
- * >= +5); a hold it reports with its baseline more than ELEV_SLACK_DEG
- * below the row's bound is lying in the posture of a plank, not one
- * (candidate_event()).  Walk rows catch runs too: the gait analyser
- * classifies each bout.
+ * |elevation| <~ 10 (section 3): the two overlap.  Face down nothing
+ * else rests that high (clear_deg: no rule beyond the slack).  Lying on
+ * the back with the knees bent (between hip lifts) the pelvis rests at up
+ * to +7 deg or so, so a back hold below +10 (clear_deg) is a plank only
+ * where no reps were done in that posture.  Lying on a side between clam
+ * shells the pelvis is level, but a calibration from the procedure alone
+ * reads it at up to +8 deg (the mounting's error and the accelerometer's
+ * zero-g offsets, which the procedure cannot see: bench_accuracy mode 8,
+ * an MPU-9250 50 mg off), so where clam shells were done a side hold
+ * below +12 is a plank only if the hips rose into it (hold_is_lying()).
+ * The hold analyser checks its own baseline (section 9: >= +5); a hold
+ * it reports with its baseline more than ELEV_SLACK_DEG below the row's
+ * bound is lying in the posture of a plank, not one (candidate_event()).
+ * Walk rows catch runs too: the gait analyser classifies each bout.
  */
 static const struct row rows[] = {
 	{.ex = HF_EX_PLANK_FRONT, .posture = HF_POSTURE_PRONE, .elev_lo_deg = 8.0,
@@ -104,10 +109,10 @@ static const struct row rows[] = {
 	 .elev_hi_deg = 50.0, .clear_deg = 10.0, .sig = SIG_STEADY, .lead_s = 10.0,
 	 .rise_lo_deg = NAN},
 	{.ex = HF_EX_PLANK_SIDE, .side = HF_SIDE_RIGHT, .posture = HF_POSTURE_SIDE_RIGHT,
-	 .elev_lo_deg = 8.0, .elev_hi_deg = 50.0, .clear_deg = 6.0, .sig = SIG_STEADY,
+	 .elev_lo_deg = 8.0, .elev_hi_deg = 50.0, .clear_deg = 12.0, .sig = SIG_STEADY,
 	 .lead_s = 10.0, .rise_lo_deg = HF_PLANK_MIN_ELEVATION_DEG},
 	{.ex = HF_EX_PLANK_SIDE, .side = HF_SIDE_LEFT, .posture = HF_POSTURE_SIDE_LEFT,
-	 .elev_lo_deg = 8.0, .elev_hi_deg = 50.0, .clear_deg = 6.0, .sig = SIG_STEADY,
+	 .elev_lo_deg = 8.0, .elev_hi_deg = 50.0, .clear_deg = 12.0, .sig = SIG_STEADY,
 	 .lead_s = 10.0, .rise_lo_deg = HF_PLANK_MIN_ELEVATION_DEG},
 	{.ex = HF_EX_WALK, .posture = HF_POSTURE_UPRIGHT, .elev_lo_deg = -90.0,
 	 .elev_hi_deg = 90.0, .clear_deg = -90.0, .sig = SIG_STEPS, .lead_s = 8.0,
@@ -143,6 +148,10 @@ struct candidate {
 	 * out with its SET once it is kept, not before a SET_DROPPED */
 	struct hf_event verdicts[2];
 	int n_verdicts;
+	/* holds: the elevation 2 s into the open hold (in its baseline), NAN
+	 * outside one: whether it is a rest where reps were done is judged on
+	 * it, not on where the pelvis is when a rep set asks (covers()) */
+	double hold_elev_deg;
 };
 
 struct window {
@@ -165,6 +174,7 @@ struct hf_activity {
 	double elev_deg;
 	bool opened[N_ROWS];        /* in this posture */
 	bool reps_seen;             /* the rep analyser started a set in it */
+	double reps_seen_s;         /* ... first at this time */
 
 	/* steadiness */
 	double anchor_up_p[3];
@@ -222,6 +232,19 @@ static double elevation_of(const struct hf_activity *act, const struct hf_motion
 	world_up_in_sensor(m, up_s);
 	hf_quat_rotate_inv(act->cfg.pelvis_to_sensor, up_s, up_p);
 	return asin(fmax(-1.0, fmin(1.0, up_p[2]))) * HF_RAD2DEG;
+}
+
+/* Elevation at the first sample at or after t_s still in the ring (the
+ * latest if none). */
+static double elevation_at(const struct hf_activity *act, double t_s)
+{
+	uint64_t i = act->n, lo = act->n > act->cap ? act->n - act->cap : 0;
+
+	if (i == 0)
+		return NAN;
+	while (i - 1 > lo && at(act, i - 2)->t_s >= t_s)
+		i--;
+	return elevation_of(act, at(act, i - 1));
 }
 
 /*
@@ -532,7 +555,8 @@ static bool hold_is_lying(const struct candidate *c, const struct hf_hold_summar
 	    entered_by_rise(c->act, h->start_s, h->elevation_deg))
 		return false; /* a low plank, risen into */
 	return h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG ||
-	       (c->act->reps_seen && h->elevation_deg < r->clear_deg);
+	       (c->act->reps_seen && c->act->reps_seen_s <= h->end_s &&
+		h->elevation_deg < r->clear_deg);
 }
 
 /* Is the set of a candidate's (not gait) analyser one of its row's? */
@@ -592,6 +616,8 @@ static void candidate_event(const struct hf_event *ev, void *user)
 		c->verdicts[c->n_verdicts++] = out; /* no pointers in a hold's FAULT */
 		return;
 	}
+	if (ev->type == HF_EVENT_HOLD_START)
+		c->hold_elev_deg = elevation_at(act, ev->value + HOLD_ELEV_AT_S);
 	if (ev->type != HF_EVENT_SET) {
 		if (ev->type == HF_EVENT_SET_START)
 			c->set_start_s = ev->t_s;
@@ -611,6 +637,7 @@ static void candidate_event(const struct hf_event *ev, void *user)
 		return;
 	}
 	c->set_start_s = NAN;
+	c->hold_elev_deg = NAN;
 	if (gait) {
 		gait_set(c, &out);
 		return;
@@ -666,6 +693,7 @@ static int make_row_analyser(struct hf_activity *act, size_t k)
 	c->act = act;
 	c->row = r;
 	c->set_start_s = NAN;
+	c->hold_elev_deg = NAN;
 	c->ops = hf_kind_ops_get(hf_exercise_info(r->ex)->kind);
 	if (!c->ops)
 		return HF_OK;
@@ -873,8 +901,9 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 				return true;
 			continue;
 		}
-		if (act->reps_seen && act->elev_deg < c->row->clear_deg)
-			continue; /* a rest between sets, as it stands */
+		if (act->reps_seen && (lv.in_set && isfinite(c->hold_elev_deg) ?
+				       c->hold_elev_deg : act->elev_deg) < c->row->clear_deg)
+			continue; /* a rest between sets (or as it stands) */
 		if (c->ops->kind != HF_KIND_HOLD)
 			continue;
 		if (lv.in_set && overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
@@ -888,7 +917,9 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 	return false;
 }
 
-void hf_activity_reps_seen(struct hf_activity *act)
+void hf_activity_reps_seen(struct hf_activity *act, double t_s)
 {
+	if (!act->reps_seen)
+		act->reps_seen_s = t_s;
 	act->reps_seen = true;
 }

@@ -238,7 +238,7 @@ static void rep_event(const struct hf_event *ev, void *user)
 	double margin_s;
 
 	if (ev->type == HF_EVENT_REP && ev->rep_index >= 1)
-		hf_activity_reps_seen(a->activity); /* a second rep: a set of reps */
+		hf_activity_reps_seen(a->activity, ev->t_s); /* a second rep: a set of reps */
 	if (ev->type == HF_EVENT_SET_DROPPED) {
 		drop_rep_set(a, ev);
 		return;

@@ -61,9 +61,10 @@ bool hf_activity_live(const struct hf_activity *act, struct hf_live *out);
  * found at a plank (a wobble of the hips is no clam shell). */
 bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s);
 /* The rep analyser has found a set of reps in the current posture (its
- * second rep; getting out of a back plank looks like one hip lift):
- * a hold there in the elevations a rest shares with a plank (lying on the
- * back, +8..+10 deg) is a rest between sets. */
-void hf_activity_reps_seen(struct hf_activity *act);
+ * second rep, ended at t_s; getting out of a back plank looks like one hip
+ * lift): a hold there in the elevations a rest shares with a plank (lying
+ * on the back, +8..+10 deg; on a side, up to +12) that was still going at
+ * t_s is a rest between sets. */
+void hf_activity_reps_seen(struct hf_activity *act, double t_s);
 
 #endif
