@@ -917,8 +917,29 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 	return false;
 }
 
+/* A plank under way at t_s: an open hold above its row's rest
+ * elevations. */
+static bool in_plank(const struct hf_activity *act, double t_s)
+{
+	for (int k = 0; k < act->n_open; k++) {
+		const struct candidate *c = act->open[k];
+		struct hf_live lv;
+
+		if (c->ops->kind != HF_KIND_HOLD || !isfinite(c->hold_elev_deg) ||
+		    c->hold_elev_deg < c->row->clear_deg)
+			continue;
+		memset(&lv, 0, sizeof lv);
+		c->ops->live(c->self, &lv);
+		if (lv.in_set && t_s >= at(act, act->n - 1)->t_s - lv.hold_s - 1.0)
+			return true;
+	}
+	return false;
+}
+
 void hf_activity_reps_seen(struct hf_activity *act, double t_s)
 {
+	if (act->n == 0 || in_plank(act, t_s))
+		return; /* the hips wobbling in a plank: no set of reps */
 	if (!act->reps_seen)
 		act->reps_seen_s = t_s;
 	act->reps_seen = true;

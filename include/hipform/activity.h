@@ -64,7 +64,8 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
  * second rep, ended at t_s; getting out of a back plank looks like one hip
  * lift): a hold there in the elevations a rest shares with a plank (lying
  * on the back, +8..+10 deg; on a side, up to +12) that was still going at
- * t_s is a rest between sets. */
+ * t_s is a rest between sets.  Reps seen in a plank under way (its hips
+ * wobbling) are none. */
 void hf_activity_reps_seen(struct hf_activity *act, double t_s);
 
 #endif
