@@ -156,6 +156,11 @@ struct hold {
 	int sets_done;
 	bool ended;            /* a hold ended at the sample just stepped */
 	uint64_t proposed_i;   /* where the current hold was proposed */
+	/* the last start too short to be a hold, and the first sample after
+	 * it where the pelvis had left its cone; scan_floor: while a start
+	 * is searched for again past it, no start before this */
+	bool have_short;
+	uint64_t short_start_i, short_out_i, scan_floor;
 	struct hf_live live;
 };
 
@@ -179,7 +184,8 @@ static uint64_t oldest(const struct hold *h)
 {
 	uint64_t lo = ring_low(h);
 
-	return lo > h->not_before ? lo : h->not_before;
+	lo = lo > h->not_before ? lo : h->not_before;
+	return lo > h->scan_floor ? lo : h->scan_floor;
 }
 
 static double cone_deg(struct hf_quat base, struct hf_quat q)
@@ -724,11 +730,34 @@ static bool hold_here(struct hold *h)
 	return h->have_frame = infer_frame(h);
 }
 
+/*
+ * The start and baseline from the quiet stretch since the anchor, or
+ * (pending) from the start proposed before the pelvis moved on.  A start
+ * that was found too short before gives the same baseline and the same
+ * end again (a dip out of the cone for hold_return_s, then back: the
+ * search from after the dip settles back onto it): then the start is
+ * searched for from where that one left its cone (tuning seed 15 of
+ * bench_recognition lost 17 s of a back plank so).
+ */
+static bool settle_start(struct hold *h, uint64_t now, bool pending)
+{
+	bool ok = pending ? settle_from(h, h->pending_start, now) : settle_baseline(h, now);
+
+	if (!ok || !h->have_short || h->start_i != h->short_start_i || h->short_out_i > now)
+		return ok;
+	h->scan_floor = h->short_out_i;
+	if (pending && h->pending_start < h->scan_floor)
+		h->pending_start = h->scan_floor;
+	ok = pending ? settle_from(h, h->pending_start, now) : settle_baseline(h, now);
+	h->scan_floor = 0;
+	return ok;
+}
+
 /* A hold from the quiet stretch since the anchor, or (pending) from the
  * start proposed before the pelvis moved on. */
 static void try_start(struct hold *h, uint64_t now, bool pending)
 {
-	if (!(pending ? settle_from(h, h->pending_start, now) : settle_baseline(h, now))) {
+	if (!settle_start(h, now, pending)) {
 		h->pending = pending;
 		return;
 	}
@@ -904,6 +933,9 @@ static void end_hold(struct hold *h, double now_s)
 		/* no hold: a real one may start within it, searched for from
 		 * after where this one was proposed */
 		h->anchor = h->proposed_i + 1 < last ? h->proposed_i + 1 : last;
+		h->have_short = true;
+		h->short_start_i = h->start_i;
+		h->short_out_i = index_at(h, h->start_i, h->last_in_s) + 1;
 		return;
 	}
 	/* a hold longer than the ring: its start has been overwritten */
