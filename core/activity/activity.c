@@ -59,6 +59,7 @@
 #define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
 #define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
 #define HOLD_ELEV_AT_S 2.0     /* a hold's elevation: this long after its start */
+#define BACK_TO_BACK_S 1.0     /* a hold this soon after a plank goes on from it */
 
 enum signature {
 	SIG_STEADY = 0,  /* holding still in the posture */
@@ -152,6 +153,7 @@ struct candidate {
 	 * outside one: whether it is a rest where reps were done is judged on
 	 * it, not on where the pelvis is when a rep set asks (covers()) */
 	double hold_elev_deg;
+	double kept_end_s;          /* the end of the last hold kept, or NAN */
 };
 
 struct window {
@@ -554,9 +556,12 @@ static bool hold_is_lying(const struct candidate *c, const struct hf_hold_summar
 	if (h->elevation_deg >= r->rise_lo_deg &&
 	    entered_by_rise(c->act, h->start_s, h->elevation_deg))
 		return false; /* a low plank, risen into */
-	return h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG ||
-	       (c->act->reps_seen && c->act->reps_seen_s <= h->end_s &&
-		h->elevation_deg < r->clear_deg);
+	if (h->elevation_deg < r->elev_lo_deg - ELEV_SLACK_DEG)
+		return true;
+	if (h->start_s - c->kept_end_s <= BACK_TO_BACK_S)
+		return false; /* a plank gone out of its cone: the hips never came down */
+	return c->act->reps_seen && c->act->reps_seen_s <= h->end_s &&
+	       h->elevation_deg < r->clear_deg;
 }
 
 /* Is the set of a candidate's (not gait) analyser one of its row's? */
@@ -654,6 +659,8 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	c->n_verdicts = 0;
 	c->live_out = false;
 	pass(act, &out);
+	if (ev->set->hold)
+		c->kept_end_s = ev->set->end_s;
 	remember(act, ev->set->start_s, ev->set->end_s);
 	act->sets_done++;
 }
@@ -694,6 +701,7 @@ static int make_row_analyser(struct hf_activity *act, size_t k)
 	c->row = r;
 	c->set_start_s = NAN;
 	c->hold_elev_deg = NAN;
+	c->kept_end_s = NAN;
 	c->ops = hf_kind_ops_get(hf_exercise_info(r->ex)->kind);
 	if (!c->ops)
 		return HF_OK;

@@ -509,6 +509,28 @@ static void plank_sagged_after_wobbles(void **state)
 	assert_int_equal(s.ex[1], HF_EX_PLANK_SIDE);
 }
 
+/*
+ * Clam shells on the side, then a side plank at +20 deg in the same
+ * posture that sags to +9 deg halfway: out of its cone, so a second hold
+ * (section 9), below the +12 deg where reps make a rest no plank.  It
+ * begins where the plank left its cone; the hips never came down to the
+ * mat, so it is a plank too.
+ */
+static void plank_after_reps_sags_on(void **state)
+{
+	struct low_plank p = {.low_deg = -15.0, .plank_deg = 20.0, .sag_deg = 9.0,
+			      .hold_s = 60.0, .rise = true, .reps = 6};
+	struct seen s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	low_plank_run(&p, on_event, &s);
+	assert_int_equal(s.sets, 3);
+	assert_int_equal(s.ex[0], HF_EX_CLAM_SHELL);
+	assert_int_equal(s.ex[1], HF_EX_PLANK_SIDE);
+	assert_int_equal(s.ex[2], HF_EX_PLANK_SIDE);
+}
+
 /* ---- live events in recognition (SET_DROPPED) ---- */
 
 #define MAX_LIVE 20000
@@ -733,6 +755,7 @@ int main(void)
 		cmocka_unit_test(low_plank_by_its_rise),
 		cmocka_unit_test(low_plank_after_reps),
 		cmocka_unit_test(plank_sagged_after_wobbles),
+		cmocka_unit_test(plank_after_reps_sags_on),
 		cmocka_unit_test(dropped_hold_keeps_its_verdicts),
 	};
 
