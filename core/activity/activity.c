@@ -175,8 +175,7 @@ struct hf_activity {
 	double posture_cand_since_s, posture_since_s;
 	double elev_deg;
 	bool opened[N_ROWS];        /* in this posture */
-	bool reps_seen;             /* the rep analyser started a set in it */
-	double reps_seen_s;         /* ... first at this time */
+	double reps_seen_s;         /* the rep analyser first saw a set in it then (NAN: not) */
 
 	/* steadiness */
 	double anchor_up_p[3];
@@ -560,8 +559,7 @@ static bool hold_is_lying(const struct candidate *c, const struct hf_hold_summar
 		return true;
 	if (h->start_s - c->kept_end_s <= BACK_TO_BACK_S)
 		return false; /* a plank gone out of its cone: the hips never came down */
-	return c->act->reps_seen && c->act->reps_seen_s <= h->end_s &&
-	       h->elevation_deg < r->clear_deg;
+	return c->act->reps_seen_s <= h->end_s && h->elevation_deg < r->clear_deg;
 }
 
 /* Is the set of a candidate's (not gait) analyser one of its row's? */
@@ -774,7 +772,7 @@ static void update_posture(struct hf_activity *act, const double up_p[3], double
 	if (t_s - act->posture_cand_since_s < POSTURE_HOLD_S)
 		return;
 	close_candidates(act, false);
-	act->reps_seen = false;
+	act->reps_seen_s = NAN;
 	act->posture = p;
 	act->posture_since_s = act->posture_cand_since_s;
 }
@@ -795,6 +793,7 @@ struct hf_activity *hf_activity_new(const struct hf_activity_config *cfg,
 	act->cos_steady = cos(STEADY_DEG * HF_DEG2RAD);
 	act->cb = cb;
 	act->user = user;
+	act->reps_seen_s = NAN;
 	act->cap = (size_t)(RING_S * cfg->rate_hz * 1.25) + 16;
 	act->ring = calloc(act->cap, sizeof *act->ring);
 	act->travel = calloc(act->cap, sizeof *act->travel);
@@ -889,6 +888,13 @@ static double overlap_s(double a0, double a1, double b0, double b1)
 	return fmin(a1, b1) - fmax(a0, b0);
 }
 
+/* Where the hold a candidate's live view shows began, a second of getting
+ * into it included; +INFINITY when it shows none. */
+static double hold_span_from_s(const struct hf_activity *act, const struct hf_live *lv)
+{
+	return lv->in_set && act->n ? at(act, act->n - 1)->t_s - lv->hold_s - 1.0 : INFINITY;
+}
+
 bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s)
 {
 	for (int k = 0; k < act->n_windows; k++)
@@ -909,12 +915,12 @@ bool hf_activity_covers(const struct hf_activity *act, double start_s, double en
 				return true;
 			continue;
 		}
-		if (act->reps_seen && (lv.in_set && isfinite(c->hold_elev_deg) ?
+		if (isfinite(act->reps_seen_s) && (lv.in_set && isfinite(c->hold_elev_deg) ?
 				       c->hold_elev_deg : act->elev_deg) < c->row->clear_deg)
 			continue; /* a rest between sets (or as it stands) */
 		if (c->ops->kind != HF_KIND_HOLD)
 			continue;
-		if (lv.in_set && overlap_s(start_s, end_s, now_s - lv.hold_s - 1.0, now_s) > 0.0)
+		if (overlap_s(start_s, end_s, hold_span_from_s(act, &lv), now_s) > 0.0)
 			return true;
 		/* a hold under way, not yet hold_min_s long */
 		if (act->posture == c->row->posture && act->elev_deg >= hold_floor_deg(act, c->row) &&
@@ -938,7 +944,7 @@ static bool in_plank(const struct hf_activity *act, double t_s)
 			continue;
 		memset(&lv, 0, sizeof lv);
 		c->ops->live(c->self, &lv);
-		if (lv.in_set && t_s >= at(act, act->n - 1)->t_s - lv.hold_s - 1.0)
+		if (t_s >= hold_span_from_s(act, &lv))
 			return true;
 	}
 	return false;
@@ -946,9 +952,8 @@ static bool in_plank(const struct hf_activity *act, double t_s)
 
 void hf_activity_reps_seen(struct hf_activity *act, double t_s)
 {
-	if (act->n == 0 || in_plank(act, t_s))
+	if (in_plank(act, t_s))
 		return; /* the hips wobbling in a plank: no set of reps */
-	if (!act->reps_seen)
+	if (!isfinite(act->reps_seen_s))
 		act->reps_seen_s = t_s;
-	act->reps_seen = true;
 }

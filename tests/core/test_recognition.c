@@ -488,6 +488,18 @@ static void low_plank_after_reps(void **state)
 	assert_int_equal(ex, HF_EX_CLAM_SHELL);
 }
 
+/* p recognised as exactly the n sets of exercises want, in order. */
+static void expect_sets(struct low_plank *p, int n, const enum hf_exercise *want)
+{
+	struct seen s;
+
+	memset(&s, 0, sizeof s);
+	low_plank_run(p, on_event, &s);
+	assert_int_equal(s.sets, n);
+	for (int k = 0; k < n; k++)
+		assert_int_equal(s.ex[k], want[k]);
+}
+
 /*
  * A side plank at +20 deg whose hips turn like clam shells three times,
  * then sags to +7 deg for its second half: the sag leaves the hold's cone,
@@ -499,14 +511,10 @@ static void plank_sagged_after_wobbles(void **state)
 {
 	struct low_plank p = {.low_deg = -15.0, .plank_deg = 20.0, .sag_deg = 7.0,
 			      .hold_s = 60.0, .rise = true, .plank_reps = 3};
-	struct seen s;
+	const enum hf_exercise want[] = {HF_EX_PLANK_SIDE, HF_EX_PLANK_SIDE};
 
 	(void)state;
-	memset(&s, 0, sizeof s);
-	low_plank_run(&p, on_event, &s);
-	assert_int_equal(s.sets, 2);
-	assert_int_equal(s.ex[0], HF_EX_PLANK_SIDE);
-	assert_int_equal(s.ex[1], HF_EX_PLANK_SIDE);
+	expect_sets(&p, 2, want);
 }
 
 /*
@@ -520,15 +528,10 @@ static void plank_after_reps_sags_on(void **state)
 {
 	struct low_plank p = {.low_deg = -15.0, .plank_deg = 20.0, .sag_deg = 9.0,
 			      .hold_s = 60.0, .rise = true, .reps = 6};
-	struct seen s;
+	const enum hf_exercise want[] = {HF_EX_CLAM_SHELL, HF_EX_PLANK_SIDE, HF_EX_PLANK_SIDE};
 
 	(void)state;
-	memset(&s, 0, sizeof s);
-	low_plank_run(&p, on_event, &s);
-	assert_int_equal(s.sets, 3);
-	assert_int_equal(s.ex[0], HF_EX_CLAM_SHELL);
-	assert_int_equal(s.ex[1], HF_EX_PLANK_SIDE);
-	assert_int_equal(s.ex[2], HF_EX_PLANK_SIDE);
+	expect_sets(&p, 3, want);
 }
 
 /* ---- live events in recognition (SET_DROPPED) ---- */
