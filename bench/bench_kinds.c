@@ -181,11 +181,13 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 static void list_holds(const struct hf_sim_hold_session *s, const struct found *f, bool calibrated)
 {
 	for (int k = 0; k < s->n_holds; k++)
-		printf("%c truth %6.2f-%6.2f s  faults %x\n", calibrated ? 'C' : 'U',
-		       s->holds[k].sum.start_s, s->holds[k].sum.end_s, s->holds[k].sum.faults);
+		printf("%c truth %6.2f-%6.2f s  faults %x  elevation %.2f deg\n",
+		       calibrated ? 'C' : 'U', s->holds[k].sum.start_s, s->holds[k].sum.end_s,
+		       s->holds[k].sum.faults, s->holds[k].sum.elevation_deg);
 	for (int j = 0; j < f->n; j++)
-		printf("%c found %6.2f-%6.2f s  faults %x\n", calibrated ? 'C' : 'U',
-		       f->h[j].start_s, f->h[j].end_s, f->h[j].faults);
+		printf("%c found %6.2f-%6.2f s  faults %x  elevation %.2f deg\n",
+		       calibrated ? 'C' : 'U', f->h[j].start_s, f->h[j].end_s, f->h[j].faults,
+		       f->h[j].elevation_deg);
 }
 
 static void print_score(const char *title, const struct score *sc)

@@ -60,6 +60,7 @@
 #define QUIET_S 2.0           /* ... this long to propose a hold */
 #define BASE_FROM_S 1.0       /* baseline window after the start */
 #define BASE_TO_S 3.0
+#define FAST_TURN_DPS 30.0    /* settled(): a turn this fast is no stillness */
 #define SETTLE_MAX_DEG 5.0    /* the filter's up corrected by at most */
 #define CORE_EDGE_S 1.0       /* the core leaves out this much at each end */
 #define BASELINE_ITER 3
@@ -623,6 +624,19 @@ static struct hf_quat mean_q(const struct hold *h, uint64_t from, uint64_t to)
 	return hf_quat_mean_get(&m);
 }
 
+/* No turn faster than FAST_TURN_DPS over [from, to] (the filter's
+ * convergence and a sag are slower, a dip is faster). */
+static bool still_over(const struct hold *h, uint64_t from, uint64_t to)
+{
+	for (uint64_t i = from + 1; i <= to; i++) {
+		const struct rec *p = rec_at(h, i - 1), *r = rec_at(h, i);
+		double dt = r->t_s - p->t_s;
+		if (dt > 0.0 && cone_deg(p->q, r->q) > FAST_TURN_DPS * dt)
+			return false;
+	}
+	return true;
+}
+
 /*
  * The baseline b as the orientation filter will have it once settled.
  * Getting into position turns the sensor, and the accelerometer's zero-g
@@ -637,6 +651,11 @@ static struct hf_quat mean_q(const struct hold *h, uint64_t from, uint64_t to)
  * specific force is gravity as this sensor reads it: b is turned about a
  * horizontal axis to match it (not heading, which gravity does not see).
  * More than SETTLE_MAX_DEG apart, the mean is not gravity and b stays.
+ * So does b when the window holds a fast turn (a dip early in the hold):
+ * then the window is no one posture, its mean specific force no posture's
+ * gravity, and the filter is converging after the turn.  Turning b onto
+ * it moved every elevation change of tuning session 1829 of bench_kinds
+ * by 1.5 deg (a pike read where the truth has none).
  */
 static struct hf_quat settled(const struct hold *h, struct hf_quat b, uint64_t from,
 			      uint64_t to)
@@ -647,7 +666,7 @@ static struct hf_quat settled(const struct hold *h, struct hf_quat b, uint64_t f
 	for (uint64_t i = from; i <= to; i++)
 		for (int k = 0; k < 3; k++)
 			acc_s[k] += rec_at(h, i)->acc_g[k];
-	if (hf_vec_normalize(acc_s) < 1e-6)
+	if (hf_vec_normalize(acc_s) < 1e-6 || !still_over(h, from, to))
 		return b;
 	hf_quat_rotate(b, acc_s, up_w);
 	if (acos(clampd(up_w[2], -1.0, 1.0)) * HF_RAD2DEG > SETTLE_MAX_DEG)

@@ -210,6 +210,61 @@ static void settling_profile(double t, const void *arg, double *elev, double *ro
 	*rot = 0.0;
 }
 
+/* A sensor whose filter and accelerometer read the pelvis turned by
+ * q_err_deg(t) and acc_err_deg(elevation) about the lift axis. */
+static void early_dip_profile(double t, const void *arg, double *elev, double *rot);
+
+struct reading {
+	double (*q_err_deg)(double t_s);
+	double (*acc_err_deg)(double elev_deg);
+};
+
+static void run_read(profile_fn f, double dur_s, const struct reading *rd, struct seen *s)
+{
+	const double z[3] = {0, 0, 1}, lift_axis[3] = {0, -1, 0};
+	struct hf_kind_config cfg = {
+		.exercise = HF_EX_PLANK_FRONT,
+		.has_mounting = true,
+		.pelvis_to_sensor = hf_quat_identity(),
+		.thresholds = hf_thresholds_default,
+		.rate_hz = RATE_HZ,
+	};
+	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_HOLD);
+	void *k;
+
+	memset(s, 0, sizeof *s);
+	k = ops->create(&cfg, on_event, s);
+	assert_non_null(k);
+	for (long i = 0; i <= (long)(dur_s * RATE_HZ); i++) {
+		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
+		double elev, rot;
+		struct hf_quat truth, read;
+
+		f(m.t_s, NULL, &elev, &rot);
+		truth = plank_q(elev, rot);
+		read = hf_quat_mul(hf_quat_from_axis_angle(lift_axis,
+							   rd->acc_err_deg(elev) * HF_DEG2RAD),
+				   truth);
+		m.q_sensor_world = hf_quat_mul(
+			hf_quat_from_axis_angle(lift_axis, rd->q_err_deg(m.t_s) * HF_DEG2RAD), truth);
+		hf_quat_rotate_inv(read, z, m.acc_g);
+		ops->update(k, &m);
+	}
+	ops->finish(k);
+	ops->destroy(k);
+}
+
+static double settling_q_err_deg(double t_s)
+{
+	return t_s < 3.5 ? 0.0 : 3.0 * (1.0 - exp(-(t_s - 3.5) / 2.0));
+}
+
+static double three_deg(double elev_deg)
+{
+	(void)elev_deg;
+	return 3.0;
+}
+
 /*
  * The orientation filter settling after getting into position: the
  * accelerometer's zero-g offset reads "up" 3 deg off in the plank, so the
@@ -222,43 +277,51 @@ static void settling_profile(double t, const void *arg, double *elev, double *ro
  */
 static void test_baseline_where_the_filter_settles(void **state)
 {
-	const double z[3] = {0, 0, 1}, lift_axis[3] = {0, -1, 0};
-	struct hf_kind_config cfg = {
-		.exercise = HF_EX_PLANK_FRONT,
-		.has_mounting = true,
-		.pelvis_to_sensor = hf_quat_identity(),
-		.thresholds = hf_thresholds_default,
-		.rate_hz = RATE_HZ,
-	};
-	const struct hf_kind_ops *ops = hf_kind_ops_get(HF_KIND_HOLD);
+	const struct reading rd = {settling_q_err_deg, three_deg};
 	struct seen s;
-	void *k;
 
 	(void)state;
-	memset(&s, 0, sizeof s);
-	k = ops->create(&cfg, on_event, &s);
-	assert_non_null(k);
-	for (long i = 0; i <= (long)(40.0 * RATE_HZ); i++) {
-		struct hf_motion m = {.t_s = (double)i / RATE_HZ, .still = true};
-		double elev, rot, off_deg = 3.0;
-		double err_deg = m.t_s < 3.5 ? 0.0 : off_deg * (1.0 - exp(-(m.t_s - 3.5) / 2.0));
-		struct hf_quat truth, read;
-
-		settling_profile(m.t_s, NULL, &elev, &rot);
-		truth = plank_q(elev, rot);
-		read = hf_quat_mul(hf_quat_from_axis_angle(lift_axis, off_deg * HF_DEG2RAD), truth);
-		m.q_sensor_world = hf_quat_mul(
-			hf_quat_from_axis_angle(lift_axis, err_deg * HF_DEG2RAD), truth);
-		hf_quat_rotate_inv(read, z, m.acc_g);
-		ops->update(k, &m);
-	}
-	ops->finish(k);
-	ops->destroy(k);
+	run_read(settling_profile, 40.0, &rd, &s);
 	assert_int_equal(s.sets, 1);
 	assert_true(fabs(s.hold[0].elevation_deg - 18.0) <= 0.1); /* as the sensor reads */
 	assert_true(fabs(s.hold[0].min_elevation_change_deg + 5.8) <= 0.1);
 	assert_true(fabs(s.hold[0].sag_s - 2.5) <= 0.05);
 	assert_true(s.hold[0].faults & HF_FAULT_BIT(HF_FAULT_SAG));
+}
+
+static double no_err_deg(double t_s)
+{
+	(void)t_s;
+	return 0.0;
+}
+
+/* The accelerometer's offset reads up 3 deg off in the dip's posture
+ * (elevation 0), not in the plank's. */
+static double offset_in_the_dip_deg(double elev_deg)
+{
+	return elev_deg < 5.0 ? 3.0 : 0.0;
+}
+
+/*
+ * A fast dip inside the baseline window (early_dip_profile: 15 deg down
+ * at 5.6 s for 0.5 s, the window 4.225-6.225 s): the window is no one
+ * posture, so its mean specific force is no posture's gravity, and the
+ * baseline stays the filter's mean (11.25 deg: the dip is in it, as
+ * section 9 says).  Turned onto the mean specific force, it was 0.75 deg
+ * off, and every elevation change of the hold with it.
+ */
+static void test_fast_turn_in_the_window_leaves_the_baseline(void **state)
+{
+	const struct reading rd = {no_err_deg, offset_in_the_dip_deg};
+	struct seen s;
+
+	(void)state;
+	run_read(early_dip_profile, 50.0, &rd, &s);
+	assert_int_equal(s.sets, 1);
+	assert_true(fabs(s.hold[0].start_s - 3.225) <= 0.02);
+	assert_true(fabs(s.hold[0].elevation_deg - 11.25) <= 0.1);
+	assert_true(fabs(s.hold[0].max_elevation_change_deg - 3.75) <= 0.1);
+	assert_true(fabs(s.hold[0].min_elevation_change_deg + 11.25) <= 0.1);
 }
 
 /* Seven degrees of rotation for 2.5 s: hip_drop, max |rotation| 7. */
@@ -519,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_excursion_before_the_baseline_is_known),
 		cmocka_unit_test(test_next_hold_from_where_the_last_one_left),
 		cmocka_unit_test(test_short_start_not_proposed_again),
+		cmocka_unit_test(test_fast_turn_in_the_window_leaves_the_baseline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
