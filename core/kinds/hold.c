@@ -61,6 +61,7 @@
 #define BASE_FROM_S 1.0       /* baseline window after the start */
 #define BASE_TO_S 3.0
 #define FAST_TURN_DPS 30.0    /* settled(): a turn this fast is no stillness */
+#define FAST_TURN_SPAN_S 0.1  /* ... measured over this span */
 #define SETTLE_MAX_DEG 5.0    /* the filter's up corrected by at most */
 #define CORE_EDGE_S 1.0       /* the core leaves out this much at each end */
 #define BASELINE_ITER 3
@@ -625,13 +626,20 @@ static struct hf_quat mean_q(const struct hold *h, uint64_t from, uint64_t to)
 }
 
 /* No turn faster than FAST_TURN_DPS over [from, to] (the filter's
- * convergence and a sag are slower, a dip is faster). */
+ * convergence and a sag are slower, a dip is faster), each sample against
+ * the one FAST_TURN_SPAN_S before it (not its neighbour: timestamps that
+ * jitter would make noise a fast turn). */
 static bool still_over(const struct hold *h, uint64_t from, uint64_t to)
 {
+	uint64_t j = from;
+
 	for (uint64_t i = from + 1; i <= to; i++) {
-		const struct rec *p = rec_at(h, i - 1), *r = rec_at(h, i);
-		double dt = r->t_s - p->t_s;
-		if (dt > 0.0 && cone_deg(p->q, r->q) > FAST_TURN_DPS * dt)
+		const struct rec *r = rec_at(h, i);
+		double dt;
+		while (j + 1 < i && r->t_s - rec_at(h, j + 1)->t_s >= FAST_TURN_SPAN_S)
+			j++;
+		dt = r->t_s - rec_at(h, j)->t_s;
+		if (dt >= FAST_TURN_SPAN_S && cone_deg(rec_at(h, j)->q, r->q) > FAST_TURN_DPS * dt)
 			return false;
 	}
 	return true;

@@ -86,11 +86,11 @@
 /* ... and its z, made horizontal, lies along the line the reps' axis says
  * within this angle (normal to it for a hip lift, along it for a clam). */
 #define STAND_AXIS_TOL_DEG 35.0
-/* Heading drift over a set (correct_heading_drift()): measured on rests
- * between reps of at least DRIFT_REST_MIN_S, at least DRIFT_MIN_RESTS of
- * them spanning DRIFT_MIN_SPAN_S; a drift faster than DRIFT_MAX_DPS is no
- * gyro bias left over from rests (a few hundredths of a deg/s) but the
- * body turning, and is left alone. */
+/* Heading drift over a set (live_drift_step(), heading_drift_dps()):
+ * measured on rests between reps of at least DRIFT_REST_MIN_S, at least
+ * DRIFT_MIN_RESTS of them spanning DRIFT_MIN_SPAN_S; a drift faster than
+ * DRIFT_MAX_DPS is no gyro bias left over from rests (a few hundredths of
+ * a deg/s) but the body turning, and is left alone. */
 #define DRIFT_REST_MIN_S 0.5
 #define DRIFT_MIN_RESTS 3
 #define DRIFT_MIN_SPAN_S 20.0
@@ -105,13 +105,14 @@ struct record {
 enum state { IDLE, IN_SET };
 
 /* Heading drift over the open set, fitted to the rests between its reps
- * (correct_heading_drift()). */
+ * as they come (live_drift_step()); heading_drift_dps() says why. */
 struct drift {
 	double num, den;        /* weighted least squares through the baseline */
 	double first_s, last_s; /* the rests' span */
 	int rests;
 	uint64_t at;            /* rest_heading_deg() cursor */
 	double dps;             /* taken out of the records fed; 0 until known */
+	double t0_s;            /* ... since this time (drift_t0_s()) */
 };
 
 /* A rest the probe measures against: the mean orientation of the still
@@ -223,10 +224,10 @@ static double angle_between_deg(const double a[3], const double b[3])
 
 static void reset_provisional(struct rep_sets *a);
 static void refine_frame(struct rep_sets *a);
-static void correct_heading_drift(struct rep_sets *a);
-static void live_drift_step(struct rep_sets *a, const struct hf_rep *done);
-static struct hf_quat without_drift(const struct rep_sets *a, double drift_dps,
-				    const struct record *x);
+static double heading_drift_dps(struct rep_sets *a, double *t0_s);
+static void reangle_reps(struct rep_sets *a, double drift_dps, double t0_s);
+static void live_drift_step(struct rep_sets *a);
+static struct hf_quat without_drift(double drift_dps, double t0_s, const struct record *x);
 static void open_from_probe(struct rep_sets *a);
 static void restart_probe(struct rep_sets *a);
 static void replay_probe(struct rep_sets *a, uint64_t from);
@@ -479,7 +480,7 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 	double prev_end_s;
 	int prev_n;
 
-	pelvic_angles(a, without_drift(a, a->drift.dps, r), &ang);
+	pelvic_angles(a, without_drift(a->drift.dps, a->drift.t0_s, r), &ang);
 	p.t_s = r->t_s;
 	p.posture_dev_deg = posture_dev_deg(r, a->up_base);
 	p.e_deg = excursion(a->axis, a->sign, &ang);
@@ -496,8 +497,8 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 		gap_before_rep(a, st.rep, prev_n, prev_end_s);
 		return;
 	}
-	if (st.done)
-		live_drift_step(a, st.rep);
+	if (st.done) /* st.rep is the set's last rep */
+		live_drift_step(a);
 	handle_step(a, &st, a->n ? rec(a, a->n - 1)->t_s : r->t_s);
 	record_10hz(a, r->t_s, p.e_deg);
 	a->live.angles = ang;
@@ -596,6 +597,7 @@ static void split_at_final_gap(struct rep_sets *a)
 
 static void close_set(struct rep_sets *a)
 {
+	double drift_dps, t0_s = 0.0;
 	struct hf_set_summary sum;
 	struct hf_event ev = {.rep_index = -1};
 	double t_now = a->n ? rec(a, a->n - 1)->t_s : 0.0;
@@ -605,8 +607,10 @@ static void close_set(struct rep_sets *a)
 	a->state = IDLE;
 	a->split_pending = false;
 	refine_frame(a);
-	correct_heading_drift(a);
-	hf_reps_finalize(&a->reps);
+	drift_dps = heading_drift_dps(a, &t0_s);
+	hf_reps_finalize(&a->reps); /* the first rep may go: t0 stays */
+	if (drift_dps != 0.0)
+		reangle_reps(a, drift_dps, t0_s);
 	split_at_final_gap(a);
 	if (a->reps.n_reps > 0) {
 		memset(&sum, 0, sizeof sum);
@@ -985,26 +989,28 @@ static void refine_frame(struct rep_sets *a)
 
 /*
  * The angles of each rep of the set again, with a heading drift of
- * drift_dps taken out of its records (without_drift()):
- * at the peak, and the largest |rotation| from the start to the end; its
- * faults judged again.  One pass over the set's records, not a second
+ * drift_dps since t0_s taken out of its records (without_drift()): the
+ * angles and the excursion at the peak, and the largest |rotation| from
+ * the start to the end; its faults judged again.  One pass over the set's records, not a second
  * segmentation.
  */
-static void reangle_reps(struct rep_sets *a, double drift_dps)
+static void reangle_reps(struct rep_sets *a, double drift_dps, double t0_s)
 {
 	struct hf_reps *r = &a->reps;
-	uint64_t i = a->set_from;
+	uint64_t i = a->set_from > ring_oldest(a) ? a->set_from : ring_oldest(a);
 
 	for (int k = 0; k < r->n_reps; k++) {
 		struct hf_rep *rep = &r->reps[k];
 		bool peak_done = false;
 		double max_rot = 0.0;
+		if (rep->start_s < rec(a, i)->t_s)
+			continue; /* its records have left the ring */
 		while (i + 1 < a->n && rec(a, i + 1)->t_s <= rep->start_s)
 			i++;
 		for (; i < a->n; i++) {
 			const struct record *x = rec(a, i);
 			struct hf_angles ang;
-			pelvic_angles(a, without_drift(a, drift_dps, x), &ang);
+			pelvic_angles(a, without_drift(drift_dps, t0_s, x), &ang);
 			max_rot = fmax(max_rot, fabs(ang.rotation_deg));
 			if (!peak_done && x->t_s >= rep->peak_s) {
 				rep->tilt_deg = ang.tilt_deg;
@@ -1091,17 +1097,16 @@ static double drift_of(const struct drift *d)
 	return fabs(dps) > DRIFT_MAX_DPS ? 0.0 : dps;
 }
 
-/* The record's orientation with drift_dps since drift_t0_s() taken out (a
- * turn about world up). */
-static struct hf_quat without_drift(const struct rep_sets *a, double drift_dps,
-				    const struct record *x)
+/* The record's orientation with drift_dps since t0_s taken out (a turn
+ * about world up). */
+static struct hf_quat without_drift(double drift_dps, double t0_s, const struct record *x)
 {
 	static const double world_up[3] = {0.0, 0.0, 1.0};
 	double back_rad;
 
-	if (drift_dps == 0.0 || a->reps.n_reps == 0)
+	if (drift_dps == 0.0)
 		return x->q;
-	back_rad = -drift_dps * HF_DEG2RAD * (x->t_s - drift_t0_s(a));
+	back_rad = -drift_dps * HF_DEG2RAD * (x->t_s - t0_s);
 	return hf_quat_mul(hf_quat_from_axis_angle(world_up, back_rad), x->q);
 }
 
@@ -1112,17 +1117,18 @@ static struct hf_quat without_drift(const struct rep_sets *a, double drift_dps,
  * (tuning session 79 of bench_accuracy mode 6: a mounting a few degrees
  * off carried 5 deg of heading drift into the rotation by 0.3-0.4 deg
  * over a minute, two reps became one and the set split, 12 read as 7 +
- * 2).  The set's final angles are measured again at its close from the
- * fit of all its rests (correct_heading_drift()).
+ * 2).  At its close the set's reps are measured again from the fit of
+ * all its rests (heading_drift_dps()).
  */
-static void live_drift_step(struct rep_sets *a, const struct hf_rep *done)
+static void live_drift_step(struct rep_sets *a)
 {
-	const struct hf_reps *r = &a->reps;
-
-	if (r->n_reps < 2 || done != &r->reps[r->n_reps - 1] || a->set_from < ring_oldest(a))
+	if (a->reps.n_reps < 2)
 		return;
-	drift_add_rest(a, &a->drift, r->n_reps - 1);
+	if (a->drift.at < ring_oldest(a)) /* a rest is recent: in the ring */
+		a->drift.at = ring_oldest(a);
+	drift_add_rest(a, &a->drift, a->reps.n_reps - 1);
 	a->drift.dps = drift_of(&a->drift);
+	a->drift.t0_s = drift_t0_s(a);
 }
 
 /*
@@ -1134,24 +1140,33 @@ static void live_drift_step(struct rep_sets *a, const struct hf_rep *done)
  * Lying on a mat, the body does not turn about the vertical between reps;
  * the rests between reps show the drift, as a heading that moves in a
  * straight line from the baseline's (weighted least squares through the
- * baseline, each rest weighted by its length).  The drift is taken out
- * of the angles of the set's reps (reangle_reps()).  The primary
- * excursion turns about a horizontal axis in both rep exercises, so the
- * reps and their timing stay as measured; the angles at the peaks, the
- * largest rotation and the faults judged on them change.
+ * baseline, each rest weighted by its length).  The primary excursion
+ * turns about a horizontal axis in both rep exercises, but through a
+ * rotation axis a few degrees off the mat the drift reaches it too: it is
+ * taken out live as the rests show it (live_drift_step()), so the reps
+ * and their timing come from e(t) without it as far as it was known.  At
+ * the close the drift is fitted to all the rests (before the fidgets
+ * leave the set, as live), and once the set's reps are final it is taken
+ * out of every rep's angles, excursion and faults (reangle_reps()): which
+ * movements are reps is judged on the e(t) that was segmented, what they
+ * measured on the best fit.  A set longer than the ring keeps the live
+ * fit, which has all its rests, and only the reps still in the ring are
+ * measured again.
  */
-static void correct_heading_drift(struct rep_sets *a)
+static double heading_drift_dps(struct rep_sets *a, double *t0_s)
 {
 	struct drift d = {.at = a->set_from};
-	double dps;
 
-	if (a->reps.n_reps < 2 || a->set_from < ring_oldest(a))
-		return;
+	if (a->reps.n_reps < 2)
+		return 0.0;
+	if (a->set_from < ring_oldest(a)) {
+		*t0_s = a->drift.t0_s;
+		return a->drift.dps;
+	}
 	for (int i = 1; i < a->reps.n_reps; i++)
 		drift_add_rest(a, &d, i);
-	dps = drift_of(&d);
-	if (dps != 0.0)
-		reangle_reps(a, dps);
+	*t0_s = drift_t0_s(a);
+	return drift_of(&d);
 }
 
 /*

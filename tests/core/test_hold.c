@@ -210,10 +210,10 @@ static void settling_profile(double t, const void *arg, double *elev, double *ro
 	*rot = 0.0;
 }
 
-/* A sensor whose filter and accelerometer read the pelvis turned by
- * q_err_deg(t) and acc_err_deg(elevation) about the lift axis. */
 static void early_dip_profile(double t, const void *arg, double *elev, double *rot);
 
+/* A sensor whose filter and accelerometer read the pelvis turned by
+ * q_err_deg(t) and acc_err_deg(elevation) about the lift axis. */
 struct reading {
 	double (*q_err_deg)(double t_s);
 	double (*acc_err_deg)(double elev_deg);
