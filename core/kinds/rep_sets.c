@@ -991,8 +991,8 @@ static void refine_frame(struct rep_sets *a)
  * The angles of each rep of the set again, with a heading drift of
  * drift_dps since t0_s taken out of its records (without_drift()): the
  * angles and the excursion at the peak, and the largest |rotation| from
- * the start to the end; its faults judged again.  One pass over the set's records, not a second
- * segmentation.
+ * the start to the end; its faults judged again.  One pass over the set's
+ * records, not a second segmentation.
  */
 static void reangle_reps(struct rep_sets *a, double drift_dps, double t0_s)
 {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "accuracy.h"
@@ -187,6 +188,19 @@ static void test_heading_drift_of_long_clam_sets(void **state)
 	}
 }
 
+/* Session `session` of mode `mode` alone: n_sets truth sets, every one
+ * counted exactly, none extra.  The score is left in *s. */
+static void expect_all_exact(int session, enum hf_acc_mode mode, int n_sets, const char *title,
+			     struct hf_acc_score *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(hf_acc_run_session(session, mode, s, NULL), 0);
+	hf_acc_print(stdout, title, s);
+	assert_int_equal(s->truth_sets, n_sets);
+	assert_int_equal(s->count_exact, n_sets);
+	assert_int_equal(s->extra_sets, 0);
+}
+
 /*
  * Session 79 of the belt suite (tuning seeds, calibrated): clam shells of
  * 1.7-3.1 deg on an LSM6DS3 warming 2.9 degC.  Its gyro bias about the
@@ -200,14 +214,10 @@ static void test_heading_drift_of_long_clam_sets(void **state)
  */
 static void test_heading_drift_taken_out_live(void **state)
 {
-	struct hf_acc_score s = {0};
+	struct hf_acc_score s;
 
 	(void)state;
-	assert_int_equal(hf_acc_run_session(79, HF_ACC_BELT_RECOGNISE, &s, NULL), 0);
-	hf_acc_print(stdout, "heading drift taken out live", &s);
-	assert_int_equal(s.truth_sets, 2);
-	assert_int_equal(s.count_exact, 2);
-	assert_int_equal(s.extra_sets, 0);
+	expect_all_exact(79, HF_ACC_BELT_RECOGNISE, 2, "heading drift taken out live", &s);
 	assert_true(hf_acc_excursion_mae(&s) < 0.07);
 }
 
@@ -222,15 +232,11 @@ static void test_heading_drift_taken_out_live(void **state)
  */
 static void test_slow_first_rise_has_a_baseline(void **state)
 {
+	struct hf_acc_score s;
+
 	(void)state;
-	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++) {
-		struct hf_acc_score s = {0};
-		assert_int_equal(hf_acc_run_session(136, (enum hf_acc_mode)mode, &s, NULL), 0);
-		hf_acc_print(stdout, "slow first rise", &s);
-		assert_int_equal(s.truth_sets, 2);
-		assert_int_equal(s.count_exact, 2);
-		assert_int_equal(s.extra_sets, 0);
-	}
+	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
+		expect_all_exact(136, (enum hf_acc_mode)mode, 2, "slow first rise", &s);
 }
 
 /*
@@ -243,14 +249,10 @@ static void test_slow_first_rise_has_a_baseline(void **state)
  */
 static void test_small_rep_after_a_rest_read_high(void **state)
 {
-	struct hf_acc_score s = {0};
+	struct hf_acc_score s;
 
 	(void)state;
-	assert_int_equal(hf_acc_run_session(84, HF_ACC_BELT_GIVEN, &s, NULL), 0);
-	hf_acc_print(stdout, "small rep after a rest read high", &s);
-	assert_int_equal(s.truth_sets, 2);
-	assert_int_equal(s.count_exact, 2);
-	assert_int_equal(s.extra_sets, 0);
+	expect_all_exact(84, HF_ACC_BELT_GIVEN, 2, "small rep after a rest read high", &s);
 }
 
 /*
@@ -268,14 +270,11 @@ static void test_small_rep_after_a_rest_read_high(void **state)
  */
 static void test_settle_then_rep_from_it(void **state)
 {
-	struct hf_acc_score s = {0};
+	struct hf_acc_score s;
 
 	(void)state;
-	assert_int_equal(hf_acc_run_session(258, HF_ACC_BELT_GIVEN, &s, NULL), 0);
-	hf_acc_print(stdout, "a settle, then a rep from the settled rest", &s);
-	assert_int_equal(s.truth_sets, 3);
-	assert_int_equal(s.count_exact, 3);
-	assert_int_equal(s.extra_sets, 0);
+	expect_all_exact(258, HF_ACC_BELT_GIVEN, 3, "a settle, then a rep from the settled rest",
+			 &s);
 }
 
 /*
