@@ -8,57 +8,6 @@
 
 #include "hipform/rotation.h"
 
-struct hf_quat hf_quat_mul(struct hf_quat a, struct hf_quat b)
-{
-	struct hf_quat r;
-
-	r.w = a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z;
-	r.x = a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y;
-	r.y = a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x;
-	r.z = a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w;
-	return r;
-}
-
-struct hf_quat hf_quat_conj(struct hf_quat q)
-{
-	struct hf_quat r = {q.w, -q.x, -q.y, -q.z};
-	return r;
-}
-
-struct hf_quat hf_quat_normalize(struct hf_quat q)
-{
-	double n = sqrt(q.w * q.w + q.x * q.x + q.y * q.y + q.z * q.z);
-
-	if (n <= 0.0)
-		return hf_quat_identity();
-	q.w /= n;
-	q.x /= n;
-	q.y /= n;
-	q.z /= n;
-	return q;
-}
-
-/* v' = v + 2 w (u x v) + 2 u x (u x v), u = (x, y, z). */
-void hf_quat_rotate(struct hf_quat q, const double v[3], double out[3])
-{
-	double u[3] = {q.x, q.y, q.z};
-	double t[3], ut[3];
-	double in[3] = {v[0], v[1], v[2]};
-
-	hf_vec_cross(u, in, t);
-	t[0] *= 2.0;
-	t[1] *= 2.0;
-	t[2] *= 2.0;
-	hf_vec_cross(u, t, ut);
-	for (int i = 0; i < 3; i++)
-		out[i] = in[i] + q.w * t[i] + ut[i];
-}
-
-void hf_quat_rotate_inv(struct hf_quat q, const double v[3], double out[3])
-{
-	hf_quat_rotate(hf_quat_conj(q), v, out);
-}
-
 struct hf_quat hf_quat_from_axis_angle(const double axis[3], double angle_rad)
 {
 	double s = sin(angle_rad / 2.0);
@@ -267,37 +216,4 @@ void hf_angles_from_quat(struct hf_quat q, struct hf_angles *a)
 	a->obliquity_deg = asin(sb) * HF_RAD2DEG;
 	a->tilt_deg = atan2(m[0][2], m[2][2]) * HF_RAD2DEG;
 	a->rotation_deg = atan2(m[1][0], m[1][1]) * HF_RAD2DEG;
-}
-
-double hf_vec_dot(const double a[3], const double b[3])
-{
-	return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
-void hf_vec_cross(const double a[3], const double b[3], double out[3])
-{
-	double r0 = a[1] * b[2] - a[2] * b[1];
-	double r1 = a[2] * b[0] - a[0] * b[2];
-	double r2 = a[0] * b[1] - a[1] * b[0];
-
-	out[0] = r0;
-	out[1] = r1;
-	out[2] = r2;
-}
-
-double hf_vec_norm(const double a[3])
-{
-	return sqrt(hf_vec_dot(a, a));
-}
-
-double hf_vec_normalize(double v[3])
-{
-	double n = hf_vec_norm(v);
-
-	if (n > 0.0) {
-		v[0] /= n;
-		v[1] /= n;
-		v[2] /= n;
-	}
-	return n;
 }
