@@ -199,8 +199,9 @@ struct candidate_shape {
 	double max_posture_dev_deg;
 };
 
-/* Measure the candidate that closed at point `end` into *rep. */
-static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep,
+/* Measure the candidate that closed at point `end`, where e fell to
+ * end_level, into *rep. */
+static void measure(const struct hf_reps *r, uint64_t end, double end_level, struct hf_rep *rep,
 		    struct candidate_shape *shape)
 {
 	const struct hf_thresholds *th = &r->cfg.th;
@@ -217,7 +218,7 @@ static void measure(const struct hf_reps *r, uint64_t end, struct hf_rep *rep,
 	rep->obliquity_deg = p->obliquity_deg;
 	rep->rotation_deg = p->rotation_deg;
 	rep->start_s = find_start(r, lo_level, &after, &shape->rose_from_rest);
-	rep->end_s = cross_time(r, end, lo_level);
+	rep->end_s = cross_time(r, end, end_level);
 	measure_hold(r, after, end, hi_level, &h1, &h2);
 	rep->hold_s = h2 - h1;
 	rep->rise_s = h1 - rep->start_s;
@@ -246,13 +247,14 @@ static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep,
 	return rep->excursion_deg >= th->rep_min_fraction * med;
 }
 
-static void close_candidate(struct hf_reps *r, uint64_t end, struct hf_reps_step *st)
+static void close_candidate(struct hf_reps *r, uint64_t end, double end_level,
+			    struct hf_reps_step *st)
 {
 	struct hf_rep rep;
 	struct candidate_shape shape;
 
 	r->active = false;
-	measure(r, end, &rep, &shape);
+	measure(r, end, end_level, &rep, &shape);
 	if (!is_rep(r, &rep, &shape) || r->n_reps >= r->cfg.max_reps) {
 		st->rejected = true;
 		return;
@@ -368,7 +370,7 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 	}
 	track_hold(r);
 	if (p->e_deg <= start_level(r)) {
-		close_candidate(r, i, st);
+		close_candidate(r, i, start_level(r), st);
 		return;
 	}
 	live_checks(r, p, st);
@@ -396,6 +398,24 @@ double hf_reps_candidate_start_s(struct hf_reps *r)
 void hf_reps_drop_candidate(struct hf_reps *r)
 {
 	r->active = false;
+}
+
+void hf_reps_end_at_rest(struct hf_reps *r, double rest_e_deg, struct hf_reps_step *st)
+{
+	double level = rest_e_deg + r->cfg.th.start_fraction * (r->peak_e - rest_e_deg);
+	uint64_t end = r->peak + 1;
+
+	memset(st, 0, sizeof *st);
+	if (!r->active || rest_e_deg >= r->peak_e)
+		return;
+	while (end < r->n && pt(r, end)->e_deg > level)
+		end++;
+	if (end >= r->n)
+		return;
+	close_candidate(r, end, level, st);
+	/* the rest since the new end was pushed already */
+	for (uint64_t k = end + 1; k < r->n; k++)
+		r->low_since_floor = fmin(r->low_since_floor, pt(r, k)->e_deg);
 }
 
 /*

@@ -71,6 +71,12 @@
 #define REST_FREEZE_DEG 0.3
 #define REST_FREEZE_MAX_S 3.0  /* ... for at most this long */
 #define REPLAY_LEAD_S 0.5      /* replay from this long before a set's start */
+/* A rep whose estimate came to rest short of 10 % of its peak ends there
+ * (rep_at_rest()): still this long after its fall, within a band of this
+ * share of its peak, at no more than this share of it. */
+#define AT_REST_S 1.5
+#define AT_REST_BAND 0.1
+#define AT_REST_MAX 0.25
 #define STILL_GAP_TOL_S 0.5
 /* A rep's movement begins before its start (10 % of its peak): a minimum-
  * jerk rise passes 10 % a fifth of the way through and 90 % four fifths,
@@ -181,6 +187,10 @@ struct rep_sets {
 	double off_posture_since_s;
 	bool off_posture;
 	struct drift drift;     /* heading drift taken out live (live_drift_step()) */
+	struct {                /* the open candidate's latest still run */
+		double since_s, min_e, max_e, sum_e;
+		int n;
+	} cand_rest;
 
 	/* spectral features of the open set */
 	struct hf_spectrum *spec;
@@ -471,13 +481,71 @@ static void gap_before_rep(struct rep_sets *a, const struct hf_rep *rep, int pre
 	a->split_pending = true;
 }
 
+/* What a push into the set's segmenter produced: events, the gap rule. */
+static void after_push(struct rep_sets *a, const struct record *r, const struct hf_reps_step *st,
+		       int prev_n, double prev_end_s)
+{
+	if (st->done && !a->silent && prev_n > 0 &&
+	    st->rep->start_s - prev_end_s >= a->cfg.thresholds.set_gap_s) {
+		gap_before_rep(a, st->rep, prev_n, prev_end_s);
+		return;
+	}
+	if (st->done) /* st->rep is the set's last rep */
+		live_drift_step(a);
+	handle_step(a, st, a->n ? rec(a, a->n - 1)->t_s : r->t_s);
+}
+
+/*
+ * A settled rest is the new rest, within a set too.  After a large rep the
+ * filter's gravity correction takes seconds to let go, and the estimate
+ * may come to rest a few tenths of a degree from where the rep rose
+ * (tuning seed 2 of bench_recognition: after an 18 deg pelvis rollback
+ * the rest read 0.3-0.45 deg, the next 2.7 deg clam shell never came back
+ * to 10 % of its peak, its candidate expired after MAX_REP_S and the set
+ * of 9 was read as 3 + 5).  The open candidate's rep has ended when, past
+ * its fall, the body has been still AT_REST_S with e within AT_REST_BAND
+ * of the peak and at most AT_REST_MAX of it: *rest_e_deg is that rest
+ * (hf_reps_end_at_rest() ends the rep where it fell to it).  Only for a
+ * candidate that qualifies as a rep: a smaller one at rest is the drift
+ * drifting() drops.
+ */
+static bool rep_at_rest(struct rep_sets *a, const struct record *r, double e_deg,
+			double *rest_e_deg)
+{
+	double peak_e = a->reps.peak_e;
+
+	if (!hf_reps_active(&a->reps) || !r->still || a->split_pending ||
+	    e_deg > AT_REST_MAX * peak_e || peak_e < hf_reps_qualifying_deg(&a->reps)) {
+		a->cand_rest.n = 0;
+		return false;
+	}
+	if (a->cand_rest.n == 0) {
+		a->cand_rest.since_s = r->t_s;
+		a->cand_rest.min_e = a->cand_rest.max_e = e_deg;
+		a->cand_rest.sum_e = 0.0;
+	}
+	a->cand_rest.min_e = fmin(a->cand_rest.min_e, e_deg);
+	a->cand_rest.max_e = fmax(a->cand_rest.max_e, e_deg);
+	a->cand_rest.sum_e += e_deg;
+	a->cand_rest.n++;
+	if (a->cand_rest.max_e - a->cand_rest.min_e > AT_REST_BAND * peak_e) {
+		a->cand_rest.n = 0; /* still moving down (or up): start again */
+		return false;
+	}
+	if (r->t_s - a->cand_rest.since_s < AT_REST_S)
+		return false;
+	*rest_e_deg = a->cand_rest.sum_e / a->cand_rest.n;
+	a->cand_rest.n = 0;
+	return true;
+}
+
 /* One record through the open set's segmenter. */
 static void set_feed(struct rep_sets *a, const struct record *r)
 {
 	struct hf_reps_point p;
 	struct hf_reps_step st;
 	struct hf_angles ang;
-	double prev_end_s;
+	double prev_end_s, rest_e_deg;
 	int prev_n;
 
 	pelvic_angles(a, without_drift(a->drift.dps, a->drift.t0_s, r), &ang);
@@ -492,14 +560,13 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 	if (!hf_reps_active(&a->reps))
 		a->cand_open_s = r->t_s;
 	hf_reps_push(&a->reps, &p, &st);
-	if (st.done && !a->silent && prev_n > 0 &&
-	    st.rep->start_s - prev_end_s >= a->cfg.thresholds.set_gap_s) {
-		gap_before_rep(a, st.rep, prev_n, prev_end_s);
-		return;
+	after_push(a, r, &st, prev_n, prev_end_s);
+	if (rep_at_rest(a, r, p.e_deg, &rest_e_deg)) {
+		prev_end_s = a->reps.last_end_s;
+		prev_n = a->reps.n_reps;
+		hf_reps_end_at_rest(&a->reps, rest_e_deg, &st);
+		after_push(a, r, &st, prev_n, prev_end_s);
 	}
-	if (st.done) /* st.rep is the set's last rep */
-		live_drift_step(a);
-	handle_step(a, &st, a->n ? rec(a, a->n - 1)->t_s : r->t_s);
 	record_10hz(a, r->t_s, p.e_deg);
 	a->live.angles = ang;
 	a->live.excursion_deg = p.e_deg;

@@ -110,6 +110,14 @@ double hf_reps_candidate_start_s(struct hf_reps *r);
  * kept, so a rep that grows out of it later still finds its true start.
  */
 void hf_reps_drop_candidate(struct hf_reps *r);
+/*
+ * The body has come to rest at rest_e_deg after the candidate's peak, above
+ * the level the candidate would end at (the orientation estimate settled a
+ * few tenths of a degree from the rest the rep rose from): end it where e
+ * fell to start_fraction of the way from its peak down to that rest, and
+ * judge it as a push would; *step says what happened.
+ */
+void hf_reps_end_at_rest(struct hf_reps *r, double rest_e_deg, struct hf_reps_step *step);
 /* The smallest peak a rep can have now: rep_min_deg, and rep_min_fraction
  * of the median peak of the reps so far without pelvis_rollback (none
  * when every rep so far has one). */

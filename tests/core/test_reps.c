@@ -386,6 +386,51 @@ static void test_hump_on_a_rest_read_high_is_a_rep(void **state)
 	hf_reps_free(&run.r);
 }
 
+static void test_rep_ended_at_the_rest_it_came_to(void **state)
+{
+	/* a 3 deg rep whose reading comes back to 0.45 deg (15 % of its
+	 * peak) and stays: the candidate stays open (0.45 is above 10 %).
+	 * Ended at that rest (rep_sets.c decides when: the body still), it
+	 * ends where e fell to 0.45 + 10 % of (3 - 0.45) = 0.705 deg, is one
+	 * rep of 3 deg, and a 2.5 deg rep rising from that rest after it is
+	 * the next rep, not part of the first. */
+	struct trap tr[3] = {
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 2.55},
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 100.0, .fall_s = 1.0, .peak_deg = 0.45},
+		{.t0 = 9.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 2.5},
+	};
+	struct hf_reps_step st;
+	struct run run;
+
+	(void)state;
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 2, 8.0);
+	assert_int_equal(run.done, 0);
+	assert_true(hf_reps_active(&run.r));
+	hf_reps_end_at_rest(&run.r, 0.45, &st);
+	assert_true(st.done);
+	assert_int_equal(run.r.n_reps, 1);
+	assert_float_equal(run.r.reps[0].excursion_deg, 3.0, 1e-9);
+	/* the fall passes 0.705 deg at 4.0 + (3 - 0.705) / 2.55 s */
+	assert_float_equal(run.r.reps[0].end_s, 4.0 + (3.0 - 0.705) / 2.55, 0.011);
+	assert_false(hf_reps_active(&run.r));
+	hf_reps_free(&run.r);
+
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 2, 8.0);
+	hf_reps_end_at_rest(&run.r, 0.45, &st);
+	for (long i = 801; i / RATE_HZ <= 16.0; i++) {
+		struct hf_reps_point p = {.t_s = i / RATE_HZ};
+		for (int k = 0; k < 3; k++)
+			p.e_deg += trap_e(&tr[k], p.t_s);
+		push_point(&run, &p);
+	}
+	assert_int_equal(run.r.n_reps, 2);
+	assert_float_equal(run.r.reps[1].excursion_deg, 2.95, 1e-9);
+	assert_true(run.r.reps[1].start_s > 9.0);
+	hf_reps_free(&run.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_small_rep_from_a_rest_read_high),
 		cmocka_unit_test(test_twitch_on_a_slow_tail),
 		cmocka_unit_test(test_hump_on_a_rest_read_high_is_a_rep),
+		cmocka_unit_test(test_rep_ended_at_the_rest_it_came_to),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
