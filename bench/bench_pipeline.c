@@ -203,6 +203,11 @@ static void bench_kind(const char *title, enum hf_exercise ex, enum hf_side side
 {
 	struct kind_pass p = {.samples = samples, .n = n};
 
+	if (n == 0) {
+		printf("  %-27s (empty session: skipped)\n", title);
+		return;
+	}
+
 	hf_analyzer_config_default(&p.cfg);
 	p.cfg.exercise = ex;
 	p.cfg.side = side;
@@ -223,7 +228,8 @@ static void bench_kinds(const struct hf_sim_sensor *sensor, const struct hf_sim_
 	struct hf_sim_gait_output run;
 	struct hf_sim_session program;
 
-	printf("analysis per kind (samples -> events; exercise given but the last):\n");
+	if (!only_stage || (strcmp(only_stage, "orientation") != 0 && strcmp(only_stage, "decode") != 0))
+		printf("analysis per kind (samples -> events; exercise given but the last):\n");
 	if (wanted("reps"))
 		bench_kind("reps (hip_lift)", HF_EX_HIP_LIFT, HF_SIDE_NONE, NULL, reps->samples,
 			   reps->n, sensor->rate_hz);

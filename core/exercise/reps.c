@@ -46,6 +46,7 @@ static void reps_changed(struct hf_reps *r);
 void hf_reps_reset(struct hf_reps *r, double t_s)
 {
 	r->n = 0;
+	r->rescan = 0;
 	r->floor = 0;
 	r->low_since_floor = INFINITY;
 	r->cand_start_peak = UINT64_MAX;
@@ -344,14 +345,12 @@ static void live_checks(struct hf_reps *r, const struct hf_reps_point *p,
 	st->new_faults |= f;
 }
 
-void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
-		  struct hf_reps_step *st)
+/* Point i (in the history) through the candidate logic. */
+static void step_point(struct hf_reps *r, uint64_t i, struct hf_reps_step *st)
 {
-	uint64_t i = r->n;
+	const struct hf_reps_point *p = pt(r, i);
 
 	memset(st, 0, sizeof *st);
-	r->hist[i % r->cfg.history] = *p;
-	r->n++;
 	r->low_since_floor = fmin(r->low_since_floor, p->e_deg);
 	if (r->active && r->peak < oldest(r)) {
 		r->active = false; /* ran out of history: not a rep */
@@ -374,6 +373,15 @@ void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
 		return;
 	}
 	live_checks(r, p, st);
+}
+
+void hf_reps_push(struct hf_reps *r, const struct hf_reps_point *p,
+		  struct hf_reps_step *st)
+{
+	r->hist[r->n % r->cfg.history] = *p;
+	r->n++;
+	r->rescan = r->n;
+	step_point(r, r->n - 1, st);
 }
 
 double hf_reps_candidate_start_s(struct hf_reps *r)
@@ -406,16 +414,25 @@ void hf_reps_end_at_rest(struct hf_reps *r, double rest_e_deg, struct hf_reps_st
 	uint64_t end = r->peak + 1;
 
 	memset(st, 0, sizeof *st);
-	if (!r->active || rest_e_deg >= r->peak_e)
+	if (!r->active || rest_e_deg >= r->peak_e || r->peak < oldest(r))
 		return;
 	while (end < r->n && pt(r, end)->e_deg > level)
 		end++;
 	if (end >= r->n)
 		return;
 	close_candidate(r, end, level, st);
-	/* the rest since the new end was pushed already */
-	for (uint64_t k = end + 1; k < r->n; k++)
-		r->low_since_floor = fmin(r->low_since_floor, pt(r, k)->e_deg);
+	r->rescan = end + 1; /* the points since: hf_reps_rescan() */
+}
+
+bool hf_reps_rescan(struct hf_reps *r, struct hf_reps_step *st)
+{
+	memset(st, 0, sizeof *st);
+	if (r->rescan >= r->n)
+		return false;
+	if (r->rescan < oldest(r))
+		r->rescan = oldest(r);
+	step_point(r, r->rescan++, st);
+	return true;
 }
 
 /*

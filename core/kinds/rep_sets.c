@@ -529,7 +529,10 @@ static bool rep_at_rest(struct rep_sets *a, const struct record *r, double e_deg
 	a->cand_rest.sum_e += e_deg;
 	a->cand_rest.n++;
 	if (a->cand_rest.max_e - a->cand_rest.min_e > AT_REST_BAND * peak_e) {
-		a->cand_rest.n = 0; /* still moving down (or up): start again */
+		/* still moving down (or up): a new run from this record */
+		a->cand_rest.since_s = r->t_s;
+		a->cand_rest.min_e = a->cand_rest.max_e = a->cand_rest.sum_e = e_deg;
+		a->cand_rest.n = 1;
 		return false;
 	}
 	if (r->t_s - a->cand_rest.since_s < AT_REST_S)
@@ -537,6 +540,25 @@ static bool rep_at_rest(struct rep_sets *a, const struct record *r, double e_deg
 	*rest_e_deg = a->cand_rest.sum_e / a->cand_rest.n;
 	a->cand_rest.n = 0;
 	return true;
+}
+
+/* The open candidate's rep ends at the rest it came to; the records
+ * since are segmented again (a rep may lie among them). */
+static void end_at_rest(struct rep_sets *a, const struct record *r, double rest_e_deg)
+{
+	struct hf_reps_step st;
+	double prev_end_s = a->reps.last_end_s;
+	int prev_n = a->reps.n_reps;
+
+	hf_reps_end_at_rest(&a->reps, rest_e_deg, &st);
+	after_push(a, r, &st, prev_n, prev_end_s);
+	while (!a->split_pending) {
+		prev_end_s = a->reps.last_end_s;
+		prev_n = a->reps.n_reps;
+		if (!hf_reps_rescan(&a->reps, &st))
+			break;
+		after_push(a, r, &st, prev_n, prev_end_s);
+	}
 }
 
 /* One record through the open set's segmenter. */
@@ -561,12 +583,8 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 		a->cand_open_s = r->t_s;
 	hf_reps_push(&a->reps, &p, &st);
 	after_push(a, r, &st, prev_n, prev_end_s);
-	if (rep_at_rest(a, r, p.e_deg, &rest_e_deg)) {
-		prev_end_s = a->reps.last_end_s;
-		prev_n = a->reps.n_reps;
-		hf_reps_end_at_rest(&a->reps, rest_e_deg, &st);
-		after_push(a, r, &st, prev_n, prev_end_s);
-	}
+	if (rep_at_rest(a, r, p.e_deg, &rest_e_deg))
+		end_at_rest(a, r, rest_e_deg);
 	record_10hz(a, r->t_s, p.e_deg);
 	a->live.angles = ang;
 	a->live.excursion_deg = p.e_deg;
@@ -1041,6 +1059,7 @@ static void refine_frame(struct rep_sets *a)
 	frame_from_rep_axis(a, axis);
 	a->silent = true;
 	hf_reps_reset(&a->reps, a->set_origin_s);
+	a->cand_rest.n = 0;
 	memset(&a->drift, 0, sizeof a->drift);
 	a->drift.at = a->set_from;
 	hf_spectrum_tremor_reset(a->spec);
@@ -1266,6 +1285,7 @@ static void open_set(struct rep_sets *a, const struct hf_rep *probe_rep, bool ne
 	a->state = IN_SET;
 	a->off_posture = false;
 	hf_reps_reset(&a->reps, probe_rep->start_s);
+	a->cand_rest.n = 0;
 	a->set_from = from;
 	memset(&a->drift, 0, sizeof a->drift);
 	a->drift.at = from;

@@ -5,7 +5,9 @@
  * Points (t, e, pelvic angles) are pushed one at a time.  A candidate
  * movement opens when e exceeds detect_deg, follows its running maximum
  * (the peak), and closes at the first point after the peak where
- * e <= 10 % of it.  Then the contract's instants are measured on the kept
+ * e <= 10 % of it (or, told by hf_reps_end_at_rest() that the reading came
+ * to rest above that, 10 % of the way from the peak down to that rest).
+ * Then the contract's instants are measured on the kept
  * history, with linear interpolation between points:
  *   start  last crossing of 10 % before the peak, searching back no
  *          further than the previous rep's end (or the set origin);
@@ -66,6 +68,7 @@ struct hf_reps {
 	struct hf_reps_config cfg;
 	struct hf_reps_point *hist;
 	uint64_t n;            /* points pushed since reset */
+	uint64_t rescan;       /* next point hf_reps_rescan() takes (n: none) */
 	uint64_t floor;        /* search-back limit (index) */
 	double low_since_floor; /* lowest e from the floor on */
 	double low_at_peak;    /* ... up to the candidate's peak */
@@ -115,9 +118,13 @@ void hf_reps_drop_candidate(struct hf_reps *r);
  * the level the candidate would end at (the orientation estimate settled a
  * few tenths of a degree from the rest the rep rose from): end it where e
  * fell to start_fraction of the way from its peak down to that rest, and
- * judge it as a push would; *step says what happened.
+ * judge it as a push would; *step says what happened.  The points pushed
+ * since that end are then to be taken again, each by a call of
+ * hf_reps_rescan() (true while there was one; *step as for a push), so
+ * that a rep among them is found: loop until it returns false.
  */
 void hf_reps_end_at_rest(struct hf_reps *r, double rest_e_deg, struct hf_reps_step *step);
+bool hf_reps_rescan(struct hf_reps *r, struct hf_reps_step *step);
 /* The smallest peak a rep can have now: rep_min_deg, and rep_min_fraction
  * of the median peak of the reps so far without pelvis_rollback (none
  * when every rep so far has one). */

@@ -327,9 +327,10 @@ static void whole_program(void **state)
  * reps) the third rep rolls the pelvis back 18.6 deg.  After it the
  * estimate came to rest 0.3-0.45 deg from the set's baseline, the next
  * 2.7 deg rep never came back to 10 % of its peak, its candidate expired
- * after 20 s and the set of 9 was read as 3 + 5.  Each rep is now measured
- * from the rest it rose from (rep_sets.c, rest_track()): every rep set of
- * the session is one set with its true count.
+ * after 20 s and the set of 9 was read as 3 + 5.  A rep whose reading comes
+ * to rest short of 10 % of its peak now ends at that rest (rep_sets.c,
+ * rep_at_rest(); reps.c, hf_reps_end_at_rest()): every rep set of the
+ * session is one set with its true count.
  */
 static void rollback_then_small_clams_one_set(void **state)
 {
@@ -339,7 +340,7 @@ static void rollback_then_small_clams_one_set(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof s);
-	recognise_program((enum hf_sim_part)(2 % HF_SIM_PART_COUNT), 2, on_event, &s, NULL, &ss);
+	recognise_program(HF_SIM_PART_MPU9250, 2, on_event, &s, NULL, &ss);
 	for (int i = 0; i < ss.n_sets; i++) {
 		int found = 0, reps = -1;
 		if (hf_exercise_info(ss.sets[i].exercise)->kind != HF_KIND_REPS)

@@ -431,6 +431,40 @@ static void test_rep_ended_at_the_rest_it_came_to(void **state)
 	hf_reps_free(&run.r);
 }
 
+static void test_rep_found_after_an_end_at_rest(void **state)
+{
+	/* the same 3 deg rep coming back to 0.45 deg, then 1 s later a
+	 * smaller 2.5 deg rep from that rest, both inside the one candidate
+	 * (it never fell to 10 % of 3 deg); then rest.  Ending the first at
+	 * the rest leaves the second among the points already pushed:
+	 * hf_reps_rescan() finds it. */
+	struct trap tr[3] = {
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 2.55},
+		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 100.0, .fall_s = 1.0, .peak_deg = 0.45},
+		{.t0 = 6.0, .rise_s = 1.0, .hold_s = 1.0, .fall_s = 1.0, .peak_deg = 2.05},
+	};
+	struct hf_reps_step st;
+	struct run run;
+	int found = 0;
+
+	(void)state;
+	run_init(&run, HF_EX_CLAM_SHELL);
+	feed(&run, tr, 3, 11.0);
+	assert_int_equal(run.done, 0);
+	hf_reps_end_at_rest(&run.r, 0.45, &st);
+	assert_true(st.done);
+	while (hf_reps_rescan(&run.r, &st))
+		found += st.done;
+	assert_int_equal(found, 1);
+	assert_int_equal(run.r.n_reps, 2);
+	assert_float_equal(run.r.reps[0].excursion_deg, 3.0, 1e-9);
+	assert_float_equal(run.r.reps[1].excursion_deg, 2.5, 1e-9);
+	/* it rose from the rest at 6 s: 10 % of its 2.05 deg rise in */
+	assert_float_equal(run.r.reps[1].start_s, 6.1, 0.011);
+	assert_false(hf_reps_rescan(&run.r, &st));
+	hf_reps_free(&run.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_twitch_on_a_slow_tail),
 		cmocka_unit_test(test_hump_on_a_rest_read_high_is_a_rep),
 		cmocka_unit_test(test_rep_ended_at_the_rest_it_came_to),
+		cmocka_unit_test(test_rep_found_after_an_end_at_rest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
