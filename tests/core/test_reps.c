@@ -70,15 +70,37 @@ static void push_point(struct run *run, const struct hf_reps_point *p)
 	run->live_faults |= st.new_faults;
 }
 
-/* Feed the sum of n trapezoids from 0 to t_end. */
-static void feed(struct run *run, const struct trap *tr, int n, double t_end)
+/* Feed the sum of n trapezoids from sample first_i to t_end. */
+static void feed_from(struct run *run, const struct trap *tr, int n, long first_i, double t_end)
 {
-	for (long i = 0; i / RATE_HZ <= t_end; i++) {
+	for (long i = first_i; i / RATE_HZ <= t_end; i++) {
 		struct hf_reps_point p = {.t_s = i / RATE_HZ};
 		for (int k = 0; k < n; k++)
 			p.e_deg += trap_e(&tr[k], p.t_s);
 		push_point(run, &p);
 	}
+}
+
+/* Feed the sum of n trapezoids from 0 to t_end. */
+static void feed(struct run *run, const struct trap *tr, int n, double t_end)
+{
+	feed_from(run, tr, n, 0, t_end);
+}
+
+/* A fresh clam-shell segmenter fed n trapezoids to t_end, whose open
+ * candidate is then ended at the rest rest_deg: it must end a rep. */
+static void end_at_rest(struct run *run, const struct trap *tr, int n, double t_end,
+			double rest_deg)
+{
+	struct hf_reps_step st;
+
+	run_init(run, HF_EX_CLAM_SHELL);
+	feed(run, tr, n, t_end);
+	assert_int_equal(run->done, 0);
+	assert_true(hf_reps_active(&run->r));
+	hf_reps_end_at_rest(&run->r, rest_deg, &st);
+	assert_true(st.done);
+	assert_false(hf_reps_active(&run->r));
 }
 
 static void test_trapezoid_instants(void **state)
@@ -399,32 +421,15 @@ static void test_rep_ended_at_the_rest_it_came_to(void **state)
 		{.t0 = 1.0, .rise_s = 1.0, .hold_s = 100.0, .fall_s = 1.0, .peak_deg = 0.45},
 		{.t0 = 9.0, .rise_s = 1.0, .hold_s = 2.0, .fall_s = 1.0, .peak_deg = 2.5},
 	};
-	struct hf_reps_step st;
 	struct run run;
 
 	(void)state;
-	run_init(&run, HF_EX_CLAM_SHELL);
-	feed(&run, tr, 2, 8.0);
-	assert_int_equal(run.done, 0);
-	assert_true(hf_reps_active(&run.r));
-	hf_reps_end_at_rest(&run.r, 0.45, &st);
-	assert_true(st.done);
+	end_at_rest(&run, tr, 2, 8.0, 0.45);
 	assert_int_equal(run.r.n_reps, 1);
 	assert_float_equal(run.r.reps[0].excursion_deg, 3.0, 1e-9);
 	/* the fall passes 0.705 deg at 4.0 + (3 - 0.705) / 2.55 s */
 	assert_float_equal(run.r.reps[0].end_s, 4.0 + (3.0 - 0.705) / 2.55, 0.011);
-	assert_false(hf_reps_active(&run.r));
-	hf_reps_free(&run.r);
-
-	run_init(&run, HF_EX_CLAM_SHELL);
-	feed(&run, tr, 2, 8.0);
-	hf_reps_end_at_rest(&run.r, 0.45, &st);
-	for (long i = 801; i / RATE_HZ <= 16.0; i++) {
-		struct hf_reps_point p = {.t_s = i / RATE_HZ};
-		for (int k = 0; k < 3; k++)
-			p.e_deg += trap_e(&tr[k], p.t_s);
-		push_point(&run, &p);
-	}
+	feed_from(&run, tr, 3, 801, 16.0);
 	assert_int_equal(run.r.n_reps, 2);
 	assert_float_equal(run.r.reps[1].excursion_deg, 2.95, 1e-9);
 	assert_true(run.r.reps[1].start_s > 9.0);
@@ -448,11 +453,7 @@ static void test_rep_found_after_an_end_at_rest(void **state)
 	int found = 0;
 
 	(void)state;
-	run_init(&run, HF_EX_CLAM_SHELL);
-	feed(&run, tr, 3, 11.0);
-	assert_int_equal(run.done, 0);
-	hf_reps_end_at_rest(&run.r, 0.45, &st);
-	assert_true(st.done);
+	end_at_rest(&run, tr, 3, 11.0, 0.45);
 	while (hf_reps_rescan(&run.r, &st))
 		found += st.done;
 	assert_int_equal(found, 1);
