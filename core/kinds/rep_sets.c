@@ -1701,7 +1701,11 @@ static bool rep_sets_moving(const void *self)
 {
 	const struct rep_sets *a = self;
 
-	if (hf_reps_active(&a->reps))
+	/* the set's segmenter only while a set is open: one closed on a change
+	 * of posture keeps the candidate the turn opened, and it held the
+	 * bias learning off until the next set (tuning seed 2 of
+	 * bench_recognition: 35 s, rests included) */
+	if (a->state == IN_SET && hf_reps_active(&a->reps))
 		return true;
 	if (a->settle_rest.valid && !hf_reps_active(&a->settle) && a->settle_rest.mean.n > 0.0)
 		return false; /* open candidate, but the body rests (a hold, or settled) */

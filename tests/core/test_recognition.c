@@ -35,6 +35,7 @@ struct seen {
 	double start_s[MAX_SETS], end_s[MAX_SETS], hold_s[MAX_SETS];
 	int steps[MAX_SETS], set_index[MAX_SETS], reps[MAX_SETS];
 	enum hf_posture posture[MAX_SETS]; /* passes sets */
+	void *user;                        /* a sample_fn's own state */
 };
 
 static void on_event(const struct hf_event *ev, void *user)
@@ -359,6 +360,50 @@ static void rollback_then_small_clams_one_set(void **state)
 		assert_int_equal(reps, ss.sets[i].reps);
 	}
 	assert_int_equal(rep_sets, 6);
+	hf_sim_session_free(&ss);
+}
+
+/* The largest |tilt| (against the set baseline) while still in
+ * [from_s, to_s], from the analyser's live view. */
+struct live_tilt {
+	double from_s, to_s, max_abs_deg;
+};
+
+static void track_live_tilt(const struct hf_analyzer *a, const struct hf_sim_session *ss,
+			    void *user)
+{
+	struct live_tilt *lt = ((struct seen *)user)->user;
+	struct hf_live l;
+
+	(void)ss;
+	hf_analyzer_live(a, &l);
+	if (l.in_set && l.still && l.t_s >= lt->from_s && l.t_s <= lt->to_s)
+		lt->max_abs_deg = fmax(lt->max_abs_deg, fabs(l.angles.tilt_deg));
+}
+
+/*
+ * The same session: the left clam-shell set before that one ended on the
+ * turn to the other side with a candidate open, and the closed set's
+ * candidate kept telling the front end "moving" until the next set
+ * opened, 35 s later, rests included: the gyro bias learned standing was
+ * not corrected lying down, and in the right set the pelvis seemed to
+ * turn on the mat (tilt, the turn about vertical lying on a side, -1.5
+ * to -5.6 deg at the rests over 40 s).  A closed set's candidate no
+ * longer counts (rep_sets.c, rep_sets_moving()).
+ */
+static void bias_learned_between_sets(void **state)
+{
+	struct hf_sim_session ss;
+	struct live_tilt lt = {.from_s = 902.7, .to_s = 969.6};
+	struct seen s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	s.user = &lt;
+	recognise_program(HF_SIM_PART_MPU9250, 2, on_event, &s, track_live_tilt, &ss);
+	printf("largest |tilt| still in the right clam-shell set: %.2f deg\n", lt.max_abs_deg);
+	assert_true(lt.max_abs_deg > 0.0);
+	assert_true(lt.max_abs_deg < 2.5);
 	hf_sim_session_free(&ss);
 }
 
@@ -803,6 +848,7 @@ int main(void)
 		cmocka_unit_test(plank_after_reps_sags_on),
 		cmocka_unit_test(dropped_hold_keeps_its_verdicts),
 		cmocka_unit_test(rollback_then_small_clams_one_set),
+		cmocka_unit_test(bias_learned_between_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
