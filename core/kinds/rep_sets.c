@@ -496,13 +496,15 @@ static void after_push(struct rep_sets *a, const struct record *r, const struct 
 }
 
 /*
- * A settled rest is the new rest, within a set too.  After a large rep the
- * filter's gravity correction takes seconds to let go, and the estimate
- * may come to rest a few tenths of a degree from where the rep rose
- * (tuning seed 2 of bench_recognition: after an 18 deg pelvis rollback
- * the rest read 0.3-0.45 deg, the next 2.7 deg clam shell never came back
- * to 10 % of its peak, its candidate expired after MAX_REP_S and the set
- * of 9 was read as 3 + 5).  The open candidate's rep has ended when, past
+ * A settled rest is the new rest, within a set too.  The estimate may come
+ * to rest a few tenths of a degree from where a rep rose (tuning seed 2
+ * of bench_recognition: after an 18 deg pelvis rollback the rest read
+ * 0.3-0.45 deg, the next 2.7 deg clam shell never came back to 10 % of
+ * its peak, its candidate expired after MAX_REP_S and the set of 9 was
+ * read as 3 + 5).  That session's cause was a stale gyro bias, since fixed
+ * where it arose (rep_sets_moving()); this rule stays for rests read high
+ * for other reasons, and no whole-session test reaches it now (test_reps
+ * covers the segmenter's part).  The open candidate's rep has ended when, past
  * its fall, the body has been still AT_REST_S with e within AT_REST_BAND
  * of the peak and at most AT_REST_MAX of it: *rest_e_deg is that rest
  * (hf_reps_end_at_rest() ends the rep where it fell to it).  Only for a
