@@ -161,6 +161,20 @@ struct rep_sets {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
+	/* a probe rep that may have been the body settling (settle_check_begin()) */
+	struct {
+		bool on;
+		double open_s;          /* when its candidate opened */
+		double since_s;         /* when it ended */
+		double peak_e;          /* its peak */
+		double settle_peak_e;   /* the second probe's peak so far ... */
+		double e_at_settle_peak; /* ... and the probe's e there */
+		double old_since_s;     /* resting at the old rest since */
+		double settled_since_s; /* resting at the checked rep's top since */
+		bool have_rep;          /* the second probe found a rep ... */
+		struct hf_rep rep;      /* ... this one, from the rest it settled into */
+	} check;
+	double probe_e_deg;     /* the probe's latest e */
 	double rising_since_s;  /* the body has been turning away from the rest since */
 
 	/* the open set */
@@ -609,6 +623,7 @@ static void reset_settle(struct rep_sets *a)
 
 static void reset_provisional(struct rep_sets *a)
 {
+	a->check.on = false;
 	reset_rest(a, &a->prov);
 	hf_reps_reset(&a->probe, 0.0);
 	reset_settle(a);
@@ -1271,6 +1286,7 @@ static void open_set(struct rep_sets *a, const struct hf_rep *probe_rep, bool ne
 
 	if (from == UINT64_MAX)
 		return; /* no still baseline: not an exercise set */
+	a->check.on = false;
 	a->ex = a->probe_ex;
 	a->side = a->probe_side;
 	e = hf_exercise_info(a->ex);
@@ -1434,6 +1450,66 @@ static bool measured_from_old_rest(struct rep_sets *a, const struct record *r,
 	return true;
 }
 
+/*
+ * The probe's candidate came back to 10 % of its peak while the second
+ * probe (settle_step()) has a movement under way that began SETTLE_OPEN_S
+ * or more after the candidate opened.  Either a rep held that long is
+ * being lowered to the rest, or the candidate was the body settling and
+ * a rep turning the other way took the probe's e back through the old
+ * rest on its way up (tuning session 65 of the belt suite, mode 5: a
+ * settle of 1.2 deg, then 1.9 deg clam shells whose top lies 0.8 deg from
+ * the old rest; the settle was taken for the set's first rep, the rest
+ * then followed the body onto that rep's top, and the set, measured from
+ * there, read 5 reps as 3).  At this moment the two look alike; what
+ * follows tells them apart (check_step()).
+ */
+static bool settle_under_way(struct rep_sets *a)
+{
+	double start_s;
+
+	if (a->replaying || a->check.on || !hf_reps_active(&a->settle))
+		return false;
+	start_s = hf_reps_candidate_start_s(&a->settle);
+	return isfinite(start_s) && start_s - a->probe_open_s >= SETTLE_OPEN_S;
+}
+
+static void settle_check_begin(struct rep_sets *a, const struct hf_rep *rep, double t_s)
+{
+	a->check.on = true;
+	a->check.open_s = a->probe_open_s;
+	a->check.since_s = t_s;
+	a->check.old_since_s = NAN;
+	a->check.settled_since_s = NAN;
+	a->check.have_rep = false;
+	a->check.peak_e = rep->excursion_deg;
+	a->check.settle_peak_e = a->settle.peak_e;
+	a->check.e_at_settle_peak = a->probe_e_deg;
+}
+
+/* The body has rested AT_REST_S where the probe reads e_deg (within
+ * AT_REST_MAX of the checked rep's peak): 0 is the old rest, the peak the
+ * rest it settled into. */
+static bool rests_at(struct rep_sets *a, const struct record *r, double e_deg,
+		     double *since_s)
+{
+	if (!r->still || fabs(a->probe_e_deg - e_deg) > AT_REST_MAX * a->check.peak_e) {
+		*since_s = NAN;
+		return false;
+	}
+	if (isnan(*since_s))
+		*since_s = r->t_s;
+	return r->t_s - *since_s >= AT_REST_S;
+}
+
+/* The check found a rep: the probe goes on as it would have. */
+static void settle_check_end(struct rep_sets *a)
+{
+	a->check.on = false;
+	reset_settle(a);
+	if (a->probe.n_reps > 0 && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
+		open_from_probe(a);
+}
+
 /* One record through the probe, against the provisional rest. */
 static void probe_feed(struct rep_sets *a, const struct record *r)
 {
@@ -1443,6 +1519,7 @@ static void probe_feed(struct rep_sets *a, const struct record *r)
 	p.posture_dev_deg = posture_dev_deg(r, a->prov.up);
 	p.e_deg = probe_signal(a, &a->prov, r);
 	a->live.excursion_deg = p.e_deg;
+	a->probe_e_deg = p.e_deg;
 	if (!hf_reps_active(&a->probe))
 		a->probe_open_s = r->t_s;
 	hf_reps_push(&a->probe, &p, &st);
@@ -1452,6 +1529,10 @@ static void probe_feed(struct rep_sets *a, const struct record *r)
 			restart_probe(a);
 		return;
 	}
+	if (st.done && settle_under_way(a))
+		settle_check_begin(a, st.rep, r->t_s);
+	if (a->check.on)
+		return; /* no set opens before the check ends */
 	if (st.done && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
 		open_from_probe(a);
 	else if (!hf_reps_active(&a->probe) && a->probe.n_reps > 0 &&
@@ -1653,6 +1734,58 @@ static void settle_step(struct rep_sets *a, const struct record *r)
 	open_set(a, &rep, true, &rep, 1);
 }
 
+/*
+ * Under a settle check (settle_under_way()) the second probe goes on
+ * against the rest at the checked rep's top.  The body settled there if
+ * it finds a rep whose own top lies away from the old rest (a rep lowered
+ * and the next one raised make an out and back whose far end is the old
+ * rest) and the body then rests at the settled rest: the set opens from
+ * that rep, as in settle_step().  If the body comes to rest at the old
+ * rest instead, or nothing settles within MAX_REP_S, the checked rep was
+ * a rep.
+ */
+static void check_step(struct rep_sets *a, const struct record *r)
+{
+	struct hf_reps_point p = {.t_s = r->t_s};
+	struct hf_reps_step st;
+	struct hf_rep rep;
+
+	if (rests_at(a, r, 0.0, &a->check.old_since_s) ||
+	    r->t_s - a->check.since_s > MAX_REP_S) {
+		settle_check_end(a);
+		return;
+	}
+	if (a->check.have_rep) {
+		if (rests_at(a, r, a->check.peak_e, &a->check.settled_since_s)) {
+			rep = a->check.rep;
+			reset_provisional(a);
+			open_set(a, &rep, true, &rep, 1);
+		}
+		return;
+	}
+	if (!hf_reps_active(&a->settle)) {
+		settle_check_end(a); /* the movement came to nothing */
+		return;
+	}
+	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
+	p.e_deg = probe_signal(a, &a->settle_rest, r);
+	hf_reps_push(&a->settle, &p, &st);
+	if (a->settle.peak_e > a->check.settle_peak_e) {
+		a->check.settle_peak_e = a->settle.peak_e;
+		a->check.e_at_settle_peak = a->probe_e_deg;
+	}
+	if (!st.done)
+		return;
+	if (st.rep->start_s - a->check.open_s < SETTLE_OPEN_S ||
+	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->check.peak_e ||
+	    a->check.e_at_settle_peak < AT_REST_MAX * a->check.peak_e) {
+		settle_check_end(a);
+		return;
+	}
+	a->check.rep = *st.rep;
+	a->check.have_rep = true;
+}
+
 static void idle_step(struct rep_sets *a, const struct record *r)
 {
 	if (drifting(&a->probe, r))
@@ -1666,7 +1799,8 @@ static void idle_step(struct rep_sets *a, const struct record *r)
 		restart_probe(a);
 		return;
 	}
-	if (!hf_reps_active(&a->probe) && !rising_from_rest(a, r))
+	/* under a settle check the rest stays where the probe's rep rose from */
+	if (!hf_reps_active(&a->probe) && !a->check.on && !rising_from_rest(a, r))
 		update_provisional(a, r);
 	if (!a->prov.valid || !probe_exercise(a)) {
 		hf_reps_reset(&a->probe, r->t_s);
@@ -1681,7 +1815,9 @@ static void idle_step(struct rep_sets *a, const struct record *r)
 		return;
 	}
 	probe_feed(a, r);
-	if (a->state == IDLE)
+	if (a->state == IDLE && a->check.on)
+		check_step(a, r);
+	else if (a->state == IDLE)
 		settle_step(a, r);
 }
 
@@ -1708,6 +1844,8 @@ static bool rep_sets_moving(const void *self)
 	 * bias learning off until the next set (tuning seed 2 of
 	 * bench_recognition: 35 s, rests included) */
 	if (a->state == IN_SET && hf_reps_active(&a->reps))
+		return true;
+	if (a->check.on && hf_reps_active(&a->settle))
 		return true;
 	if (a->settle_rest.valid && !hf_reps_active(&a->settle) && a->settle_rest.mean.n > 0.0)
 		return false; /* open candidate, but the body rests (a hold, or settled) */
