@@ -18,9 +18,12 @@
  * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
  * cheap-MEMS grade at any orientation), the latter never tuned on.
  *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]
- *   bench_recognition --session S [--true-mounting] [--six-face]
+ *   bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]
  * --session S runs the one session of seed S (tuning below HELD_OUT_SEED,
- * held-out from it) and lists every true and found set.
+ * held-out from it) and lists every true and found set; --dump writes it
+ * to DIR as seedS.csv, its truth as seedS.json and the calibration used
+ * as seedS.cal, for `hipform analyze DIR/seedS.csv --calibration
+ * DIR/seedS.cal` (never dump a held-out seed to look into it).
  * --six-face calibrates with the specimen's six-face recording as well
  * (contract section 6, `hipform calibrate --six-face`).
  * --true-mounting analyses with the sensor's true mounting (the gyro bias
@@ -133,6 +136,50 @@ static bool true_mounting;
 /* --six-face: calibrate with the specimen's six-face recording too. */
 static bool six_face;
 
+static const char *dump_dir; /* --dump */
+
+/* Write one file of the dump: DIR/seedS.ext through write(). */
+static void dump_file(unsigned seed, const char *ext, const void *what,
+		      int (*write)(const void *what, FILE *f))
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/seed%u.%s", dump_dir, seed, ext);
+	if (!(f = fopen(path, "w"))) {
+		fprintf(stderr, "bench_recognition: %s: cannot write\n", path);
+		return;
+	}
+	if (write(what, f) != 0 || fclose(f) != 0)
+		fprintf(stderr, "bench_recognition: %s: write failed\n", path);
+}
+
+static int write_csv(const void *ss, FILE *f)
+{
+	return hf_sim_session_write_csv(ss, f);
+}
+
+static int write_truth(const void *ss, FILE *f)
+{
+	return hf_sim_session_write_truth_json(ss, f);
+}
+
+static int write_calib(const void *calib, FILE *f)
+{
+	char text[1024];
+	int n = hf_calib_format(calib, text, sizeof text);
+
+	return n < 0 || (size_t)n >= sizeof text || fputs(text, f) < 0 ? -1 : 0;
+}
+
+static void dump_session(const struct hf_sim_session *ss, unsigned seed,
+			 const struct hf_calib *calib)
+{
+	dump_file(seed, "csv", ss, write_csv);
+	dump_file(seed, "json", ss, write_truth);
+	dump_file(seed, "cal", calib, write_calib);
+}
+
 static bool analyse(const struct hf_sim_session *ss, unsigned seed, struct found *f)
 {
 	struct hf_analyzer_config cfg;
@@ -148,6 +195,8 @@ static bool analyse(const struct hf_sim_session *ss, unsigned seed, struct found
 	}
 	if (true_mounting)
 		cfg.calib.pelvis_to_sensor = ss->sensor.pelvis_to_sensor;
+	if (dump_dir)
+		dump_session(ss, seed, &cfg.calib);
 	memset(f, 0, sizeof *f);
 	a = hf_analyzer_new(&cfg, on_event, f);
 	if (!a)
@@ -463,13 +512,19 @@ int main(int argc, char **argv)
 			true_mounting = true;
 		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
 			session = atol(argv[++i]);
+		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+			dump_dir = argv[++i];
 		else if (atoi(argv[i]) > 0)
 			n = atoi(argv[i]);
 		else {
 			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n"
-					"       bench_recognition --session S [--true-mounting] [--six-face]\n");
+					"       bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]\n");
 			return 2;
 		}
+	}
+	if (dump_dir && session <= 0) {
+		fprintf(stderr, "bench_recognition: --dump goes with --session\n");
+		return 2;
 	}
 	if (session > 0)
 		return run_one((unsigned)session);
