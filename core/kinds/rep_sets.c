@@ -77,6 +77,17 @@
 #define AT_REST_S 1.5
 #define AT_REST_BAND 0.1
 #define AT_REST_MAX 0.25
+/* A settle check (check_needed()): the probe's candidate had been open
+ * this long when the second probe's movement began (a rest the body
+ * shifted into lasts until the set; a rep is held 2 s as prescribed,
+ * seldom over 7), a rest that ends the check lasts CHECK_REST_S, within
+ * CHECK_REST_BAND of the checked rep's peak of where it is, and a settled
+ * rep's top lies CHECK_AWAY_FRACTION of that peak or more from the old
+ * rest. */
+#define CHECK_OPEN_S 10.0
+#define CHECK_REST_S 1.5
+#define CHECK_REST_BAND 0.25
+#define CHECK_AWAY_FRACTION 0.25
 #define STILL_GAP_TOL_S 0.5
 /* A rep's movement begins before its start (10 % of its peak): a minimum-
  * jerk rise passes 10 % a fifth of the way through and 90 % four fifths,
@@ -161,13 +172,13 @@ struct rep_sets {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
-	/* a probe rep that may have been the body settling (settle_check_begin()) */
+	/* a probe rep that may have been the body settling (check_begin()) */
 	struct {
 		bool on;
 		double open_s;          /* when its candidate opened */
 		double since_s;         /* when it ended */
 		double peak_e;          /* its peak */
-		double settle_peak_e;   /* the second probe's peak so far ... */
+		double settle_peak_e;   /* the second probe's peak since the check began ... */
 		double e_at_settle_peak; /* ... and the probe's e there */
 		double old_since_s;     /* resting at the old rest since */
 		double settled_since_s; /* resting at the checked rep's top since */
@@ -1454,7 +1465,7 @@ static bool measured_from_old_rest(struct rep_sets *a, const struct record *r,
 
 /*
  * The probe's candidate came back to 10 % of its peak while the second
- * probe (settle_step()) has a movement under way that began SETTLE_OPEN_S
+ * probe (settle_step()) has a movement under way that began CHECK_OPEN_S
  * or more after the candidate opened.  Either a rep held that long is
  * being lowered to the rest, or the candidate was the body settling and
  * a rep turning the other way took the probe's e back through the old
@@ -1465,17 +1476,17 @@ static bool measured_from_old_rest(struct rep_sets *a, const struct record *r,
  * there, read 5 reps as 3).  At this moment the two look alike; what
  * follows tells them apart (check_step()).
  */
-static bool settle_under_way(struct rep_sets *a)
+static bool check_needed(struct rep_sets *a)
 {
 	double start_s;
 
 	if (a->replaying || a->check.on || !hf_reps_active(&a->settle))
 		return false;
 	start_s = hf_reps_candidate_start_s(&a->settle);
-	return isfinite(start_s) && start_s - a->probe_open_s >= SETTLE_OPEN_S;
+	return isfinite(start_s) && start_s - a->probe_open_s >= CHECK_OPEN_S;
 }
 
-static void settle_check_begin(struct rep_sets *a, const struct hf_rep *rep, double t_s)
+static void check_begin(struct rep_sets *a, const struct hf_rep *rep, double t_s)
 {
 	a->check.on = true;
 	a->check.open_s = a->probe_open_s;
@@ -1488,28 +1499,10 @@ static void settle_check_begin(struct rep_sets *a, const struct hf_rep *rep, dou
 	a->check.e_at_settle_peak = a->probe_e_deg;
 }
 
-/* The body has rested AT_REST_S where the probe reads e_deg (within
- * AT_REST_MAX of the checked rep's peak): 0 is the old rest, the peak the
- * rest it settled into. */
-static bool rests_at(struct rep_sets *a, const struct record *r, double e_deg,
-		     double *since_s)
+/* The probe's reps may open a set: with a frame, or enough to vote on it. */
+static bool probe_may_open(const struct rep_sets *a)
 {
-	if (!r->still || fabs(a->probe_e_deg - e_deg) > AT_REST_MAX * a->check.peak_e) {
-		*since_s = NAN;
-		return false;
-	}
-	if (isnan(*since_s))
-		*since_s = r->t_s;
-	return r->t_s - *since_s >= AT_REST_S;
-}
-
-/* The check found a rep: the probe goes on as it would have. */
-static void settle_check_end(struct rep_sets *a)
-{
-	a->check.on = false;
-	reset_settle(a);
-	if (a->probe.n_reps > 0 && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
-		open_from_probe(a);
+	return a->probe.n_reps > 0 && (a->have_frame || a->probe.n_reps >= AXIS_VOTES);
 }
 
 /* One record through the probe, against the provisional rest. */
@@ -1531,11 +1524,11 @@ static void probe_feed(struct rep_sets *a, const struct record *r)
 			restart_probe(a);
 		return;
 	}
-	if (st.done && settle_under_way(a))
-		settle_check_begin(a, st.rep, r->t_s);
+	if (st.done && check_needed(a))
+		check_begin(a, st.rep, r->t_s);
 	if (a->check.on)
 		return; /* no set opens before the check ends */
-	if (st.done && (a->have_frame || a->probe.n_reps >= AXIS_VOTES))
+	if (st.done && probe_may_open(a))
 		open_from_probe(a);
 	else if (!hf_reps_active(&a->probe) && a->probe.n_reps > 0 &&
 		 r->t_s - a->probe.last_end_s >= a->cfg.thresholds.set_gap_s)
@@ -1737,36 +1730,55 @@ static void settle_step(struct rep_sets *a, const struct record *r)
 }
 
 /*
- * Under a settle check (settle_under_way()) the second probe goes on
- * against the rest at the checked rep's top.  The body settled there if
- * it finds a rep whose own top lies away from the old rest (a rep lowered
- * and the next one raised make an out and back whose far end is the old
- * rest) and the body then rests at the settled rest: the set opens from
- * that rep, as in settle_step().  If the body comes to rest at the old
- * rest instead, or nothing settles within MAX_REP_S, the checked rep was
- * a rep.
+ * The body has rested CHECK_REST_S where the probe reads e_deg, within
+ * CHECK_REST_BAND of the checked rep's peak: 0 is the old rest, the peak
+ * the rest it settled into.
  */
-static void check_step(struct rep_sets *a, const struct record *r)
+static bool check_rests_at(struct rep_sets *a, const struct record *r, double e_deg,
+			   double *since_s)
+{
+	if (!r->still || fabs(a->probe_e_deg - e_deg) > CHECK_REST_BAND * a->check.peak_e) {
+		*since_s = NAN;
+		return false;
+	}
+	if (isnan(*since_s))
+		*since_s = r->t_s;
+	return r->t_s - *since_s >= CHECK_REST_S;
+}
+
+/* The checked rep was a rep: the probe goes on as it would have. */
+static void check_keeps_probe_rep(struct rep_sets *a)
+{
+	a->check.on = false;
+	reset_settle(a);
+	if (probe_may_open(a))
+		open_from_probe(a);
+}
+
+/* The checked rep was the body settling: the set opens from the rep the
+ * second probe found, measured from the settled rest (as settle_step()). */
+static void check_takes_settle(struct rep_sets *a)
+{
+	struct hf_rep rep = a->check.rep;
+
+	reset_provisional(a);
+	open_set(a, &rep, true, &rep, 1);
+}
+
+/*
+ * The second probe, against the rest at the checked rep's top, finds a
+ * rep whose own top lies away from the old rest: a rep lowered and the
+ * next one raised make an out and back of the second probe whose far end
+ * is the old rest itself.  If its movement comes to nothing, or its rep
+ * is no such rep, the checked rep was a rep.
+ */
+static void check_follow(struct rep_sets *a, const struct record *r)
 {
 	struct hf_reps_point p = {.t_s = r->t_s};
 	struct hf_reps_step st;
-	struct hf_rep rep;
 
-	if (rests_at(a, r, 0.0, &a->check.old_since_s) ||
-	    r->t_s - a->check.since_s > MAX_REP_S) {
-		settle_check_end(a);
-		return;
-	}
-	if (a->check.have_rep) {
-		if (rests_at(a, r, a->check.peak_e, &a->check.settled_since_s)) {
-			rep = a->check.rep;
-			reset_provisional(a);
-			open_set(a, &rep, true, &rep, 1);
-		}
-		return;
-	}
 	if (!hf_reps_active(&a->settle)) {
-		settle_check_end(a); /* the movement came to nothing */
+		check_keeps_probe_rep(a);
 		return;
 	}
 	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
@@ -1778,14 +1790,39 @@ static void check_step(struct rep_sets *a, const struct record *r)
 	}
 	if (!st.done)
 		return;
-	if (st.rep->start_s - a->check.open_s < SETTLE_OPEN_S ||
-	    st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->check.peak_e ||
-	    a->check.e_at_settle_peak < AT_REST_MAX * a->check.peak_e) {
-		settle_check_end(a);
+	if (st.rep->excursion_deg < a->cfg.thresholds.rep_min_fraction * a->check.peak_e ||
+	    a->check.e_at_settle_peak < CHECK_AWAY_FRACTION * a->check.peak_e) {
+		check_keeps_probe_rep(a);
 		return;
 	}
 	a->check.rep = *st.rep;
 	a->check.have_rep = true;
+}
+
+/*
+ * Under a check (check_needed()): the body settled if the second probe
+ * finds its rep (check_follow()) and the body then rests at the settled
+ * rest; the set opens from that rep.  If the body rests at the old rest
+ * instead, or nothing settles within MAX_REP_S, the checked rep was a rep.
+ */
+static void check_step(struct rep_sets *a, const struct record *r)
+{
+	if (check_rests_at(a, r, 0.0, &a->check.old_since_s) ||
+	    r->t_s - a->check.since_s > MAX_REP_S)
+		check_keeps_probe_rep(a);
+	else if (!a->check.have_rep)
+		check_follow(a, r);
+	else if (check_rests_at(a, r, a->check.peak_e, &a->check.settled_since_s))
+		check_takes_settle(a);
+}
+
+/* The session ends or is interrupted under a check: a settle the second
+ * probe found opens its set; else the probe's reps go as they are. */
+static void check_flush(struct rep_sets *a)
+{
+	if (a->check.on && a->check.have_rep && a->state == IDLE)
+		check_takes_settle(a);
+	a->check.on = false;
 }
 
 static void idle_step(struct rep_sets *a, const struct record *r)
@@ -1847,8 +1884,9 @@ static bool rep_sets_moving(const void *self)
 	 * bench_recognition: 35 s, rests included) */
 	if (a->state == IN_SET && hf_reps_active(&a->reps))
 		return true;
-	if (a->check.on && hf_reps_active(&a->settle))
-		return true;
+	/* under a check, the second probe's movement is the rep under way */
+	if (a->check.on && !a->check.have_rep && hf_reps_active(&a->settle))
+		return a->bias_still_s >= TRUSTED_BIAS_S;
 	if (a->settle_rest.valid && !hf_reps_active(&a->settle) && a->settle_rest.mean.n > 0.0)
 		return false; /* open candidate, but the body rests (a hold, or settled) */
 	return hf_reps_active(&a->probe) && a->bias_still_s >= TRUSTED_BIAS_S;
@@ -1984,6 +2022,7 @@ static void rep_sets_interrupt(void *self)
 {
 	struct rep_sets *a = self;
 
+	check_flush(a);
 	flush_probe(a);
 	close_all(a);
 	reset_provisional(a);
@@ -1993,6 +2032,7 @@ static void rep_sets_finish(void *self)
 {
 	struct rep_sets *a = self;
 
+	check_flush(a);
 	flush_probe(a);
 	close_all(a);
 }
