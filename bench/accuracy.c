@@ -38,9 +38,40 @@ void hf_acc_set_dump_dir(const char *dir)
 	dump_dir = dir;
 }
 
+#define MAX_LIVE_REPS 1024
+
 struct detected {
 	struct hf_report report;
+	struct hf_acc_score *score;     /* live delays go here */
+	double sent_start_s[MAX_LIVE_REPS]; /* reps sent live so far */
+	int n_sent;
 };
+
+/* A rep sent before (a set split at its close sends its reps again). */
+static bool sent_before(const struct detected *d, const struct hf_rep *rep)
+{
+	for (int k = 0; k < d->n_sent; k++)
+		if (fabs(d->sent_start_s[k] - rep->start_s) < 0.05)
+			return true;
+	return false;
+}
+
+/* How long after its end a rep was first sent live. */
+static void score_live_rep(struct detected *d, const struct hf_event *ev)
+{
+	double delay_s = ev->t_s - ev->rep->end_s;
+
+	if (sent_before(d, ev->rep)) {
+		d->score->live_reps_resent++;
+		return;
+	}
+	if (d->n_sent < MAX_LIVE_REPS)
+		d->sent_start_s[d->n_sent++] = ev->rep->start_s;
+	d->score->live_reps++;
+	d->score->live_reps_late += delay_s > HF_ACC_LATE_S;
+	d->score->live_delay_sum_s += delay_s;
+	d->score->live_delay_max_s = fmax(d->score->live_delay_max_s, delay_s);
+}
 
 static void on_event(const struct hf_event *ev, void *user)
 {
@@ -48,6 +79,8 @@ static void on_event(const struct hf_event *ev, void *user)
 
 	if (ev->type == HF_EVENT_SET)
 		hf_report_add_set(&d->report, ev->set);
+	if (ev->type == HF_EVENT_REP && ev->rep)
+		score_live_rep(d, ev);
 }
 
 /* ---- building the sessions ---- */
@@ -700,6 +733,8 @@ static int analyse_and_score(const struct hf_sim_output *o, bool csv, enum hf_ac
 	int r = 0;
 
 	hf_report_init(&det.report);
+	det.score = score;
+	det.n_sent = 0;
 	if (dump_dir)
 		dump_session(o, csv, mode, i, &cfg->calib);
 	/* a refused calibration leaves the user nothing in this mode: every
@@ -905,6 +940,10 @@ void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s)
 		ratio(s->start_err_sum, (double)s->reps_matched),
 		ratio(s->end_err_sum, (double)s->reps_matched),
 		ratio(s->exc_err_sum, (double)s->reps_matched));
+	fprintf(f, "  live REP events:      %ld, first sent after the rep's end: mean %.2f s, "
+		"max %.2f s, %ld later than %.0f s; %ld sent again\n", s->live_reps,
+		ratio(s->live_delay_sum_s, (double)s->live_reps), s->live_delay_max_s,
+		s->live_reps_late, HF_ACC_LATE_S, s->live_reps_resent);
 	fprintf(f, "  exercise+side right:  %.1f %% of matched sets\n",
 		100 * hf_acc_recognition_rate(s));
 	fprintf(f, "  decoder: %ld bad lines, %ld bad packets\n", s->bad_lines, s->bad_packets);

@@ -62,7 +62,14 @@ struct hf_acc_score {
 	long calib_tried, calib_refused; /* procedures given to hipform calibrate */
 	long refused_sets;               /* truth sets of refused sessions (missed) */
 	long class_sets[HF_ACC_CLASSES], class_exact[HF_ACC_CLASSES];
+	/* live REP events: sample time sent - the rep's end (a rep is sent
+	 * once it has ended; the first reps of a set once the set opens) */
+	long live_reps, live_reps_late; /* late: more than HF_ACC_LATE_S */
+	long live_reps_resent;          /* sent again (a set split at its close) */
+	double live_delay_sum_s, live_delay_max_s;
 };
+
+#define HF_ACC_LATE_S 2.0
 
 /* One simulated session of suite index i (deterministic) in a mode;
  * adds to *score.  verbose prints per-set lines to f (NULL: quiet). */
