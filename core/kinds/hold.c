@@ -1092,7 +1092,8 @@ static void hold_update(void *self, const struct hf_motion *m)
 		rec_at(h, i)->acc_g[k] = (float)m->acc_g[k];
 	h->n++;
 	if (!h->cfg.has_mounting)
-		hf_postures_update(&h->postures, m->q_sensor_world, m->t_s);
+		hf_postures_update(&h->postures, m->q_sensor_world, m->acc_g, m->still,
+				   m->t_s);
 	step_from(h, i, i);
 	h->live.t_s = m->t_s;
 	h->live.still = m->still;

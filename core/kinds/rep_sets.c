@@ -2000,7 +2000,7 @@ static void rep_sets_update(void *self, const struct hf_motion *m)
 	r->still = m->still;
 	a->n++;
 	if (!a->have_frame)
-		hf_postures_update(&a->postures, r->q, r->t_s);
+		hf_postures_update(&a->postures, r->q, m->acc_g, m->still, r->t_s);
 	update_posture(a, r);
 	if (r->still) {
 		a->q_last_still = r->q;

@@ -12,6 +12,14 @@
  * Which remembered posture is standing is the analyser's call (it knows
  * the exercise's posture); this module only remembers.
  *
+ * A posture's up is the mean specific force over the still samples of
+ * its stretch (the accelerometer alone: at rest it reads up, whatever the
+ * orientation filter has yet to converge to), taken when the stretch is
+ * remembered and again when it ends.  The orientation filter's up at the
+ * stretch's first sample, used before, lagged by up to a few degrees
+ * where the gyro bias was still being learned (a standing at the start
+ * of a session).
+ *
  * Fixed size, no allocation: one struct per analyser.
  */
 #ifndef HIPFORM_POSTURES_H
@@ -42,15 +50,24 @@ struct hf_postures {
 	double anchor_t_s;
 	bool have_anchor;
 	bool remembered;         /* the current stretch is in seen[] */
+	int slot;                /* ... in this slot */
+	double acc_sum_g[3];     /* specific force summed over the stretch's */
+	long n_acc;              /* ... still samples */
 };
 
 void hf_postures_init(struct hf_postures *p);
 
-/* One sample: orientation (sensor to world) at t_s. */
-void hf_postures_update(struct hf_postures *p, struct hf_quat q_sensor_world, double t_s);
+/*
+ * One sample: orientation (sensor to world) at t_s, and the specific
+ * force acc_g (sensor frame, g) with the filter's stillness flag.  acc_g
+ * may be NULL: the posture's up is then the orientation's.
+ */
+void hf_postures_update(struct hf_postures *p, struct hf_quat q_sensor_world,
+			const double acc_g[3], bool still, double t_s);
 
 /* Remember a posture (world up in the sensor frame) seen quiet at t_s:
- * the slot of the same posture, else a free one, else the oldest. */
-void hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s);
+ * the slot of the same posture, else a free one, else the oldest.
+ * Returns the slot's index. */
+int hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s);
 
 #endif

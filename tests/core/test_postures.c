@@ -3,7 +3,9 @@
  * The quiet postures of a session (include/hipform/postures.h): a posture
  * is remembered once it has been quiet for 1.5 s, once per quiet stretch;
  * the same posture again refreshes its slot; a movement of more than 4 deg
- * starts a new stretch; when every slot is taken the oldest goes.
+ * starts a new stretch; when every slot is taken the oldest goes.  Given
+ * the accelerometer, a posture's up is its still samples' mean specific
+ * force, taken again when the stretch ends.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -31,7 +33,7 @@ static double hold_still(struct hf_postures *p, struct hf_quat q, double t0_s, d
 	long n = (long)(dur_s * RATE_HZ);
 
 	for (long i = 0; i < n; i++)
-		hf_postures_update(p, q, t0_s + (double)i / RATE_HZ);
+		hf_postures_update(p, q, NULL, false, t0_s + (double)i / RATE_HZ);
 	return t0_s + (double)n / RATE_HZ;
 }
 
@@ -112,6 +114,62 @@ static void test_oldest_goes(void **state)
 	assert_false(first_kept);
 }
 
+/*
+ * Standing at the start of a session, the orientation filter is still
+ * learning the gyro bias and sits 3 deg off the accelerometer's up, then
+ * converges.  The posture's up is the accelerometer's (the mean over the
+ * still samples, the stretch's end included), not where the filter was
+ * when the stretch began: that lag had put an uncalibrated bridge's frame
+ * 2.7 deg off about pelvis x (belt suite session 88).
+ */
+static void test_up_from_the_accelerometer(void **state)
+{
+	struct hf_postures p;
+	double acc_g[3], t = 0.0;
+	struct hf_quat q_lagging = tipped(3.0), q_true = tipped(0.0);
+
+	(void)state;
+	hf_postures_init(&p);
+	hf_quat_rotate_inv(q_true, (const double[3]){0.0, 0.0, 1.0}, acc_g);
+	for (int i = 0; i < 150; i++, t += 1.0 / RATE_HZ)
+		hf_postures_update(&p, q_lagging, acc_g, true, t);
+	for (int i = 0; i < 100; i++, t += 1.0 / RATE_HZ)
+		hf_postures_update(&p, q_true, acc_g, true, t);
+	assert_int_equal(used(&p), 1);
+	assert_float_equal(p.seen[p.slot].up_s[2], 1.0, 1e-9);
+	/* the stretch goes on; a sample that is not still has no vote */
+	acc_g[1] = 0.5;
+	hf_postures_update(&p, q_true, acc_g, false, t);
+	hf_postures_update(&p, tipped(60.0), acc_g, true, t + 0.01); /* it ends */
+	assert_float_equal(p.seen[p.slot].up_s[2], 1.0, 1e-9);
+}
+
+/* The stretch's later still samples count: the up taken at 1.5 s is
+ * taken again, from all of them, when the stretch ends. */
+static void test_up_taken_again_at_the_end(void **state)
+{
+	struct hf_postures p;
+	double up0[3], up2[3], acc_g[3], t = 0.0;
+	int slot;
+
+	(void)state;
+	hf_postures_init(&p);
+	hf_quat_rotate_inv(tipped(0.0), (const double[3]){0.0, 0.0, 1.0}, up0);
+	hf_quat_rotate_inv(tipped(2.0), (const double[3]){0.0, 0.0, 1.0}, up2);
+	for (int i = 0; i < 200; i++, t += 1.0 / RATE_HZ)
+		hf_postures_update(&p, tipped(0.0), up0, true, t);
+	slot = p.slot;
+	assert_float_equal(p.seen[slot].up_s[2], 1.0, 1e-9);
+	for (int i = 0; i < 200; i++, t += 1.0 / RATE_HZ)
+		hf_postures_update(&p, tipped(0.0), up2, true, t);
+	hf_postures_update(&p, tipped(60.0), up2, true, t); /* it ends */
+	for (int k = 0; k < 3; k++)
+		acc_g[k] = 0.5 * (up0[k] + up2[k]);
+	hf_vec_normalize(acc_g);
+	for (int k = 0; k < 3; k++)
+		assert_float_equal(p.seen[slot].up_s[k], acc_g[k], 1e-3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +177,8 @@ int main(void)
 		cmocka_unit_test(test_small_sway_is_one_stretch),
 		cmocka_unit_test(test_same_posture_refreshes),
 		cmocka_unit_test(test_oldest_goes),
+		cmocka_unit_test(test_up_from_the_accelerometer),
+		cmocka_unit_test(test_up_taken_again_at_the_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
