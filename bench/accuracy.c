@@ -780,11 +780,14 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
 		csv = sensor.part - 1 != HF_SIM_PART_MPU9250; /* WT901: WitMotion bytes */
 		if (verbose)
 			fprintf(verbose, "session %d: %s at %g Hz, acc scale %+.3f %+.3f %+.3f, "
-				"gyro bias %+.2f %+.2f %+.2f deg/s, warming %.1f degC\n", i,
+				"gyro bias %+.2f %+.2f %+.2f deg/s, gyro scale %+.3f %+.3f %+.3f, "
+				"warming %.1f degC\n", i,
 				hf_sim_part_profile((enum hf_sim_part)(sensor.part - 1))->name,
 				sensor.rate_hz, sensor.acc_scale_err[0], sensor.acc_scale_err[1],
 				sensor.acc_scale_err[2], sensor.gyro_bias_dps[0],
-				sensor.gyro_bias_dps[1], sensor.gyro_bias_dps[2], sensor.warmup_c);
+				sensor.gyro_bias_dps[1], sensor.gyro_bias_dps[2],
+				sensor.gyro_scale_err[0], sensor.gyro_scale_err[1],
+				sensor.gyro_scale_err[2], sensor.warmup_c);
 	} else {
 		hf_sim_sensor_preset(&sensor, grade,
 				     wide ? wide_rates_hz[i % 6] : rates_hz[i % 6], seed);
