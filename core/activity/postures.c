@@ -13,24 +13,23 @@ void hf_postures_init(struct hf_postures *p)
 	p->anchor_q = hf_quat_identity();
 }
 
-int hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s)
+void hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s)
 {
 	const double same_cos = cos(HF_POSTURES_SAME_DEG * HF_DEG2RAD);
-	int slot = 0;
+	struct hf_posture_seen *slot = &p->seen[0];
 
 	for (int k = 0; k < HF_POSTURES_MAX; k++) {
-		const struct hf_posture_seen *s = &p->seen[k];
+		struct hf_posture_seen *s = &p->seen[k];
 		if (s->used && hf_vec_dot(s->up_s, up_s) >= same_cos) {
-			slot = k;
+			slot = s;
 			break;
 		}
-		if (!s->used || (p->seen[slot].used && s->last_s < p->seen[slot].last_s))
-			slot = k;
+		if (!s->used || (slot->used && s->last_s < slot->last_s))
+			slot = s;
 	}
-	memcpy(p->seen[slot].up_s, up_s, sizeof up_s[0] * 3);
-	p->seen[slot].last_s = t_s;
-	p->seen[slot].used = true;
-	return slot;
+	memcpy(slot->up_s, up_s, sizeof slot->up_s);
+	slot->last_s = t_s;
+	slot->used = true;
 }
 
 /* The stretch's up: its still samples' mean specific force if it has
@@ -45,12 +44,8 @@ static void stretch_up(const struct hf_postures *p, double up_s[3])
 	hf_quat_rotate_inv(p->anchor_q, world_up, up_s);
 }
 
-/* A new quiet stretch begins at q; the one that ends leaves its up, now
- * from all its still samples, in its slot. */
 static void begin_stretch(struct hf_postures *p, struct hf_quat q, double t_s)
 {
-	if (p->have_anchor && p->remembered)
-		stretch_up(p, p->seen[p->slot].up_s);
 	p->anchor_q = q;
 	p->anchor_t_s = t_s;
 	p->have_anchor = true;
@@ -80,7 +75,7 @@ void hf_postures_update(struct hf_postures *p, struct hf_quat q, const double ac
 	if (!p->remembered && t_s - p->anchor_t_s >= HF_POSTURES_QUIET_S) {
 		double up_s[3];
 		stretch_up(p, up_s);
-		p->slot = hf_postures_remember(p, up_s, t_s);
+		hf_postures_remember(p, up_s, t_s);
 		p->remembered = true; /* once per quiet stretch */
 	}
 }

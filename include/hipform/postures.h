@@ -13,12 +13,10 @@
  * the exercise's posture); this module only remembers.
  *
  * A posture's up is the mean specific force over the still samples of
- * its stretch (the accelerometer alone: at rest it reads up, whatever the
- * orientation filter has yet to converge to), taken when the stretch is
- * remembered and again when it ends.  The orientation filter's up at the
- * stretch's first sample, used before, lagged by up to a few degrees
- * where the gyro bias was still being learned (a standing at the start
- * of a session).
+ * its stretch so far, taken when the stretch is remembered: at rest the
+ * accelerometer reads up whatever the orientation filter has yet to
+ * converge to (at the start of a session, it is still learning the gyro
+ * bias).
  *
  * Fixed size, no allocation: one struct per analyser.
  */
@@ -50,7 +48,6 @@ struct hf_postures {
 	double anchor_t_s;
 	bool have_anchor;
 	bool remembered;         /* the current stretch is in seen[] */
-	int slot;                /* ... in this slot */
 	double acc_sum_g[3];     /* specific force summed over the stretch's */
 	long n_acc;              /* ... still samples */
 };
@@ -66,8 +63,7 @@ void hf_postures_update(struct hf_postures *p, struct hf_quat q_sensor_world,
 			const double acc_g[3], bool still, double t_s);
 
 /* Remember a posture (world up in the sensor frame) seen quiet at t_s:
- * the slot of the same posture, else a free one, else the oldest.
- * Returns the slot's index. */
-int hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s);
+ * the slot of the same posture, else a free one, else the oldest. */
+void hf_postures_remember(struct hf_postures *p, const double up_s[3], double t_s);
 
 #endif
