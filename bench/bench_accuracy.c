@@ -89,8 +89,11 @@ int main(int argc, char **argv)
 			mode = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = stdout;
-		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+			if (hf_bench_make_dump_dir("bench_accuracy", argv[i + 1]) != 0)
+				return 1;
 			hf_acc_set_dump_dir(argv[++i]);
+		}
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
 		else if (strcmp(argv[i], "--six-face") == 0)

@@ -526,6 +526,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_recognition: --dump goes with --session\n");
 		return 2;
 	}
+	if (dump_dir && hf_bench_make_dump_dir("bench_recognition", dump_dir) != 0)
+		return 1;
 	if (session > 0)
 		return run_one((unsigned)session);
 	run_part("tuning", 1u, n, false, verbose);
