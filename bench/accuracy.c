@@ -9,13 +9,10 @@
  * ignoring reps whose true value lies within a small margin of the
  * threshold (a rep at 1.99 s hold is a coin toss for any instrument).
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sys/stat.h>
 
 #include "accuracy.h"
 #include "hipform/analyzer.h"
@@ -39,14 +36,6 @@ void hf_acc_set_six_face(bool on)
 void hf_acc_set_dump_dir(const char *dir)
 {
 	dump_dir = dir;
-}
-
-int hf_bench_make_dump_dir(const char *prog, const char *dir)
-{
-	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "%s: %s: %s\n", prog, dir, strerror(errno));
-	return -1;
 }
 
 #define MAX_LIVE_REPS 1024

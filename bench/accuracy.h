@@ -80,10 +80,6 @@ int hf_acc_run_session(int i, enum hf_acc_mode mode, struct hf_acc_score *score,
  * into dir; NULL stops it. */
 void hf_acc_set_dump_dir(const char *dir);
 
-/* Make dir for a dump (its parent must exist); 0, or -1 with the reason
- * on stderr. */
-int hf_bench_make_dump_dir(const char *prog, const char *dir);
-
 /* Calibrated modes: also give hipform the specimen's six-face recording
  * (contract section 6, sim/six_face.c) before its procedure. */
 void hf_acc_set_six_face(bool on);

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "accuracy.h"
+#include "kind_bench.h"
 #include "hipform/sim.h"
 
 static const char *const titles[HF_ACC_MODES] = {

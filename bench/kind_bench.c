@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers of the per-kind benchmarks (kind_bench.h). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
 
 #include "hipform/calib.h"
 #include "hipform/error.h"
@@ -73,6 +77,14 @@ double hf_bench_overlap_s(double a0, double a1, double b0, double b1)
 double hf_bench_ratio(int a, int b)
 {
 	return b > 0 ? (double)a / b : NAN;
+}
+
+int hf_bench_make_dump_dir(const char *prog, const char *dir)
+{
+	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+		return 0;
+	fprintf(stderr, "%s: %s: %s\n", prog, dir, strerror(errno));
+	return -1;
 }
 
 bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t)

@@ -49,6 +49,9 @@ void hf_bench_print_calibrations(void);
 double hf_bench_overlap_s(double a0, double a1, double b0, double b1);
 /* a / b, NAN when b is 0. */
 double hf_bench_ratio(int a, int b);
+/* Make dir for a --dump (its parent must exist); 0, or -1 with the
+ * reason on stderr after prog's name. */
+int hf_bench_make_dump_dir(const char *prog, const char *dir);
 
 /* A true figure this near a fault's threshold decides nothing about the
  * fault: within the measuring error (bench_accuracy for rep faults,

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,14 +28,22 @@ static struct hf_quat tipped(double angle_deg)
 	return hf_quat_from_axis_angle(x, angle_deg * HF_DEG2RAD);
 }
 
-/* Feed orientation q from t0_s for dur_s; returns the end time. */
-static double hold_still(struct hf_postures *p, struct hf_quat q, double t0_s, double dur_s)
+/* Feed orientation q, and specific force acc_g (NULL: none) flagged
+ * still or not, from t0_s for dur_s; returns the end time. */
+static double feed(struct hf_postures *p, struct hf_quat q, const double *acc_g, bool still,
+		   double t0_s, double dur_s)
 {
 	long n = (long)(dur_s * RATE_HZ);
 
 	for (long i = 0; i < n; i++)
-		hf_postures_update(p, q, NULL, false, t0_s + (double)i / RATE_HZ);
+		hf_postures_update(p, q, acc_g, still, t0_s + (double)i / RATE_HZ);
 	return t0_s + (double)n / RATE_HZ;
+}
+
+/* Feed orientation q alone from t0_s for dur_s; returns the end time. */
+static double hold_still(struct hf_postures *p, struct hf_quat q, double t0_s, double dur_s)
+{
+	return feed(p, q, NULL, false, t0_s, dur_s);
 }
 
 static int used(const struct hf_postures *p)
@@ -44,6 +53,16 @@ static int used(const struct hf_postures *p)
 	for (int k = 0; k < HF_POSTURES_MAX; k++)
 		n += p->seen[k].used;
 	return n;
+}
+
+/* The up of the one posture remembered. */
+static const double *only_up(const struct hf_postures *p)
+{
+	assert_int_equal(used(p), 1);
+	for (int k = 0; k < HF_POSTURES_MAX; k++)
+		if (p->seen[k].used)
+			return p->seen[k].up_s;
+	return NULL;
 }
 
 static void test_quiet_long_enough(void **state)
@@ -124,35 +143,29 @@ static void test_oldest_goes(void **state)
  */
 static void test_up_from_the_accelerometer(void **state)
 {
+	static const double up_g[3] = {0.0, 0.0, 1.0}, jolt_g[3] = {0.0, 0.5, 1.0};
 	struct hf_postures p;
-	double acc_g[3], jolt_g[3] = {0.0, 0.5, 1.0}, t = 0.0;
+	double t;
 
 	(void)state;
 	hf_postures_init(&p);
-	hf_quat_rotate_inv(tipped(0.0), (const double[3]){0.0, 0.0, 1.0}, acc_g);
-	for (int i = 0; i < 160; i++, t += 1.0 / RATE_HZ)
-		hf_postures_update(&p, tipped(3.0), i == 50 ? jolt_g : acc_g, i != 50, t);
-	assert_int_equal(used(&p), 1);
-	for (int k = 0; k < HF_POSTURES_MAX; k++)
-		if (p.seen[k].used)
-			assert_float_equal(p.seen[k].up_s[2], 1.0, 1e-9);
+	t = feed(&p, tipped(3.0), up_g, true, 0.0, 0.5);
+	t = feed(&p, tipped(3.0), jolt_g, false, t, 0.01);
+	feed(&p, tipped(3.0), up_g, true, t, 1.1);
+	assert_float_equal(only_up(&p)[2], 1.0, 1e-9);
 }
 
 /* A stretch with no still sample (the filter never called it still)
  * keeps the orientation's up at its start. */
 static void test_up_without_a_still_sample(void **state)
 {
+	static const double up_g[3] = {0.0, 0.0, 1.0};
 	struct hf_postures p;
-	double acc_g[3] = {0.0, 0.0, 1.0}, t = 0.0;
 
 	(void)state;
 	hf_postures_init(&p);
-	for (int i = 0; i < 160; i++, t += 1.0 / RATE_HZ)
-		hf_postures_update(&p, tipped(3.0), acc_g, false, t);
-	assert_int_equal(used(&p), 1);
-	for (int k = 0; k < HF_POSTURES_MAX; k++)
-		if (p.seen[k].used)
-			assert_float_equal(p.seen[k].up_s[2], cos(3.0 * HF_DEG2RAD), 1e-9);
+	feed(&p, tipped(3.0), up_g, false, 0.0, 1.6);
+	assert_float_equal(only_up(&p)[2], cos(3.0 * HF_DEG2RAD), 1e-9);
 }
 
 int main(void)
