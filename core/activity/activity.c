@@ -58,6 +58,7 @@
 #define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
 #define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
 #define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
+#define ALONG_HISTORY_S 900    /* travel along the body remembered per second */
 #define HOLD_ELEV_AT_S 2.0     /* a hold's elevation: this long after its start */
 #define BACK_TO_BACK_S 1.0     /* a hold this soon after a plank goes on from it */
 
@@ -193,6 +194,13 @@ struct hf_activity {
 	double lin_mean_g[3], lin_pow_g2[3];
 	bool have_lin;
 	double side_since_s, along_since_s; /* NAN: not now */
+	/* time travelling along the body since the start (along_total_s),
+	 * as it stood at each whole second of the last ALONG_HISTORY_S: a
+	 * hold of any length asks how much of it was rolling (along_share()) */
+	double along_total_s;
+	double along_at_s[ALONG_HISTORY_S];
+	int64_t along_sec;          /* the last whole second recorded */
+	bool have_along;
 
 	struct candidate rowc[N_ROWS];  /* one per row, made at set-up */
 	struct candidate *open[N_ROWS]; /* those open in this posture */
@@ -433,6 +441,50 @@ static double travel_share(const struct hf_activity *act, unsigned bit, double s
 	return in ? (double)with / (double)in : 0.0;
 }
 
+/* Count this sample's travel along the body into the per-second history. */
+static void record_along(struct hf_activity *act, unsigned bits, double t_s, double dt_s)
+{
+	int64_t sec = (int64_t)floor(t_s);
+
+	if (!act->have_along) {
+		act->have_along = true;
+		act->along_sec = sec;
+		act->along_at_s[(uint64_t)sec % ALONG_HISTORY_S] = 0.0;
+	}
+	if (sec - act->along_sec > ALONG_HISTORY_S)
+		act->along_sec = sec - ALONG_HISTORY_S; /* a gap: the rest is gone */
+	while (act->along_sec < sec) {
+		act->along_sec++;
+		act->along_at_s[(uint64_t)act->along_sec % ALONG_HISTORY_S] = act->along_total_s;
+	}
+	if (bits & TRAVEL_ALONG)
+		act->along_total_s += dt_s;
+}
+
+/* along_total_s as it stood at t_s (to the whole second before it; the
+ * oldest second kept when t_s is older; now when t_s is not yet past). */
+static double along_total_at(const struct hf_activity *act, double t_s)
+{
+	int64_t sec = (int64_t)floor(t_s);
+
+	if (!act->have_along || sec > act->along_sec)
+		return act->along_total_s;
+	if (sec <= act->along_sec - ALONG_HISTORY_S)
+		sec = act->along_sec - ALONG_HISTORY_S + 1;
+	return act->along_at_s[(uint64_t)sec % ALONG_HISTORY_S];
+}
+
+/* The share of [start_s, end_s] spent travelling along the body (foam
+ * rolling), for spans longer than the ring; 0 for spans under 2 s. */
+static double along_share(const struct hf_activity *act, double start_s, double end_s)
+{
+	double span_s = fmin(end_s - start_s, (double)ALONG_HISTORY_S);
+
+	if (!(span_s >= 2.0))
+		return 0.0;
+	return (along_total_at(act, end_s) - along_total_at(act, end_s - span_s)) / span_s;
+}
+
 static bool travel_holds(double since_s, double t_s)
 {
 	return !isnan(since_s) && t_s - since_s >= TRAVEL_HOLD_S;
@@ -577,6 +629,8 @@ static bool row_keeps(const struct candidate *c, const struct hf_set_summary *se
 		return false; /* a few steps aside, as between blocks */
 	if (set->passes && set->passes->posture != r->posture)
 		return false; /* the replay before the posture: the other row's */
+	if (set->hold && along_share(act, set->start_s, set->end_s) >= SHARE_MIN)
+		return false; /* rolling along the body on a roller: a plank is still */
 	return !(set->hold && hold_is_lying(c, set->hold));
 }
 
@@ -840,6 +894,7 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 	judge_stretch(act, m->t_s);
 	track_steps(act, m, up_s, dt_s);
 	act->travel[(act->n - 1) % act->cap] = (unsigned char)track_travel(act, m, up_s, dt_s);
+	record_along(act, act->travel[(act->n - 1) % act->cap], m->t_s, dt_s);
 	for (int k = 0; k < act->n_open; k++) {
 		act->open[k]->ops->update(act->open[k]->self, m);
 		announce_bout(act->open[k], m->t_s);
