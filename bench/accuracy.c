@@ -378,6 +378,55 @@ int hf_acc_calibrate(const struct hf_sim_sensor *sensor, unsigned seed,
 	return 0;
 }
 
+bool hf_acc_session_accel(struct hf_calib *c, const struct hf_sample *x, size_t n,
+			  struct hf_accel_fit_result *res)
+{
+	static struct hf_accel_fit fit; /* benches run one session at a time */
+	struct hf_accel_fit_result r;
+
+	if (hf_calib_has_accel(c))
+		return false;
+	hf_accel_fit_init(&fit, c->gyro_bias_dps);
+	for (size_t i = 0; i < n; i++)
+		hf_accel_fit_update(&fit, &x[i]);
+	if (hf_accel_fit_finish(&fit, &r) != HF_OK)
+		return false;
+	hf_calib_adopt_accel(c, &r);
+	if (res)
+		*res = r;
+	return true;
+}
+
+void hf_acc_up_error_deg(const struct hf_sim_sensor *s, const struct hf_calib *c,
+			 double *mean_deg, double *max_deg)
+{
+	int n = 0;
+
+	*mean_deg = *max_deg = 0.0;
+	for (int k = 0; k < 27; k++) {
+		double up[3] = {k % 3 - 1, k / 3 % 3 - 1, k / 9 - 1}, raw[3], got[3], norm, dot = 0.0, e;
+		norm = sqrt(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
+		if (norm == 0.0)
+			continue;
+		for (int i = 0; i < 3; i++)
+			up[i] /= norm;
+		for (int i = 0; i < 3; i++) {
+			raw[i] = (1.0 + s->acc_scale_err[i]) * up[i] + s->acc_bias_g[i];
+			for (int j = 0; j < 3; j++)
+				raw[i] += j != i ? s->acc_cross[i][j] * up[j] : 0.0;
+			got[i] = (raw[i] - c->acc_offset_g[i]) * c->acc_scale[i];
+		}
+		norm = sqrt(got[0] * got[0] + got[1] * got[1] + got[2] * got[2]);
+		for (int i = 0; i < 3; i++)
+			dot += got[i] * up[i] / norm;
+		e = acos(fmin(1.0, dot)) * HF_RAD2DEG;
+		*mean_deg += e;
+		*max_deg = fmax(*max_deg, e);
+		n++;
+	}
+	*mean_deg /= n;
+}
+
 static int calibrate_from_procedure(const struct hf_sim_sensor *sensor, unsigned seed,
 				    struct hf_calib *c)
 {

@@ -18,6 +18,7 @@
  * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
  * cheap-MEMS grade at any orientation), the latter never tuned on.
  *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]
+ *                     [--no-session-accel]
  *   bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]
  * --session S runs the one session of seed S (tuning below HELD_OUT_SEED,
  * held-out from it) and lists every true and found set; --dump writes it
@@ -69,6 +70,10 @@ struct found_set {
 struct found {
 	int n;
 	struct found_set s[MAX_FOUND];
+	/* the accelerometer's reading of up against the truth (bench/accuracy.h,
+	 * hf_acc_up_error_deg()), as analysed and, with the session fit, raw */
+	bool accel_fitted;
+	double up_mean_deg, up_max_deg, up_raw_mean_deg, up_raw_max_deg;
 };
 
 struct score {
@@ -90,6 +95,10 @@ struct score {
 	struct {
 		int tp, fp, fn, ignored;
 	} fault[2][HF_FAULT_COUNT];
+	/* the accelerometer: sessions whose fit was adopted; sums of the up
+	 * errors as analysed and as read */
+	int accel_fitted;
+	double up_mean, up_max, up_raw_mean, up_raw_max;
 };
 
 static void on_event(const struct hf_event *ev, void *user)
@@ -137,6 +146,9 @@ static bool true_mounting;
 static bool six_face;
 
 static const char *dump_dir; /* --dump */
+/* --no-session-accel: the accelerometer as it reads, no fit over the
+ * session's still postures (what analysis did before stop 30) */
+static bool no_session_accel;
 
 /* Write one file of the dump: DIR/seedS.ext through write(). */
 static void dump_file(unsigned seed, const char *ext, const void *what,
@@ -188,16 +200,22 @@ static bool analyse(const struct hf_sim_session *ss, unsigned seed, struct found
 
 	hf_analyzer_config_default(&cfg);
 	cfg.rate_hz = ss->sensor.rate_hz;
+	memset(f, 0, sizeof *f);
 	if (hf_acc_calibrate(&ss->sensor, seed, ss->samples, ss->n_calibration, six_face,
 			     &cfg.calib, err, sizeof err) != 0) {
 		fprintf(stderr, "bench_recognition: calibration: %s\n", err);
 		return false;
 	}
+	if (!no_session_accel) {
+		struct hf_calib raw = cfg.calib;
+		f->accel_fitted = hf_acc_session_accel(&cfg.calib, ss->samples, ss->n, NULL);
+		hf_acc_up_error_deg(&ss->sensor, &raw, &f->up_raw_mean_deg, &f->up_raw_max_deg);
+	}
+	hf_acc_up_error_deg(&ss->sensor, &cfg.calib, &f->up_mean_deg, &f->up_max_deg);
 	if (true_mounting)
 		cfg.calib.pelvis_to_sensor = ss->sensor.pelvis_to_sensor;
 	if (dump_dir)
 		dump_session(ss, seed, &cfg.calib);
-	memset(f, 0, sizeof *f);
 	a = hf_analyzer_new(&cfg, on_event, f);
 	if (!a)
 		return false;
@@ -314,6 +332,18 @@ static void print_hold_faults(const struct score *sc)
 	}
 }
 
+static void print_accel(const struct score *sc)
+{
+	int n = sc->sessions;
+
+	if (n <= 0)
+		return;
+	printf("  accelerometer: fitted over the session's still postures in %d of %d sessions;"
+	       " up read off by %.2f deg mean, %.2f max per session (as read: %.2f, %.2f)\n",
+	       sc->accel_fitted, n, sc->up_mean / n, sc->up_max / n, sc->up_raw_mean / n,
+	       sc->up_raw_max / n);
+}
+
 static void print_elevation(const struct score *sc)
 {
 	printf("  plank elevation, found - true (mean / MAE, deg):");
@@ -392,6 +422,11 @@ static void score_session(const struct hf_sim_session *ss, const struct found *f
 	bool used[MAX_FOUND] = {false};
 
 	score_truth(ss, f, used, sc, verbose);
+	sc->accel_fitted += f->accel_fitted;
+	sc->up_mean += f->up_mean_deg;
+	sc->up_max += f->up_max_deg;
+	sc->up_raw_mean += f->accel_fitted ? f->up_raw_mean_deg : f->up_mean_deg;
+	sc->up_raw_max += f->accel_fitted ? f->up_raw_max_deg : f->up_max_deg;
 	for (int k = 0; k < f->n; k++) {
 		if (hf_exercise_info(f->s[k].ex)->kind == HF_KIND_HOLD)
 			sc->hold_found++;
@@ -438,6 +473,10 @@ static int run_one(unsigned seed)
 		return 1;
 	}
 	list_sets(&ss, &f);
+	printf("  accelerometer %s; up read off by %.2f deg mean, %.2f max (as read: %.2f, %.2f)\n",
+	       f.accel_fitted ? "fitted over the session's still postures" : "as read",
+	       f.up_mean_deg, f.up_max_deg, f.accel_fitted ? f.up_raw_mean_deg : f.up_mean_deg,
+	       f.accel_fitted ? f.up_raw_max_deg : f.up_max_deg);
 	score_session(&ss, &f, &sc, true);
 	hf_sim_session_free(&ss);
 	return 0;
@@ -493,6 +532,7 @@ static void run_part(const char *title, unsigned first_seed, int n, bool held_ou
 	       sc.rep_n ? sc.rep_abs_err / sc.rep_n : NAN, sc.rep_n);
 	print_hold_faults(&sc);
 	print_elevation(&sc);
+	print_accel(&sc);
 }
 
 int main(int argc, char **argv)
@@ -510,6 +550,8 @@ int main(int argc, char **argv)
 			six_face = true;
 		else if (strcmp(argv[i], "--true-mounting") == 0)
 			true_mounting = true;
+		else if (strcmp(argv[i], "--no-session-accel") == 0)
+			no_session_accel = true;
 		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
 			session = atol(argv[++i]);
 		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
@@ -518,6 +560,7 @@ int main(int argc, char **argv)
 			n = atoi(argv[i]);
 		else {
 			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n"
+					"                         [--no-session-accel]\n"
 					"       bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]\n");
 			return 2;
 		}

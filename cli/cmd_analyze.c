@@ -28,6 +28,7 @@ struct analyze_opts {
 	enum hf_format format;
 	double rate_hz;
 	bool json, events;
+	bool raw_accel;          /* --no-session-accel */
 	struct hf_thresholds th;
 };
 
@@ -49,7 +50,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: hipform analyze FILE [--exercise NAME] [--side left|right]\n"
-		"                        [--calibration CALFILE] [--program FILE|default]\n"
+		"                        [--calibration CALFILE] [--no-session-accel]\n"
+		"                        [--program FILE|default]\n"
 		"                        [--format csv|witmotion]\n"
 		"                        [--rate HZ] [--json] [--events] [--config FILE]\n"
 		"                        [--threshold KEY=VALUE]...\n"
@@ -83,7 +85,11 @@ static void usage(FILE *f)
 		"  --side left|right    clam_shell: the working (top) leg; plank_side: the\n"
 		"                       side facing the floor; hip_flexor_stretch: the\n"
 		"                       kneeling leg\n"
-		"  --calibration FILE   a file from 'hipform calibrate'\n"
+		"  --calibration FILE   a file from 'hipform calibrate'; without its six-face\n"
+		"                       part, the accelerometer's offsets and scales are\n"
+		"                       fitted over FILE's still postures first (each reads\n"
+		"                       1 g), which FILE is read twice for (not from '-')\n"
+		"  --no-session-accel   use the accelerometer as it reads: no such fit\n"
 		"  --program FILE       match the sets to a program (docs/programs.md;\n"
 		"                       'default': the shipped glute activation program) and\n"
 		"                       report the blocks done, partly done and missed; its\n"
@@ -122,6 +128,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 		{"config", required_argument, NULL, 'C'},
 		{"program", required_argument, NULL, 'P'},
 		{"threshold", required_argument, NULL, 't'},
+		{"no-session-accel", no_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -155,6 +162,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 			break;
 		case 'j': o->json = true; break;
 		case 'E': o->events = true; break;
+		case 'A': o->raw_accel = true; break;
 		case 'C': o->config = optarg; break;
 		case 'P': o->program = optarg; break;
 		case 't':
@@ -380,6 +388,8 @@ int hf_cmd_analyze(int argc, char **argv)
 	}
 	if (o.calibration && (r = hf_cli_load_calibration(o.calibration, &run.cfg.calib)) != HF_EXIT_OK)
 		return r;
+	if (o.calibration && !o.raw_accel)
+		hf_cli_session_accel(o.file, o.format, o.rate_hz, &run.cfg.calib);
 	if (o.exercise == HF_EX_NONE && !run.cfg.calib.has_mounting) {
 		hf_cli_error("%s has no [mounting]: give --exercise, or calibrate with the standing and hip-hinge procedure",
 			     o.calibration);

@@ -99,7 +99,9 @@ static void usage(FILE *f)
 		"  --exercise NAME      every set is NAME (see 'hipform analyze --help')\n"
 		"  --side left|right    the working leg, for sided exercises\n"
 		"  --calibration FILE   a file from 'hipform calibrate'; without --exercise\n"
-		"                       it is needed to recognise the exercises\n"
+		"                       it is needed to recognise the exercises; without\n"
+		"                       its six-face part the accelerometer is fitted over\n"
+		"                       FILE's still postures first, as 'hipform analyze' does\n"
 		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
 		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
 		"  --program PROGRAM    match the sets to a program (docs/programs.md; 'default':\n"
@@ -338,6 +340,8 @@ static int analyse(struct report_run *run, const struct report_opts *o, const ch
 	hf_analyzer_config_default(&run->cfg);
 	if (o->calibration && (r = hf_cli_load_calibration(o->calibration, &run->cfg.calib)) != 0)
 		return r;
+	if (o->calibration && o->file)
+		hf_cli_session_accel(o->file, o->format, o->rate_hz, &run->cfg.calib);
 	if (o->exercise == HF_EX_NONE && !run->cfg.calib.has_mounting) {
 		hf_cli_error("%s has no [mounting]: give --exercise, or calibrate with the standing and hip-hinge procedure",
 			     o->calibration);

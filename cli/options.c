@@ -256,3 +256,27 @@ int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
 	}
 	return r < 0 ? HF_EXIT_INPUT : HF_EXIT_OK;
 }
+
+static void on_fit_sample(const struct hf_sample *s, void *user)
+{
+	hf_accel_fit_update(user, s);
+}
+
+bool hf_cli_session_accel(const char *path, enum hf_format format, double rate_hz,
+			  struct hf_calib *cal)
+{
+	static struct hf_accel_fit fit; /* one file at a time, and large */
+	struct hf_accel_fit_result res;
+	struct hf_decoder d;
+	struct stat st;
+
+	if (hf_calib_has_accel(cal) || strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return false;
+	hf_accel_fit_init(&fit, cal->gyro_bias_dps);
+	if (hf_cli_decode_file(path, format, rate_hz, &d, on_fit_sample, &fit) != HF_EXIT_OK ||
+	    hf_accel_fit_finish(&fit, &res) != HF_OK)
+		return false;
+	hf_calib_adopt_accel(cal, &res);
+	return true;
+}

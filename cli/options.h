@@ -61,4 +61,16 @@ void hf_cli_take_breaks(const struct hf_decoder *d, uint64_t *seen, struct hf_an
 int hf_cli_decode_file(const char *path, enum hf_format format, double rate_hz,
 		       struct hf_decoder *d, hf_cli_sample_fn fn, void *user);
 
+/*
+ * The accelerometer's offsets and scales, fitted over the still postures
+ * of FILE (calibration/session_accel.c), into *cal when it has a
+ * calibration but no six-face part: FILE is read once more before the
+ * analysis.  Does nothing for standard input or anything else that cannot
+ * be read twice, or when the fit is refused (too few postures, or
+ * postures that do not tell the sensor apart; then the readings are used
+ * as they come).  Returns true when *cal was changed.
+ */
+bool hf_cli_session_accel(const char *path, enum hf_format format, double rate_hz,
+			  struct hf_calib *cal);
+
 #endif

@@ -441,6 +441,14 @@ static double travel_share(const struct hf_activity *act, unsigned bit, double s
 	return in ? (double)with / (double)in : 0.0;
 }
 
+/* The slot of whole second sec in along_at_s[] (sec may be negative). */
+static size_t along_slot(int64_t sec)
+{
+	int64_t k = sec % ALONG_HISTORY_S;
+
+	return (size_t)(k < 0 ? k + ALONG_HISTORY_S : k);
+}
+
 /* Count this sample's travel along the body into the per-second history. */
 static void record_along(struct hf_activity *act, unsigned bits, double t_s, double dt_s)
 {
@@ -449,13 +457,13 @@ static void record_along(struct hf_activity *act, unsigned bits, double t_s, dou
 	if (!act->have_along) {
 		act->have_along = true;
 		act->along_sec = sec;
-		act->along_at_s[(uint64_t)sec % ALONG_HISTORY_S] = 0.0;
+		act->along_at_s[along_slot(sec)] = 0.0;
 	}
 	if (sec - act->along_sec > ALONG_HISTORY_S)
 		act->along_sec = sec - ALONG_HISTORY_S; /* a gap: the rest is gone */
 	while (act->along_sec < sec) {
 		act->along_sec++;
-		act->along_at_s[(uint64_t)act->along_sec % ALONG_HISTORY_S] = act->along_total_s;
+		act->along_at_s[along_slot(act->along_sec)] = act->along_total_s;
 	}
 	if (bits & TRAVEL_ALONG)
 		act->along_total_s += dt_s;
@@ -471,7 +479,7 @@ static double along_total_at(const struct hf_activity *act, double t_s)
 		return act->along_total_s;
 	if (sec <= act->along_sec - ALONG_HISTORY_S)
 		sec = act->along_sec - ALONG_HISTORY_S + 1;
-	return act->along_at_s[(uint64_t)sec % ALONG_HISTORY_S];
+	return act->along_at_s[along_slot(sec)];
 }
 
 /* The share of [start_s, end_s] spent travelling along the body (foam

@@ -172,4 +172,52 @@ void hf_six_face_init(struct hf_six_face *e);
 void hf_six_face_update(struct hf_six_face *e, const struct hf_sample *s);
 int hf_six_face_finish(struct hf_six_face *e, struct hf_calib *c, char *err, size_t errlen);
 
+/*
+ * The accelerometer's offsets and scales from a session's own still
+ * postures (calibration/session_accel.c), for a calibration that has no
+ * six-face part: every still posture reads 1 g, which, over the postures
+ * of a session, tells the offsets and scales along the directions gravity
+ * took (a maximum a posteriori fit from the datasheets' spreads):
+ *
+ *     struct hf_accel_fit f;     (large: not on a small stack)
+ *     hf_accel_fit_init(&f, cal.gyro_bias_dps);
+ *     for each raw sample in time order: hf_accel_fit_update(&f, &s);
+ *     if (hf_accel_fit_finish(&f, &res) == HF_OK)
+ *             hf_calib_adopt_accel(&cal, &res);
+ *
+ * finish() returns HF_ERR_FORMAT (res still filled as far as it got) when
+ * fewer than 3 still postures were seen or they do not fit one sensor.
+ * adopt() sets cal's acc_offset_g and acc_scale and turns its mounting so
+ * that standing's "up" is the corrected one (as if the procedure had
+ * been recorded with the six-face correction).  Constant memory.
+ */
+#define HF_ACCEL_FIT_MAX_POSTURES 512
+
+struct hf_accel_posture {
+	double acc_sum_g[3];       /* sum of its still windows' means */
+	double windows;
+};
+
+struct hf_accel_fit {
+	double gyro_bias_dps[3];
+	double win_t0_s, win_n;
+	double win_acc[3], win_acc_sq[3], win_gyro[3], win_gyro_sq[3];
+	bool last_still;           /* the window before was still */
+	int n_postures;
+	struct hf_accel_posture postures[HF_ACCEL_FIT_MAX_POSTURES];
+};
+
+struct hf_accel_fit_result {
+	double offset_g[3], scale[3];  /* as hf_calib's acc_offset_g, acc_scale */
+	double residual_g;             /* RMS of |corrected| - 1 over postures */
+	int postures;                  /* still postures seen */
+};
+
+void hf_accel_fit_init(struct hf_accel_fit *f, const double gyro_bias_dps[3]);
+void hf_accel_fit_update(struct hf_accel_fit *f, const struct hf_sample *s);
+int hf_accel_fit_finish(struct hf_accel_fit *f, struct hf_accel_fit_result *out);
+void hf_calib_adopt_accel(struct hf_calib *cal, const struct hf_accel_fit_result *fit);
+/* Has cal an accelerometer correction (offsets or scales not 0 and 1)? */
+bool hf_calib_has_accel(const struct hf_calib *cal);
+
 #endif

@@ -22,6 +22,7 @@
 #include "hipform/activity.h"
 #include "hipform/analyzer.h"
 #include "hipform/calib.h"
+#include "hipform/error.h"
 #include "hipform/sim.h"
 #include "synth.h"
 
@@ -266,6 +267,22 @@ static void foam_roll_recognised(void **state)
 typedef void (*sample_fn)(const struct hf_analyzer *a, const struct hf_sim_session *ss,
 			  void *user);
 
+/* Fit the accelerometer over the session's still postures first, as
+ * `hipform analyze --calibration` does (calibration/session_accel.c)? */
+static bool fit_session_accel;
+
+static void fit_accel(struct hf_calib *cal, const struct hf_sim_session *ss)
+{
+	static struct hf_accel_fit fit;
+	struct hf_accel_fit_result res;
+
+	hf_accel_fit_init(&fit, cal->gyro_bias_dps);
+	for (size_t i = 0; i < ss->n; i++)
+		hf_accel_fit_update(&fit, &ss->samples[i]);
+	assert_int_equal(hf_accel_fit_finish(&fit, &res), HF_OK);
+	hf_calib_adopt_accel(cal, &res);
+}
+
 static void recognise_program(enum hf_sim_part part, unsigned seed, hf_event_cb cb, void *user,
 			      sample_fn each, struct hf_sim_session *ss)
 {
@@ -280,6 +297,8 @@ static void recognise_program(enum hf_sim_part part, unsigned seed, hf_event_cb 
 	cfg.rate_hz = RATE_HZ;
 	assert_int_equal(hf_calib_estimate(&cfg.calib, ss->samples, ss->n_calibration, NULL, err,
 					   sizeof err), 0);
+	if (fit_session_accel)
+		fit_accel(&cfg.calib, ss);
 	a = hf_analyzer_new(&cfg, cb, user);
 	assert_non_null(a);
 	for (size_t i = 0; i < ss->n; i++) {
@@ -398,6 +417,61 @@ static void foam_roll_is_no_plank(void **state)
 		assert_int_equal(found, 1);
 	}
 	assert_true(rolls >= 4);
+	hf_sim_session_free(&ss);
+}
+
+/*
+ * Tuning seed 98 of bench_recognition (an MPU-9250 specimen 40, -52 and
+ * -50 mg off, calibrated from its own procedure): two right side planks
+ * at +10.7 and +7.9 deg of elevation read +3.5 and about +1 deg, lying on
+ * the side by the contract's +5 deg, and were not reported.  Lying on a
+ * side, the offset along pelvis z is all of the elevation's error.  With
+ * the accelerometer fitted over the session's still postures
+ * (calibration/session_accel.c) both are found as right side planks, their
+ * hold_s within 1 s; without the fit they are not (the same session, the
+ * same analysis).
+ */
+static int right_side_planks_found(unsigned seed, const struct hf_sim_session *ss,
+				   const struct seen *s)
+{
+	int found = 0;
+
+	(void)seed;
+	for (int i = 0; i < ss->n_sets; i++) {
+		if (ss->sets[i].exercise != HF_EX_PLANK_SIDE || ss->sets[i].side != HF_SIDE_RIGHT ||
+		    ss->sets[i].hold.elevation_deg < 7.0)
+			continue;
+		for (int k = 0; k < s->sets; k++)
+			if (s->ex[k] == HF_EX_PLANK_SIDE && s->side[k] == HF_SIDE_RIGHT &&
+			    overlap_s(s->start_s[k], s->end_s[k], ss->sets[i].start_s,
+				      ss->sets[i].end_s) > 0.5 * ss->sets[i].hold_s &&
+			    fabs(s->hold_s[k] - ss->sets[i].hold_s) < 1.0)
+				found++;
+	}
+	return found;
+}
+
+static void low_side_planks_with_fitted_accel(void **state)
+{
+	struct hf_sim_session ss;
+	struct seen s;
+	int low = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	fit_session_accel = true;
+	recognise_program(HF_SIM_PART_MPU9250, 98, on_event, &s, NULL, &ss);
+	fit_session_accel = false;
+	for (int i = 0; i < ss.n_sets; i++)
+		low += ss.sets[i].exercise == HF_EX_PLANK_SIDE && ss.sets[i].side == HF_SIDE_RIGHT &&
+		       ss.sets[i].hold.elevation_deg >= 7.0 && ss.sets[i].hold.elevation_deg < 11.0;
+	assert_int_equal(low, 2);
+	assert_int_equal(right_side_planks_found(98, &ss, &s), 2);
+	hf_sim_session_free(&ss);
+
+	memset(&s, 0, sizeof s);
+	recognise_program(HF_SIM_PART_MPU9250, 98, on_event, &s, NULL, &ss);
+	assert_int_equal(right_side_planks_found(98, &ss, &s), 0);
 	hf_sim_session_free(&ss);
 }
 
@@ -887,6 +961,7 @@ int main(void)
 		cmocka_unit_test(dropped_hold_keeps_its_verdicts),
 		cmocka_unit_test(rollback_then_small_clams_one_set),
 		cmocka_unit_test(foam_roll_is_no_plank),
+		cmocka_unit_test(low_side_planks_with_fitted_accel),
 		cmocka_unit_test(bias_learned_between_sets),
 	};
 
