@@ -27,6 +27,12 @@
 static const double rates_hz[] = {50, 60, 100, 120, 150, 200};
 static const char *dump_dir; /* hf_acc_set_dump_dir() */
 static bool six_face;        /* hf_acc_set_six_face() */
+static bool no_session_accel; /* hf_acc_set_session_accel() */
+
+void hf_acc_set_session_accel(bool on)
+{
+	no_session_accel = !on;
+}
 
 void hf_acc_set_six_face(bool on)
 {
@@ -786,6 +792,9 @@ static int analyse_and_score(const struct hf_sim_output *o, bool csv, enum hf_ac
 	det.n_sent = 0;
 	if (dump_dir)
 		dump_session(o, csv, mode, i, &cfg->calib);
+	/* as `hipform analyze --calibration` does with the recording */
+	if (!refused && cfg->calib.has_mounting && !no_session_accel)
+		score->accel_fitted += hf_acc_session_accel(&cfg->calib, o->samples, o->n, NULL);
 	/* a refused calibration leaves the user nothing in this mode: every
 	 * set counts as missed */
 	if (!refused)
@@ -1003,6 +1012,9 @@ void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s)
 		fprintf(f, "  calibration accepted: %ld of %ld clean procedures (the %ld sets of "
 			"refused sessions count as missed)\n", s->calib_tried - s->calib_refused,
 			s->calib_tried, s->refused_sets);
+	if (s->calib_tried)
+		fprintf(f, "  accelerometer fitted over the session's still postures: %ld of %ld\n",
+			s->accel_fitted, s->calib_tried - s->calib_refused);
 	fprintf(f, "  %-16s %9s %9s %6s %6s %6s %8s\n", "fault", "precision", "recall",
 		"tp", "fp", "fn", "ignored");
 	for (int k = 0; k < HF_FAULT_COUNT; k++) {

@@ -60,6 +60,7 @@ struct hf_acc_score {
 	struct hf_acc_fault_counts fault[HF_FAULT_COUNT];
 	long bad_lines, bad_packets;
 	long calib_tried, calib_refused; /* procedures given to hipform calibrate */
+	long accel_fitted;               /* sessions whose accelerometer fit was adopted */
 	long refused_sets;               /* truth sets of refused sessions (missed) */
 	long class_sets[HF_ACC_CLASSES], class_exact[HF_ACC_CLASSES];
 	/* live REP events: sample time sent - the rep's end (a rep is sent
@@ -83,6 +84,10 @@ void hf_acc_set_dump_dir(const char *dir);
 /* Calibrated modes: also give hipform the specimen's six-face recording
  * (contract section 6, sim/six_face.c) before its procedure. */
 void hf_acc_set_six_face(bool on);
+/* Calibrated modes: fit the accelerometer over each session's still
+ * postures first, as `hipform analyze --calibration` does (on unless
+ * turned off, `--no-session-accel`). */
+void hf_acc_set_session_accel(bool on);
 
 /* As `hipform calibrate` on procedure[0..n) of the sensor (and, with
  * with_six_face, its six-face recording first, `--six-face`): 0, or -1

@@ -16,10 +16,12 @@
  *
  * Then issue 8's five named scenarios, each in both modes.
  *   bench_accuracy [N] [-v] [--dump DIR] [--only tuning|heldout|scenarios]
- *                  [--six-face]
+ *                  [--six-face] [--no-session-accel]
  *   bench_accuracy --session S --mode M [--dump DIR]
  * --six-face gives the calibrated modes the specimen's six-face recording
- * as well (contract section 6) before its procedure.
+ * as well (contract section 6) before its procedure.  The calibrated modes
+ * fit the accelerometer over each session's still postures first, as
+ * `hipform analyze --calibration` does; --no-session-accel leaves it out.
  * --dump writes every session (recording, truth JSON, calibration) to DIR
  * for replay with `hipform analyze`; --session runs session S of mode M
  * (1-8) alone, verbosely (held-out modes only to measure, never to shape).
@@ -99,6 +101,8 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (strcmp(argv[i], "--six-face") == 0)
 			hf_acc_set_six_face(true);
+		else if (strcmp(argv[i], "--no-session-accel") == 0)
+			hf_acc_set_session_accel(false);
 		else
 			n = atoi(argv[i]);
 	}
@@ -106,6 +110,7 @@ int main(int argc, char **argv)
 		      strcmp(only, "scenarios"))) {
 		fprintf(stderr, "usage: bench_accuracy [SESSIONS] [-v] [--dump DIR] "
 			"[--only tuning|heldout|scenarios] [--six-face]\n"
+			"                      [--no-session-accel]\n"
 			"       bench_accuracy --session S --mode 1-%d [--dump DIR]\n", HF_ACC_MODES);
 		return 2;
 	}

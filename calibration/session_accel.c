@@ -53,6 +53,12 @@
  * their sum of squares, not each) and something the model leaves out (the
  * offsets' drift as the sensor warms, 0.5-1.5 mg/C in the MPU datasheets)
  * pushed it there; the readings are then left as they are. */
+/* Every unknown must be told by the postures, not by its prior: its
+ * posterior spread at most this share of the prior's.  Standing and lying
+ * on the back alone (a session of hip lifts) cannot tell a scale from an
+ * offset: an accelerometer reading 0.944 g everywhere (a BMI160 5.6 %
+ * low, bench_accuracy tuning session 52) was fitted as 56 mg offsets. */
+#define MAX_PRIOR_SHARE 0.3
 #define MAX_OFFSET_G 0.25         /* beyond any MEMS zero-g tolerance */
 #define MAX_SCALE_DEV 0.05        /* 1.5 x the +-3 % of the loosest parts */
 
@@ -192,12 +198,14 @@ static double residual(const double f[3], const double p[6], double grad[6])
 	return nu - 1.0;
 }
 
-/* One Gauss-Newton step of the MAP fit; the weighted residual RMS. */
-static bool fit_step(const struct hf_accel_fit *f, double p[6], double *rms_g)
+/* One Gauss-Newton step of the MAP fit; the weighted residual RMS, and
+ * the posterior's information matrix (data and prior) at p in h. */
+static bool fit_step(const struct hf_accel_fit *f, double p[6], double *rms_g, double h[6][6])
 {
-	double h[6][6] = {{0}}, g[6] = {0}, dx[6], sum_w = 0.0, sum_r2 = 0.0;
+	double g[6] = {0}, dx[6], sum_w = 0.0, sum_r2 = 0.0;
 	const double im = 1.0 / (MEASURE_SD_G * MEASURE_SD_G);
 
+	memset(h, 0, 36 * sizeof h[0][0]);
 	for (int k = 0; k < f->n_postures; k++) {
 		const struct hf_accel_posture *po = &f->postures[k];
 		double mean[3], grad[6], r, w = fmin(po->windows, MAX_WEIGHT);
@@ -217,17 +225,36 @@ static bool fit_step(const struct hf_accel_fit *f, double p[6], double *rms_g)
 		h[i][i] += 1.0 / (sd * sd);
 		g[i] += (p[i] - prior) / (sd * sd);
 	}
-	if (!solve6(h, g, dx))
-		return false;
+	{
+		double hc[6][6];
+		memcpy(hc, h, sizeof hc);
+		if (!solve6(hc, g, dx))
+			return false;
+	}
 	for (int i = 0; i < 6; i++)
 		p[i] -= dx[i];
 	*rms_g = sum_w > 0.0 ? sqrt(sum_r2 / sum_w) : 0.0;
 	return true;
 }
 
+/* The posterior standard deviation of each unknown: sqrt of the
+ * diagonal of h's inverse; false if h is singular. */
+static bool posterior_sd(double h[6][6], double sd[6])
+{
+	for (int i = 0; i < 6; i++) {
+		double e[6] = {0}, x[6], hc[6][6];
+		e[i] = 1.0;
+		memcpy(hc, h, sizeof hc);
+		if (!solve6(hc, e, x))
+			return false;
+		sd[i] = sqrt(fmax(x[i], 0.0));
+	}
+	return true;
+}
+
 int hf_accel_fit_finish(struct hf_accel_fit *f, struct hf_accel_fit_result *out)
 {
-	double p[6] = {0.0, 0.0, 0.0, 1.0, 1.0, 1.0}, rms_g = 0.0;
+	double p[6] = {0.0, 0.0, 0.0, 1.0, 1.0, 1.0}, rms_g = 0.0, h[6][6], sd[6];
 
 	memset(out, 0, sizeof *out);
 	if (f->win_n > 0.0) {
@@ -238,14 +265,22 @@ int hf_accel_fit_finish(struct hf_accel_fit *f, struct hf_accel_fit_result *out)
 	if (f->n_postures < MIN_POSTURES)
 		return HF_ERR_FORMAT;
 	for (int it = 0; it < ITERATIONS; it++)
-		if (!fit_step(f, p, &rms_g))
+		if (!fit_step(f, p, &rms_g, h))
 			return HF_ERR_FORMAT;
-	fit_step(f, (double[6]){p[0], p[1], p[2], p[3], p[4], p[5]}, &rms_g); /* the fit's residual */
+	/* the fit's residual and information, at the fit */
+	if (!fit_step(f, (double[6]){p[0], p[1], p[2], p[3], p[4], p[5]}, &rms_g, h) ||
+	    !posterior_sd(h, sd))
+		return HF_ERR_FORMAT;
 	out->residual_g = rms_g;
 	for (int i = 0; i < 3; i++) {
 		out->offset_g[i] = p[i];
 		out->scale[i] = p[3 + i];
+		out->sd_offset_g[i] = sd[i];
+		out->sd_scale[i] = sd[3 + i];
 	}
+	for (int i = 0; i < 6; i++)
+		if (!(sd[i] <= MAX_PRIOR_SHARE * (i < 3 ? PRIOR_OFFSET_G : PRIOR_SCALE)))
+			return HF_ERR_FORMAT;
 	if (!(rms_g <= MAX_RESIDUAL_G))
 		return HF_ERR_FORMAT;
 	for (int i = 0; i < 3; i++)

@@ -186,7 +186,9 @@ int hf_six_face_finish(struct hf_six_face *e, struct hf_calib *c, char *err, siz
  *             hf_calib_adopt_accel(&cal, &res);
  *
  * finish() returns HF_ERR_FORMAT (res still filled as far as it got) when
- * fewer than 3 still postures were seen or they do not fit one sensor.
+ * fewer than 3 still postures were seen, when they leave an offset or a
+ * scale to the datasheet's spread rather than telling it, or when they do
+ * not fit one sensor.
  * adopt() sets cal's acc_offset_g and acc_scale and turns its mounting so
  * that standing's "up" is the corrected one (as if the procedure had
  * been recorded with the six-face correction).  Constant memory.
@@ -209,6 +211,7 @@ struct hf_accel_fit {
 
 struct hf_accel_fit_result {
 	double offset_g[3], scale[3];  /* as hf_calib's acc_offset_g, acc_scale */
+	double sd_offset_g[3], sd_scale[3]; /* their posterior spreads */
 	double residual_g;             /* RMS of |corrected| - 1 over postures */
 	int postures;                  /* still postures seen */
 };
