@@ -89,15 +89,6 @@ void hf_acc_set_six_face(bool on);
  * turned off, `--no-session-accel`). */
 void hf_acc_set_session_accel(bool on);
 
-/* As `hipform calibrate` on procedure[0..n) of the sensor (and, with
- * with_six_face, its six-face recording first, `--six-face`): 0, or -1
- * with a reason in err. */
-/* What `hipform analyze --calibration` does with a calibration that has
- * no accelerometer part: fit the accelerometer's offsets and scales over
- * the session's still postures x[0..n) and adopt them into c
- * (hf_accel_fit_*); false (c untouched) when c has one or the fit fails. */
-bool hf_acc_session_accel(struct hf_calib *c, const struct hf_sample *x, size_t n,
-			  struct hf_accel_fit_result *res);
 /* What `hipform analyze --calibration` does with a calibration that has
  * no accelerometer part: fit the accelerometer's offsets and scales over
  * the session's still postures x[0..n) and adopt them into c
@@ -110,6 +101,9 @@ bool hf_acc_session_accel(struct hf_calib *c, const struct hf_sample *x, size_t 
  * scales and cross-axis coupling; no noise, no warm-up). */
 void hf_acc_up_error_deg(const struct hf_sim_sensor *s, const struct hf_calib *c,
 			 double *mean_deg, double *max_deg);
+/* As `hipform calibrate` on procedure[0..n) of the sensor (and, with
+ * with_six_face, its six-face recording first, `--six-face`): 0, or -1
+ * with a reason in err. */
 int hf_acc_calibrate(const struct hf_sim_sensor *sensor, unsigned seed,
 		     const struct hf_sample *procedure, size_t n, bool with_six_face,
 		     struct hf_calib *c, char *err, size_t errlen);

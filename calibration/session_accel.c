@@ -46,19 +46,19 @@
 #define PRIOR_SCALE 0.04          /* +-3 % sensitivity tolerance */
 #define MEASURE_SD_G 0.005
 #define ITERATIONS 12
-#define MAX_RESIDUAL_G 0.02       /* a worse fit is not a sensor's: unused */
+#define MAX_RESIDUAL_G 0.02       /* a worse fit is not a sensor's: refused */
 #define MIN_POSTURES 3
-/* A fit beyond these is not the sensor's: the postures left a combination
- * of scales open (gravity seen only at +-45 deg between two axes tells
- * their sum of squares, not each) and something the model leaves out (the
- * offsets' drift as the sensor warms, 0.5-1.5 mg/C in the MPU datasheets)
- * pushed it there; the readings are then left as they are. */
 /* Every unknown must be told by the postures, not by its prior: its
  * posterior spread at most this share of the prior's.  Standing and lying
  * on the back alone (a session of hip lifts) cannot tell a scale from an
  * offset: an accelerometer reading 0.944 g everywhere (a BMI160 5.6 %
  * low, bench_accuracy tuning session 52) was fitted as 56 mg offsets. */
 #define MAX_PRIOR_SHARE 0.3
+/* A fit beyond these is not the sensor's: the postures left a combination
+ * of scales open (gravity seen only at +-45 deg between two axes tells
+ * their sum of squares, not each) and something the model leaves out (the
+ * offsets' drift as the sensor warms, 0.5-1.5 mg/C in the MPU datasheets)
+ * pushed it there; the readings are then left as they are. */
 #define MAX_OFFSET_G 0.25         /* beyond any MEMS zero-g tolerance */
 #define MAX_SCALE_DEV 0.05        /* 1.5 x the +-3 % of the loosest parts */
 

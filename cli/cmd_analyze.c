@@ -388,8 +388,7 @@ int hf_cmd_analyze(int argc, char **argv)
 	}
 	if (o.calibration && (r = hf_cli_load_calibration(o.calibration, &run.cfg.calib)) != HF_EXIT_OK)
 		return r;
-	if (o.calibration && !o.raw_accel)
-		hf_cli_session_accel(o.file, o.format, o.rate_hz, &run.cfg.calib);
+
 	if (o.exercise == HF_EX_NONE && !run.cfg.calib.has_mounting) {
 		hf_cli_error("%s has no [mounting]: give --exercise, or calibrate with the standing and hip-hinge procedure",
 			     o.calibration);
@@ -408,6 +407,8 @@ int hf_cmd_analyze(int argc, char **argv)
 	run.cfg.side = o.side;
 	run.cfg.thresholds = o.th;
 	run.d = &d;
+	if (o.calibration && !o.raw_accel)
+		hf_cli_session_accel(o.file, o.format, o.rate_hz, &run.cfg.calib);
 	hf_report_init(&run.report);
 	r = run_analysis(&o, &run, &d);
 	hf_analyzer_free(run.an);

@@ -33,7 +33,7 @@
 #define HISTORY_MAX 1000        /* the daemon's own cap (docs/protocol.md) */
 #define WEEKS_MAX 520
 
-enum { OPT_SOCKET = 1000, OPT_SESSION, OPT_WEEKS, OPT_PROGRAM };
+enum { OPT_SOCKET = 1000, OPT_SESSION, OPT_WEEKS, OPT_PROGRAM, OPT_RAW_ACCEL };
 
 struct report_opts {
 	const char *file, *output, *calibration, *program, *socket, *session;
@@ -42,6 +42,7 @@ struct report_opts {
 	enum hf_format format;
 	double rate_hz;
 	int weeks;
+	bool raw_accel;          /* --no-session-accel */
 	struct hf_thresholds th;
 };
 
@@ -69,7 +70,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: hipform report FILE [--exercise NAME] [--side left|right]\n"
-		"                      [--calibration CALFILE] [--format csv|witmotion]\n"
+		"                      [--calibration CALFILE] [--no-session-accel]\n"
+		"                      [--format csv|witmotion]\n"
 		"                      [--rate HZ] [--program PROGRAM] [--threshold KEY=VAL]...\n"
 		"                      -o REPORT.html\n"
 		"       hipform report --session ID [--socket PATH] -o REPORT.html\n"
@@ -102,6 +104,7 @@ static void usage(FILE *f)
 		"                       it is needed to recognise the exercises; without\n"
 		"                       its six-face part the accelerometer is fitted over\n"
 		"                       FILE's still postures first, as 'hipform analyze' does\n"
+		"  --no-session-accel   use the accelerometer as it reads: no such fit\n"
 		"  --format FORMAT      csv or witmotion (default: detected from the content)\n"
 		"  --rate HZ            sample rate; required for raw WitMotion captures\n"
 		"  --program PROGRAM    match the sets to a program (docs/programs.md; 'default':\n"
@@ -160,6 +163,7 @@ static int parse_one(int c, struct report_opts *o)
 	case OPT_PROGRAM: o->program = optarg; break;
 	case OPT_SOCKET: o->socket = optarg; break;
 	case OPT_SESSION: o->session = optarg; break;
+	case OPT_RAW_ACCEL: o->raw_accel = true; break;
 	case 'e':
 		if ((r = parse_enum_opt("--exercise", optarg, hf_exercise_from_name(optarg), HF_EX_NONE, &e)) == 0)
 			o->exercise = (enum hf_exercise)e;
@@ -198,6 +202,7 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		{"rate", required_argument, NULL, 'r'},
 		{"program", required_argument, NULL, OPT_PROGRAM},
 		{"threshold", required_argument, NULL, 't'},
+		{"no-session-accel", no_argument, NULL, OPT_RAW_ACCEL},
 		{"session", required_argument, NULL, OPT_SESSION},
 		{"weeks", required_argument, NULL, OPT_WEEKS},
 		{"socket", required_argument, NULL, OPT_SOCKET},
@@ -340,13 +345,14 @@ static int analyse(struct report_run *run, const struct report_opts *o, const ch
 	hf_analyzer_config_default(&run->cfg);
 	if (o->calibration && (r = hf_cli_load_calibration(o->calibration, &run->cfg.calib)) != 0)
 		return r;
-	if (o->calibration && o->file)
-		hf_cli_session_accel(o->file, o->format, o->rate_hz, &run->cfg.calib);
 	if (o->exercise == HF_EX_NONE && !run->cfg.calib.has_mounting) {
 		hf_cli_error("%s has no [mounting]: give --exercise, or calibrate with the standing and hip-hinge procedure",
 			     o->calibration);
 		return HF_EXIT_INPUT;
 	}
+	/* FILE only: a --session recording is drawn as the daemon read it */
+	if (o->calibration && o->file && !o->raw_accel)
+		hf_cli_session_accel(o->file, o->format, o->rate_hz, &run->cfg.calib);
 	run->cfg.exercise = o->exercise;
 	run->cfg.side = o->side;
 	run->cfg.thresholds = o->th;

@@ -14,10 +14,16 @@
 #include "hipform/error.h"
 #include "options.h"
 
+/* hf_cli_session_accel()'s first read of a file: its errors are the
+ * analysis's to report, once */
+static bool quiet;
+
 void hf_cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	fputs("hipform: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -269,13 +275,16 @@ bool hf_cli_session_accel(const char *path, enum hf_format format, double rate_h
 	struct hf_accel_fit_result res;
 	struct hf_decoder d;
 	struct stat st;
+	int r;
 
 	if (hf_calib_has_accel(cal) || strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
 	    !S_ISREG(st.st_mode))
 		return false;
 	hf_accel_fit_init(&fit, cal->gyro_bias_dps);
-	if (hf_cli_decode_file(path, format, rate_hz, &d, on_fit_sample, &fit) != HF_EXIT_OK ||
-	    hf_accel_fit_finish(&fit, &res) != HF_OK)
+	quiet = true;
+	r = hf_cli_decode_file(path, format, rate_hz, &d, on_fit_sample, &fit);
+	quiet = false;
+	if (r != HF_EXIT_OK || hf_accel_fit_finish(&fit, &res) != HF_OK)
 		return false;
 	hf_calib_adopt_accel(cal, &res);
 	return true;

@@ -59,6 +59,7 @@
 #define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
 #define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
 #define ALONG_HISTORY_S 900    /* travel along the body remembered per second */
+#define ALONG_MAX_T_S 1e15     /* sample times beyond this are not filed */
 #define HOLD_ELEV_AT_S 2.0     /* a hold's elevation: this long after its start */
 #define BACK_TO_BACK_S 1.0     /* a hold this soon after a plank goes on from it */
 
@@ -452,21 +453,24 @@ static size_t along_slot(int64_t sec)
 /* Count this sample's travel along the body into the per-second history. */
 static void record_along(struct hf_activity *act, unsigned bits, double t_s, double dt_s)
 {
-	int64_t sec = (int64_t)floor(t_s);
+	int64_t sec;
 
+	if (!(fabs(t_s) < ALONG_MAX_T_S))
+		return; /* no whole second to file it under: not counted */
+	sec = (int64_t)floor(t_s);
 	if (!act->have_along) {
 		act->have_along = true;
 		act->along_sec = sec;
 		act->along_at_s[along_slot(sec)] = 0.0;
 	}
-	if (sec - act->along_sec > ALONG_HISTORY_S)
+	if (t_s - (double)act->along_sec > ALONG_HISTORY_S)
 		act->along_sec = sec - ALONG_HISTORY_S; /* a gap: the rest is gone */
 	while (act->along_sec < sec) {
 		act->along_sec++;
 		act->along_at_s[along_slot(act->along_sec)] = act->along_total_s;
 	}
 	if (bits & TRAVEL_ALONG)
-		act->along_total_s += dt_s;
+		act->along_total_s += fmin(dt_s, 1.0); /* a gap is not travel */
 }
 
 /* along_total_s as it stood at t_s (to the whole second before it; the
@@ -483,14 +487,15 @@ static double along_total_at(const struct hf_activity *act, double t_s)
 }
 
 /* The share of [start_s, end_s] spent travelling along the body (foam
- * rolling), for spans longer than the ring; 0 for spans under 2 s. */
+ * rolling), to the second, over its last ALONG_HISTORY_S at most; 0 for
+ * spans under 2 s. */
 static double along_share(const struct hf_activity *act, double start_s, double end_s)
 {
 	double span_s = fmin(end_s - start_s, (double)ALONG_HISTORY_S);
 
 	if (!(span_s >= 2.0))
 		return 0.0;
-	return (along_total_at(act, end_s) - along_total_at(act, end_s - span_s)) / span_s;
+	return fmin(1.0, (along_total_at(act, end_s) - along_total_at(act, end_s - span_s)) / span_s);
 }
 
 static bool travel_holds(double since_s, double t_s)
@@ -646,7 +651,8 @@ static bool row_keeps(const struct candidate *c, const struct hf_set_summary *se
  * May a travel row's live event go out at t_s?  Only once its set would be
  * kept if it closed now: travel of the row's kind for most of it (not a
  * walk forward), and a side walk's SIDE_WALK_MIN_CYCLES.  Holds: always
- * (a plank announces itself after hold_min_s).
+ * (a plank announces itself after hold_min_s; one that turns out to be
+ * rolling on a roller is taken back, SET_DROPPED, when it closes).
  */
 static bool live_as_it_stands(const struct candidate *c, double t_s)
 {

@@ -191,7 +191,10 @@ int hf_six_face_finish(struct hf_six_face *e, struct hf_calib *c, char *err, siz
  * not fit one sensor.
  * adopt() sets cal's acc_offset_g and acc_scale and turns its mounting so
  * that standing's "up" is the corrected one (as if the procedure had
- * been recorded with the six-face correction).  Constant memory.
+ * been recorded with the six-face correction).  That assumes the mounting
+ * came from the procedure recorded with this sensor, uncorrected, its
+ * offsets then as now (hipform calibrate without --six-face); a
+ * mounting written by hand is turned all the same.  Constant memory.
  */
 #define HF_ACCEL_FIT_MAX_POSTURES 512
 
