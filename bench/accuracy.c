@@ -384,25 +384,6 @@ int hf_acc_calibrate(const struct hf_sim_sensor *sensor, unsigned seed,
 	return 0;
 }
 
-bool hf_acc_session_accel(struct hf_calib *c, const struct hf_sample *x, size_t n,
-			  struct hf_accel_fit_result *res)
-{
-	static struct hf_accel_fit fit; /* benches run one session at a time */
-	struct hf_accel_fit_result r;
-
-	if (hf_calib_has_accel(c))
-		return false;
-	hf_accel_fit_init(&fit, c->gyro_bias_dps);
-	for (size_t i = 0; i < n; i++)
-		hf_accel_fit_update(&fit, &x[i]);
-	if (hf_accel_fit_finish(&fit, &r) != HF_OK)
-		return false;
-	hf_calib_adopt_accel(c, &r);
-	if (res)
-		*res = r;
-	return true;
-}
-
 void hf_acc_up_error_deg(const struct hf_sim_sensor *s, const struct hf_calib *c,
 			 double *mean_deg, double *max_deg)
 {
@@ -794,7 +775,7 @@ static int analyse_and_score(const struct hf_sim_output *o, bool csv, enum hf_ac
 		dump_session(o, csv, mode, i, &cfg->calib);
 	/* as `hipform analyze --calibration` does with the recording */
 	if (!refused && cfg->calib.has_mounting && !no_session_accel)
-		score->accel_fitted += hf_acc_session_accel(&cfg->calib, o->samples, o->n, NULL);
+		score->accel_fitted += hf_calib_fit_session_accel(&cfg->calib, o->samples, o->n, NULL);
 	/* a refused calibration leaves the user nothing in this mode: every
 	 * set counts as missed */
 	if (!refused)

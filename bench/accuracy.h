@@ -89,12 +89,6 @@ void hf_acc_set_six_face(bool on);
  * turned off, `--no-session-accel`). */
 void hf_acc_set_session_accel(bool on);
 
-/* What `hipform analyze --calibration` does with a calibration that has
- * no accelerometer part: fit the accelerometer's offsets and scales over
- * the session's still postures x[0..n) and adopt them into c
- * (hf_accel_fit_*); false (c untouched) when c has one or the fit fails. */
-bool hf_acc_session_accel(struct hf_calib *c, const struct hf_sample *x, size_t n,
-			  struct hf_accel_fit_result *res);
 /* How far from the true up the accelerometer of specimen s, corrected by
  * c's offsets and scales, reads it at rest: mean and largest angle over
  * the 26 directions of a cube's faces, edges and corners (its offsets,

@@ -208,7 +208,7 @@ static bool analyse(const struct hf_sim_session *ss, unsigned seed, struct found
 	}
 	if (!no_session_accel) {
 		struct hf_calib raw = cfg.calib;
-		f->accel_fitted = hf_acc_session_accel(&cfg.calib, ss->samples, ss->n, NULL);
+		f->accel_fitted = hf_calib_fit_session_accel(&cfg.calib, ss->samples, ss->n, NULL);
 		hf_acc_up_error_deg(&ss->sensor, &raw, &f->up_raw_mean_deg, &f->up_raw_max_deg);
 	}
 	hf_acc_up_error_deg(&ss->sensor, &cfg.calib, &f->up_mean_deg, &f->up_max_deg);

@@ -31,6 +31,7 @@
  * Constant memory, no allocation.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hipform/calib.h"
@@ -347,4 +348,26 @@ bool hf_calib_has_accel(const struct hf_calib *cal)
 		if (cal->acc_offset_g[i] != 0.0 || cal->acc_scale[i] != 1.0)
 			return true;
 	return false;
+}
+
+bool hf_calib_fit_session_accel(struct hf_calib *cal, const struct hf_sample *x, size_t n,
+				struct hf_accel_fit_result *res)
+{
+	struct hf_accel_fit *fit;
+	struct hf_accel_fit_result r;
+	bool adopted = false;
+
+	if (hf_calib_has_accel(cal) || !(fit = malloc(sizeof *fit)))
+		return false;
+	hf_accel_fit_init(fit, cal->gyro_bias_dps);
+	for (size_t i = 0; i < n; i++)
+		hf_accel_fit_update(fit, &x[i]);
+	if (hf_accel_fit_finish(fit, &r) == HF_OK) {
+		hf_calib_adopt_accel(cal, &r);
+		adopted = true;
+		if (res)
+			*res = r;
+	}
+	free(fit);
+	return adopted;
 }

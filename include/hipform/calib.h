@@ -223,6 +223,12 @@ void hf_accel_fit_init(struct hf_accel_fit *f, const double gyro_bias_dps[3]);
 void hf_accel_fit_update(struct hf_accel_fit *f, const struct hf_sample *s);
 int hf_accel_fit_finish(struct hf_accel_fit *f, struct hf_accel_fit_result *out);
 void hf_calib_adopt_accel(struct hf_calib *cal, const struct hf_accel_fit_result *fit);
+/* The same over an array x[0..n) in time order, adopted into cal unless
+ * cal has an accelerometer part already: true when it was adopted (its
+ * figures in *res when res is not NULL); false when cal was left alone
+ * (it has one, the fit was refused, or no memory for the fit). */
+bool hf_calib_fit_session_accel(struct hf_calib *cal, const struct hf_sample *x, size_t n,
+				struct hf_accel_fit_result *res);
 /* Has cal an accelerometer correction (offsets or scales not 0 and 1)? */
 bool hf_calib_has_accel(const struct hf_calib *cal);
 

@@ -22,7 +22,6 @@
 #include "hipform/activity.h"
 #include "hipform/analyzer.h"
 #include "hipform/calib.h"
-#include "hipform/error.h"
 #include "hipform/sim.h"
 #include "synth.h"
 
@@ -271,18 +270,6 @@ typedef void (*sample_fn)(const struct hf_analyzer *a, const struct hf_sim_sessi
  * `hipform analyze --calibration` does (calibration/session_accel.c)? */
 static bool fit_session_accel;
 
-static void fit_accel(struct hf_calib *cal, const struct hf_sim_session *ss)
-{
-	static struct hf_accel_fit fit;
-	struct hf_accel_fit_result res;
-
-	hf_accel_fit_init(&fit, cal->gyro_bias_dps);
-	for (size_t i = 0; i < ss->n; i++)
-		hf_accel_fit_update(&fit, &ss->samples[i]);
-	assert_int_equal(hf_accel_fit_finish(&fit, &res), HF_OK);
-	hf_calib_adopt_accel(cal, &res);
-}
-
 static void recognise_program(enum hf_sim_part part, unsigned seed, hf_event_cb cb, void *user,
 			      sample_fn each, struct hf_sim_session *ss)
 {
@@ -298,7 +285,7 @@ static void recognise_program(enum hf_sim_part part, unsigned seed, hf_event_cb 
 	assert_int_equal(hf_calib_estimate(&cfg.calib, ss->samples, ss->n_calibration, NULL, err,
 					   sizeof err), 0);
 	if (fit_session_accel)
-		fit_accel(&cfg.calib, ss);
+		assert_true(hf_calib_fit_session_accel(&cfg.calib, ss->samples, ss->n, NULL));
 	a = hf_analyzer_new(&cfg, cb, user);
 	assert_non_null(a);
 	for (size_t i = 0; i < ss->n; i++) {
@@ -431,12 +418,10 @@ static void foam_roll_is_no_plank(void **state)
  * hold_s within 1 s; without the fit they are not (the same session, the
  * same analysis).
  */
-static int right_side_planks_found(unsigned seed, const struct hf_sim_session *ss,
-				   const struct seen *s)
+static int right_side_planks_found(const struct hf_sim_session *ss, const struct seen *s)
 {
 	int found = 0;
 
-	(void)seed;
 	for (int i = 0; i < ss->n_sets; i++) {
 		if (ss->sets[i].exercise != HF_EX_PLANK_SIDE || ss->sets[i].side != HF_SIDE_RIGHT ||
 		    ss->sets[i].hold.elevation_deg < 7.0)
@@ -466,12 +451,12 @@ static void low_side_planks_with_fitted_accel(void **state)
 		low += ss.sets[i].exercise == HF_EX_PLANK_SIDE && ss.sets[i].side == HF_SIDE_RIGHT &&
 		       ss.sets[i].hold.elevation_deg >= 7.0 && ss.sets[i].hold.elevation_deg < 11.0;
 	assert_int_equal(low, 2);
-	assert_int_equal(right_side_planks_found(98, &ss, &s), 2);
+	assert_int_equal(right_side_planks_found(&ss, &s), 2);
 	hf_sim_session_free(&ss);
 
 	memset(&s, 0, sizeof s);
 	recognise_program(HF_SIM_PART_MPU9250, 98, on_event, &s, NULL, &ss);
-	assert_int_equal(right_side_planks_found(98, &ss, &s), 0);
+	assert_int_equal(right_side_planks_found(&ss, &s), 0);
 	hf_sim_session_free(&ss);
 }
 
