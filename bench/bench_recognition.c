@@ -18,13 +18,15 @@
  * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
  * cheap-MEMS grade at any orientation), the latter never tuned on.
  *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]
- *                     [--no-session-accel]
+ *                     [--no-session-accel] [--first S]
  *   bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]
  * --session S runs the one session of seed S (tuning below HELD_OUT_SEED,
  * held-out from it) and lists every true and found set; --dump writes it
  * to DIR as seedS.csv, its truth as seedS.json and the calibration used
  * as seedS.cal, for `hipform analyze DIR/seedS.csv --calibration
  * DIR/seedS.cal` (never dump a held-out seed to look into it).
+ * --first S starts the tuning seeds at S (seeds S..S+N-1), to look at
+ * tuning sessions beyond the first N without running them again.
  * --six-face calibrates with the specimen's six-face recording as well
  * (contract section 6, `hipform calibrate --six-face`).
  * --true-mounting analyses with the sensor's true mounting (the gyro bias
@@ -539,7 +541,7 @@ int main(int argc, char **argv)
 {
 	int n = 10;
 	bool verbose = false, tuning_only = false;
-	long session = -1;
+	long session = -1, first = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0)
@@ -554,16 +556,23 @@ int main(int argc, char **argv)
 			no_session_accel = true;
 		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
 			session = atol(argv[++i]);
+		else if (strcmp(argv[i], "--first") == 0 && i + 1 < argc)
+			first = atol(argv[++i]);
 		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
 			dump_dir = argv[++i];
 		else if (atoi(argv[i]) > 0)
 			n = atoi(argv[i]);
 		else {
 			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n"
-					"                         [--no-session-accel]\n"
+					"                         [--no-session-accel] [--first S]\n"
 					"       bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]\n");
 			return 2;
 		}
+	}
+	if (first < 1 || first + n > (long)HELD_OUT_SEED) {
+		fprintf(stderr, "bench_recognition: --first S: tuning seeds are 1..%u\n",
+			HELD_OUT_SEED - 1);
+		return 2;
 	}
 	if (dump_dir && session <= 0) {
 		fprintf(stderr, "bench_recognition: --dump goes with --session\n");
@@ -573,7 +582,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (session > 0)
 		return run_one((unsigned)session);
-	run_part("tuning", 1u, n, false, verbose);
+	run_part("tuning", (unsigned)first, n, false, verbose);
 	if (!tuning_only)
 		run_part("held-out", HELD_OUT_SEED, n, true, verbose);
 	return 0;
