@@ -26,7 +26,8 @@ int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg)
 		r->cfg.detect_deg = DEFAULT_DETECT_FRACTION * cfg->th.rep_min_deg;
 	r->hist = calloc(cfg->history, sizeof *r->hist);
 	r->reps = calloc((size_t)cfg->max_reps, sizeof *r->reps);
-	if (!r->hist || !r->reps) {
+	r->clean_peaks = calloc((size_t)cfg->max_reps, sizeof *r->clean_peaks);
+	if (!r->hist || !r->reps || !r->clean_peaks) {
 		hf_reps_free(r);
 		return HF_ERR_NOMEM;
 	}
@@ -37,8 +38,10 @@ void hf_reps_free(struct hf_reps *r)
 {
 	free(r->hist);
 	free(r->reps);
+	free(r->clean_peaks);
 	r->hist = NULL;
 	r->reps = NULL;
+	r->clean_peaks = NULL;
 }
 
 static void reps_changed(struct hf_reps *r);
@@ -83,7 +86,7 @@ static double cross_time(const struct hf_reps *r, uint64_t i, double level)
 }
 
 /* Median of the peaks of reps without pelvis_rollback (all if none). */
-static double median_peak(const struct hf_rep *reps, int n, double extra)
+static double median_peak(const struct hf_rep *reps, int n)
 {
 	double v[512];
 	int k = 0;
@@ -93,8 +96,6 @@ static double median_peak(const struct hf_rep *reps, int n, double extra)
 		for (int i = 0; i < n && k < 511; i++)
 			if (pass == 1 || !(reps[i].faults & rb))
 				v[k++] = reps[i].excursion_deg;
-		if (extra > 0.0)
-			v[k++] = extra;
 	}
 	if (k == 0)
 		return 0.0;
@@ -234,7 +235,6 @@ static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep,
 {
 	const struct hf_thresholds *th = &r->cfg.th;
 	bool rollback = rep->faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
-	double med = median_peak(r->reps, r->n_reps, rollback ? 0.0 : rep->excursion_deg);
 
 	if (!shape->rose_from_rest)
 		return false;
@@ -245,7 +245,9 @@ static bool is_rep(const struct hf_reps *r, const struct hf_rep *rep,
 		return false;
 	if (rep->end_s - rep->start_s < th->rep_min_duration_s)
 		return false;
-	return rep->excursion_deg >= th->rep_min_fraction * med;
+	if (!rollback) /* its own peak among the clean reps' */
+		return hf_reps_qualifies(r, rep->excursion_deg);
+	return rep->excursion_deg >= th->rep_min_fraction * median_peak(r->reps, r->n_reps);
 }
 
 static void close_candidate(struct hf_reps *r, uint64_t end, double end_level,
@@ -436,35 +438,54 @@ bool hf_reps_rescan(struct hf_reps *r, struct hf_reps_step *st)
 }
 
 /*
- * The median that judges a small candidate is that of the reps without
- * pelvis_rollback (a small candidate has none); with no such rep yet, the
- * candidate is its own median (as in is_rep()), so only rep_min_deg
- * applies: a set that opens with a rolled-back clam shell (14 deg) must
- * not make its 3 deg reps fidgets.
+ * The peaks of the reps without pelvis_rollback, sorted: the median that
+ * judges a small candidate (a small candidate has none) is theirs with the
+ * candidate's own peak among them, as in is_rep() and the contract
+ * (section 4: the median of the set's reps, the candidate one of them).
+ * With no such rep yet the candidate is its own median, so only
+ * rep_min_deg applies: a set that opens with a rolled-back clam shell
+ * (14 deg) must not make its 3 deg reps fidgets.
  */
-static double compute_qualifying_deg(const struct hf_reps *r)
-{
-	const struct hf_thresholds *th = &r->cfg.th;
-	const uint32_t rb = HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
-	bool any_clean = false;
-
-	for (int i = 0; i < r->n_reps && !any_clean; i++)
-		any_clean = !(r->reps[i].faults & rb);
-	if (!any_clean)
-		return th->rep_min_deg;
-	return fmax(th->rep_min_deg,
-		    th->rep_min_fraction * median_peak(r->reps, r->n_reps, 0.0));
-}
-
-/* Kept with the rep list: the analyser asks on every still sample. */
 static void reps_changed(struct hf_reps *r)
 {
-	r->qualifying_deg = compute_qualifying_deg(r);
+	const uint32_t rb = HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+	int k = 0;
+
+	for (int i = 0; i < r->n_reps; i++) {
+		double v = r->reps[i].excursion_deg;
+		int j;
+		if (r->reps[i].faults & rb)
+			continue;
+		for (j = k++; j > 0 && r->clean_peaks[j - 1] > v; j--) /* insertion: k is small */
+			r->clean_peaks[j] = r->clean_peaks[j - 1];
+		r->clean_peaks[j] = v;
+	}
+	r->n_clean = k;
 }
 
-double hf_reps_qualifying_deg(const struct hf_reps *r)
+/* The j-th smallest (0-based) of the sorted clean peaks with x among them,
+ * below_x of them smaller than x. */
+static double nth_with(const struct hf_reps *r, int below_x, int j, double x)
 {
-	return r->qualifying_deg;
+	if (j < below_x)
+		return r->clean_peaks[j];
+	return j == below_x ? x : r->clean_peaks[j - 1];
+}
+
+bool hf_reps_qualifies(const struct hf_reps *r, double peak_deg)
+{
+	const struct hf_thresholds *th = &r->cfg.th;
+	int below = 0, m = r->n_clean + 1;
+	double median;
+
+	if (peak_deg < th->rep_min_deg)
+		return false;
+	while (below < r->n_clean && r->clean_peaks[below] < peak_deg)
+		below++;
+	median = m % 2 ? nth_with(r, below, m / 2, peak_deg)
+		       : 0.5 * (nth_with(r, below, m / 2 - 1, peak_deg) +
+				nth_with(r, below, m / 2, peak_deg));
+	return peak_deg >= th->rep_min_fraction * median;
 }
 
 void hf_reps_truncate(struct hf_reps *r, int n_reps, double last_end_s)
@@ -490,7 +511,7 @@ double hf_reps_hold_s(const struct hf_reps *r)
 
 int hf_reps_finalize(struct hf_reps *r)
 {
-	double med = median_peak(r->reps, r->n_reps, 0.0);
+	double med = median_peak(r->reps, r->n_reps);
 	int k = 0;
 
 	for (int i = 0; i < r->n_reps; i++)

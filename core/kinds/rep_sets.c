@@ -544,7 +544,7 @@ static bool rep_at_rest(struct rep_sets *a, const struct record *r, double e_deg
 	double peak_e = a->reps.peak_e;
 
 	if (!hf_reps_active(&a->reps) || !r->still || a->split_pending ||
-	    e_deg > AT_REST_MAX * peak_e || peak_e < hf_reps_qualifying_deg(&a->reps)) {
+	    e_deg > AT_REST_MAX * peak_e || !hf_reps_qualifies(&a->reps, peak_e)) {
 		a->cand_rest.n = 0;
 		return false;
 	}
@@ -783,7 +783,7 @@ static bool set_posture_lost(struct rep_sets *a, const struct record *r)
 static bool drifting(const struct hf_reps *reps, const struct record *r)
 {
 	return hf_reps_active(reps) && r->still &&
-	       reps->peak_e < hf_reps_qualifying_deg(reps);
+	       !hf_reps_qualifies(reps, reps->peak_e);
 }
 
 /*

@@ -86,7 +86,8 @@ struct hf_reps {
 	struct hf_rep *reps;
 	int n_reps;
 	double last_end_s;     /* end of the last rep, or set origin */
-	double qualifying_deg; /* hf_reps_qualifying_deg(), kept current */
+	double *clean_peaks;   /* peaks of the reps without pelvis_rollback, sorted */
+	int n_clean;
 };
 
 int hf_reps_init(struct hf_reps *r, const struct hf_reps_config *cfg);
@@ -125,10 +126,12 @@ void hf_reps_drop_candidate(struct hf_reps *r);
  */
 void hf_reps_end_at_rest(struct hf_reps *r, double rest_e_deg, struct hf_reps_step *step);
 bool hf_reps_rescan(struct hf_reps *r, struct hf_reps_step *step);
-/* The smallest peak a rep can have now: rep_min_deg, and rep_min_fraction
- * of the median peak of the reps so far without pelvis_rollback (none
- * when every rep so far has one). */
-double hf_reps_qualifying_deg(const struct hf_reps *r);
+/* Whether a candidate peaking at peak_deg is big enough to be a rep now:
+ * rep_min_deg, and rep_min_fraction of the median peak of the reps so far
+ * without pelvis_rollback with this candidate among them (contract
+ * section 4; its own median, so rep_min_deg alone, when every rep so far
+ * has pelvis_rollback). */
+bool hf_reps_qualifies(const struct hf_reps *r, double peak_deg);
 /* Keep the first n_reps reps only; the last rep now ends at last_end_s. */
 void hf_reps_truncate(struct hf_reps *r, int n_reps, double last_end_s);
 /* Current hold time (s) of the candidate, 0 when not at >= 90 %. */
