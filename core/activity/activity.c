@@ -58,8 +58,8 @@
 #define SIDE_WALK_MIN_CYCLES 6 /* fewer: shuffling aside between blocks */
 #define RISE_MIN_DEG 10.0      /* a rise into a plank, from the hips low */
 #define RISE_LOOKBACK_S 8.0    /* ... within this long before it is steady */
-#define ALONG_HISTORY_S 900    /* travel along the body remembered per second */
-#define ALONG_MAX_T_S 1e15     /* sample times beyond this are not filed */
+#define TRAVEL_LOG_S 900       /* travel remembered per second this long */
+#define TRAVEL_LOG_MAX_T_S 1e15 /* sample times beyond this are not filed */
 #define HOLD_ELEV_AT_S 2.0     /* a hold's elevation: this long after its start */
 #define BACK_TO_BACK_S 1.0     /* a hold this soon after a plank goes on from it */
 
@@ -137,6 +137,18 @@ static const struct row rows[] = {
 
 #define N_ROWS (sizeof rows / sizeof rows[0])
 
+/* Time with one kind of travel since the start (total_s), as it stood at
+ * each whole second of the last TRAVEL_LOG_S: a set of any length, or one
+ * that closes long after it ended, asks how much of it had it. */
+struct travel_log {
+	double total_s;
+	double at_s[TRAVEL_LOG_S];
+	int64_t sec;               /* the last whole second recorded */
+	bool have;
+};
+
+enum { TRAVEL_LOG_SIDEWAYS = 0, TRAVEL_LOG_ALONG = 1 };
+
 struct candidate {
 	struct hf_activity *act;
 	const struct row *row;
@@ -195,13 +207,10 @@ struct hf_activity {
 	double lin_mean_g[3], lin_pow_g2[3];
 	bool have_lin;
 	double side_since_s, along_since_s; /* NAN: not now */
-	/* time travelling along the body since the start (along_total_s),
-	 * as it stood at each whole second of the last ALONG_HISTORY_S: a
-	 * hold of any length asks how much of it was rolling (along_share()) */
-	double along_total_s;
-	double along_at_s[ALONG_HISTORY_S];
-	int64_t along_sec;          /* the last whole second recorded */
-	bool have_along;
+	/* per travel kind (TRAVEL_LOG_SIDEWAYS, TRAVEL_LOG_ALONG): time
+	 * with it since the start, as it stood at each whole second of the
+	 * last TRAVEL_LOG_S, for spans the ring no longer holds (log_share()) */
+	struct travel_log logs[2];
 
 	struct candidate rowc[N_ROWS];  /* one per row, made at set-up */
 	struct candidate *open[N_ROWS]; /* those open in this posture */
@@ -423,13 +432,86 @@ static unsigned track_travel(struct hf_activity *act, const struct hf_motion *m,
 	return bits;
 }
 
-/* The share of the ring's samples in [start_s, end_s] with bit set. */
+/* The slot of whole second sec in a log's at_s[] (sec may be negative). */
+static size_t log_slot(int64_t sec)
+{
+	int64_t k = sec % TRAVEL_LOG_S;
+
+	return (size_t)(k < 0 ? k + TRAVEL_LOG_S : k);
+}
+
+/* File this sample under its whole second; on: it has the log's travel. */
+static void log_record(struct travel_log *log, bool on, double t_s, double dt_s)
+{
+	int64_t sec;
+
+	if (!(fabs(t_s) < TRAVEL_LOG_MAX_T_S))
+		return; /* no whole second to file it under: not counted */
+	sec = (int64_t)floor(t_s);
+	if (!log->have) {
+		log->have = true;
+		log->sec = sec;
+		log->at_s[log_slot(sec)] = 0.0;
+	}
+	if (t_s - (double)log->sec > TRAVEL_LOG_S)
+		log->sec = sec - TRAVEL_LOG_S; /* a gap: the rest is gone */
+	while (log->sec < sec) {
+		log->sec++;
+		log->at_s[log_slot(log->sec)] = log->total_s;
+	}
+	if (on)
+		log->total_s += fmin(dt_s, 1.0); /* a gap is not travel */
+}
+
+/* total_s as it stood at t_s (to the whole second before it; the oldest
+ * second kept when t_s is older; now when t_s is not yet past). */
+static double log_total_at(const struct travel_log *log, double t_s)
+{
+	int64_t sec = (int64_t)floor(t_s);
+
+	if (!log->have || sec > log->sec)
+		return log->total_s;
+	if (sec <= log->sec - TRAVEL_LOG_S)
+		sec = log->sec - TRAVEL_LOG_S + 1;
+	return log->at_s[log_slot(sec)];
+}
+
+/* The share of [start_s, end_s] with the log's travel, to the second, over
+ * its last TRAVEL_LOG_S at most; 0 for spans under 2 s. */
+static double log_share(const struct travel_log *log, double start_s, double end_s)
+{
+	double span_s = fmin(end_s - start_s, (double)TRAVEL_LOG_S);
+
+	if (!(span_s >= 2.0))
+		return 0.0;
+	return fmin(1.0, (log_total_at(log, end_s) - log_total_at(log, end_s - span_s)) / span_s);
+}
+
+/* The share of [start_s, end_s] spent travelling along the body (foam
+ * rolling): a plank is still (row_keeps()). */
+static double along_share(const struct hf_activity *act, double start_s, double end_s)
+{
+	return log_share(&act->logs[TRAVEL_LOG_ALONG], start_s, end_s);
+}
+
+/*
+ * The share of [start_s, end_s] with travel bit set: from the ring's
+ * samples while it reaches back to start_s, else to the second from the
+ * log.  A foam-roll set can close a minute or more after it ended (the
+ * passes analyser's recount splits one live set in two at its end): its
+ * travel is long gone from the ring (tuning seed 488 of
+ * bench_recognition, a face-up set of 42 s dropped as "no travel").
+ */
 static double travel_share(const struct hf_activity *act, unsigned bit, double start_s,
 			   double end_s)
 {
 	uint64_t lo = act->n > act->cap ? act->n - act->cap : 0;
 	size_t in = 0, with = 0;
 
+	if (act->n > lo && at(act, lo)->t_s > start_s)
+		return log_share(&act->logs[bit == TRAVEL_SIDEWAYS ? TRAVEL_LOG_SIDEWAYS
+								  : TRAVEL_LOG_ALONG],
+				 start_s, end_s);
 	for (uint64_t i = act->n; i > lo; i--) {
 		const struct hf_motion *m = at(act, i - 1);
 		if (m->t_s < start_s)
@@ -440,62 +522,6 @@ static double travel_share(const struct hf_activity *act, unsigned bit, double s
 		with += (act->travel[(i - 1) % act->cap] & bit) != 0;
 	}
 	return in ? (double)with / (double)in : 0.0;
-}
-
-/* The slot of whole second sec in along_at_s[] (sec may be negative). */
-static size_t along_slot(int64_t sec)
-{
-	int64_t k = sec % ALONG_HISTORY_S;
-
-	return (size_t)(k < 0 ? k + ALONG_HISTORY_S : k);
-}
-
-/* Count this sample's travel along the body into the per-second history. */
-static void record_along(struct hf_activity *act, unsigned bits, double t_s, double dt_s)
-{
-	int64_t sec;
-
-	if (!(fabs(t_s) < ALONG_MAX_T_S))
-		return; /* no whole second to file it under: not counted */
-	sec = (int64_t)floor(t_s);
-	if (!act->have_along) {
-		act->have_along = true;
-		act->along_sec = sec;
-		act->along_at_s[along_slot(sec)] = 0.0;
-	}
-	if (t_s - (double)act->along_sec > ALONG_HISTORY_S)
-		act->along_sec = sec - ALONG_HISTORY_S; /* a gap: the rest is gone */
-	while (act->along_sec < sec) {
-		act->along_sec++;
-		act->along_at_s[along_slot(act->along_sec)] = act->along_total_s;
-	}
-	if (bits & TRAVEL_ALONG)
-		act->along_total_s += fmin(dt_s, 1.0); /* a gap is not travel */
-}
-
-/* along_total_s as it stood at t_s (to the whole second before it; the
- * oldest second kept when t_s is older; now when t_s is not yet past). */
-static double along_total_at(const struct hf_activity *act, double t_s)
-{
-	int64_t sec = (int64_t)floor(t_s);
-
-	if (!act->have_along || sec > act->along_sec)
-		return act->along_total_s;
-	if (sec <= act->along_sec - ALONG_HISTORY_S)
-		sec = act->along_sec - ALONG_HISTORY_S + 1;
-	return act->along_at_s[along_slot(sec)];
-}
-
-/* The share of [start_s, end_s] spent travelling along the body (foam
- * rolling), to the second, over its last ALONG_HISTORY_S at most; 0 for
- * spans under 2 s. */
-static double along_share(const struct hf_activity *act, double start_s, double end_s)
-{
-	double span_s = fmin(end_s - start_s, (double)ALONG_HISTORY_S);
-
-	if (!(span_s >= 2.0))
-		return 0.0;
-	return fmin(1.0, (along_total_at(act, end_s) - along_total_at(act, end_s - span_s)) / span_s);
 }
 
 static bool travel_holds(double since_s, double t_s)
@@ -908,7 +934,10 @@ void hf_activity_update(struct hf_activity *act, const struct hf_motion *m)
 	judge_stretch(act, m->t_s);
 	track_steps(act, m, up_s, dt_s);
 	act->travel[(act->n - 1) % act->cap] = (unsigned char)track_travel(act, m, up_s, dt_s);
-	record_along(act, act->travel[(act->n - 1) % act->cap], m->t_s, dt_s);
+	log_record(&act->logs[TRAVEL_LOG_SIDEWAYS],
+		   act->travel[(act->n - 1) % act->cap] & TRAVEL_SIDEWAYS, m->t_s, dt_s);
+	log_record(&act->logs[TRAVEL_LOG_ALONG],
+		   act->travel[(act->n - 1) % act->cap] & TRAVEL_ALONG, m->t_s, dt_s);
 	for (int k = 0; k < act->n_open; k++) {
 		act->open[k]->ops->update(act->open[k]->self, m);
 		announce_bout(act->open[k], m->t_s);
