@@ -94,6 +94,7 @@ struct score {
 	 * each fault, [0] all, [1] without the near-threshold truths */
 	int ext_n;
 	double ext_abs, sp_abs;
+	double span_ft, span_tt; /* sums of found x true and true^2 spans */
 	struct {
 		int tp, fp, fn, ignored;
 	} fault[2][HF_FAULT_COUNT];
@@ -287,6 +288,10 @@ static void add_hold(struct score *sc, const struct hf_hold_summary *t,
 		sc->ext_abs += 0.5 * (fabs(g->min_elevation_change_deg - t->min_elevation_change_deg) +
 				      fabs(g->max_elevation_change_deg - t->max_elevation_change_deg));
 		sc->sp_abs += 0.5 * (fabs(g->sag_s - t->sag_s) + fabs(g->pike_s - t->pike_s));
+		sc->span_ft += (g->max_elevation_change_deg - g->min_elevation_change_deg) *
+			       (t->max_elevation_change_deg - t->min_elevation_change_deg);
+		sc->span_tt += (t->max_elevation_change_deg - t->min_elevation_change_deg) *
+			       (t->max_elevation_change_deg - t->min_elevation_change_deg);
 	}
 	for (int k = 0; k < HF_FAULT_COUNT; k++) {
 		bool tf = t->faults & HF_FAULT_BIT(k), gf = g->faults & HF_FAULT_BIT(k);
@@ -319,8 +324,9 @@ static void print_hold_faults(const struct score *sc)
 					      HF_FAULT_HIP_DROP};
 
 	printf("  holds recognised: elevation change extremes MAE %.3f deg, sag_s/pike_s MAE "
-	       "%.3f s (n %d)\n", sc->ext_n ? sc->ext_abs / sc->ext_n : NAN,
-	       sc->ext_n ? sc->sp_abs / sc->ext_n : NAN, sc->ext_n);
+	       "%.3f s (n %d); span found/true %.4f\n", sc->ext_n ? sc->ext_abs / sc->ext_n : NAN,
+	       sc->ext_n ? sc->sp_abs / sc->ext_n : NAN, sc->ext_n,
+	       sc->span_tt > 0.0 ? sc->span_ft / sc->span_tt : NAN);
 	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
 		const int k = shown[i];
 		printf("    %-13s P %.3f R %.3f (tp %d fp %d fn %d); near-threshold truths out: "
