@@ -57,6 +57,10 @@
  *   program       = (none)        a program file (docs/programs.md), or "default" for the shipped one: SESSION
  *                                 gets "compliance"; a hold block's hold_s
  *                                 is the short_hold threshold of holds
+ *   session_accel = true          fit the accelerometer over each session's
+ *                                 still postures and start the next session
+ *                                 with it (a calibration with [mounting] and
+ *                                 no six-face part; <state_dir>/session-accel)
  *   <threshold>   = contract default    every key of hf_thresholds
  *                                 (hold_target_s, shallow_deg, hip_drop_deg,
  *                                 rollback_deg, rushed_s, rep_min_deg,
@@ -127,6 +131,7 @@ static const struct key_row key_rows[] = {
 	ONE("analysis", "side", K_SIDE, side),
 	STR("analysis", "calibration", calibration),
 	STR("analysis", "program", program),
+	ONE("analysis", "session_accel", K_BOOL, session_accel),
 	ONE("log", "level", K_LOGLEVEL, log_level),
 	STR("mqtt", "host", mqtt_host),
 	NUM("mqtt", "port", K_INT, mqtt_port, 1, 65535),
@@ -164,6 +169,7 @@ void hfd_config_default(struct hfd_config *c)
 	c->max_clients = 64;
 	snprintf(c->state_dir, sizeof c->state_dir, "/var/lib/hipform");
 	c->recordings = true;
+	c->session_accel = true;
 	c->database = true;
 	c->resume_s = 600.0;
 	c->idle_end_s = 1800.0;

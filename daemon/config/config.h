@@ -54,6 +54,7 @@ struct hfd_config {
 	enum hf_side side;
 	char calibration[HFD_PATH_MAX];
 	char program[HFD_PATH_MAX];     /* contract section 12; "" none */
+	bool session_accel;             /* fit the accelerometer per session */
 	struct hf_thresholds thresholds;
 	/* [log] */
 	enum hf_log_level log_level;

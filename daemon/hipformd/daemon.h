@@ -21,6 +21,7 @@
 #include "../store/recording.h"
 #include "../store/store.h"
 #include "hipform/analyzer.h"
+#include "hipform/calib.h"
 #include "hipform/decoder.h"
 #include "hipform/program.h"
 #include "hipform/report.h"
@@ -46,6 +47,8 @@ struct hfd_session {
 	int sets_stored;          /* report sets 0..sets_stored-1 are in the history */
 	bool store_failing;       /* storing a set failed: retried every second */
 	struct hf_program *program;   /* [analysis] program, or NULL */
+	uint64_t calib_key;           /* hfd_text_key() of the calibration file */
+	struct hf_accel_fit *accel_fit; /* learning the accelerometer, or NULL */
 };
 
 /* Errors decoding sensor bytes: the first is logged, the rest of each
@@ -89,6 +92,17 @@ void hfd_session_on_connected(void *user, const struct hfd_sensor_info *info);
 void hfd_session_on_data(void *user, const uint8_t *buf, size_t len);
 void hfd_session_on_disconnected(void *user, const char *why);
 void hfd_session_end(struct hfd *d, const char *why);
+
+/* accel_memory.c: the accelerometer fitted over a session's still postures,
+ * kept in <state_dir>/session-accel for the next session with the same
+ * calibration ([analysis] session_accel).  begin() adopts a kept fit into
+ * cal (a calibration with [mounting] and no accelerometer part) and starts
+ * learning; sample() takes each raw sample; end() keeps an accepted fit. */
+uint64_t hfd_text_key(const char *text);
+void hfd_accel_begin(struct hfd *d, struct hf_calib *cal);
+void hfd_accel_sample(struct hfd_session *s, const struct hf_sample *smp);
+void hfd_accel_end(struct hfd *d);
+int hfd_accel_memory_parse(const char *text, uint64_t *key, struct hf_accel_fit_result *res);
 void hfd_session_tick(struct hfd *d);
 /* At start: end the sessions a crash left open (logged). */
 void hfd_session_close_crashed(struct hfd *d);

@@ -286,6 +286,7 @@ static int load_calibration(struct hfd *d, struct hf_calib *c)
 	char *text;
 
 	hf_calib_identity(c);
+	d->sess.calib_key = 0;
 	if (!d->cfg.calibration[0])
 		return HF_OK;
 	text = read_small_file(d->cfg.calibration, &why);
@@ -295,6 +296,7 @@ static int load_calibration(struct hfd *d, struct hf_calib *c)
 		free(text);
 		return HF_ERR_FORMAT;
 	}
+	d->sess.calib_key = hfd_text_key(text);
 	free(text);
 	return HF_OK;
 }
@@ -346,6 +348,7 @@ static void start_analyzer(struct hfd *d)
 
 	hf_analyzer_config_default(&s->an_cfg);
 	load_calibration(d, &s->an_cfg.calib);
+	hfd_accel_begin(d, &s->an_cfg.calib);
 	s->an_cfg.exercise = d->cfg.exercise;
 	s->an_cfg.side = d->cfg.side;
 	s->an_cfg.thresholds = d->cfg.thresholds;
@@ -484,6 +487,7 @@ void hfd_session_end(struct hfd *d, const char *why)
 		hfd_store_session_end(d->store, s->id, s->end);
 	}
 	hfd_recording_close(&s->rec);
+	hfd_accel_end(d);
 	msg = hfd_msg_new("SESSION");
 	hfd_msg_merge(msg, body);
 	broadcast(d, msg);
@@ -589,6 +593,7 @@ static void feed_sample(struct hfd *d, struct hf_sample *smp)
 	s->have_t = true;
 	s->last_t_s = smp->t_s;
 	hfd_recording_write(&s->rec, smp);
+	hfd_accel_sample(s, smp);
 	if (s->an)
 		hf_analyzer_update(s->an, smp);
 }
