@@ -60,8 +60,6 @@
  * their sum of squares, not each) and something the model leaves out (the
  * offsets' drift as the sensor warms, 0.5-1.5 mg/C in the MPU datasheets)
  * pushed it there; the readings are then left as they are. */
-#define MAX_OFFSET_G 0.25         /* beyond any MEMS zero-g tolerance */
-#define MAX_SCALE_DEV 0.05        /* 1.5 x the +-3 % of the loosest parts */
 
 void hf_accel_fit_init(struct hf_accel_fit *f, const double gyro_bias_dps[3])
 {
@@ -285,7 +283,8 @@ int hf_accel_fit_finish(struct hf_accel_fit *f, struct hf_accel_fit_result *out)
 	if (!(rms_g <= MAX_RESIDUAL_G))
 		return HF_ERR_FORMAT;
 	for (int i = 0; i < 3; i++)
-		if (!(fabs(p[i]) < MAX_OFFSET_G && fabs(p[3 + i] - 1.0) <= MAX_SCALE_DEV))
+		if (!(fabs(p[i]) < HF_ACCEL_FIT_MAX_OFFSET_G &&
+		      fabs(p[3 + i] - 1.0) <= HF_ACCEL_FIT_MAX_SCALE_DEV))
 			return HF_ERR_FORMAT;
 	return HF_OK;
 }

@@ -38,13 +38,16 @@ static void six_face_pose(const void *model, double t_s, struct hf_quat *q, doub
 	const struct six_face_model *m = model;
 	const double period_s = FACE_STILL_S + FACE_TURN_S;
 	int f = (int)floor(t_s / period_s);
-	double u = (t_s - f * period_s - FACE_STILL_S) / FACE_TURN_S;
+	double u;
 	struct hf_quat s;
 
+	/* before the start (the central difference at t = 0 looks there) the
+	 * sensor lies on its first face, as at the start */
 	if (f < 0)
 		f = 0;
 	if (f > 5)
 		f = 5;
+	u = t_s < 0.0 ? 0.0 : (t_s - f * period_s - FACE_STILL_S) / FACE_TURN_S;
 	if (f == 5 || u <= 0.0) {
 		s = m->face_to_world[f];
 	} else {

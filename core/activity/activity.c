@@ -496,11 +496,13 @@ static double along_share(const struct hf_activity *act, double start_s, double 
 
 /*
  * The share of [start_s, end_s] with travel bit set: from the ring's
- * samples while it reaches back to start_s, else to the second from the
- * log.  A foam-roll set can close a minute or more after it ended (the
- * passes analyser's recount splits one live set in two at its end): its
- * travel is long gone from the ring (tuning seed 488 of
- * bench_recognition, a face-up set of 42 s dropped as "no travel").
+ * samples while it holds every sample so far or reaches back to start_s,
+ * else to the second from the log, over the part of the span that has
+ * samples (a caller may ask with a margin past now).  A foam-roll set can
+ * close a minute or more after it ended (the passes analyser's recount
+ * splits one live set in two at its end): its travel is long gone from
+ * the ring (tuning seed 488 of bench_recognition, a face-up set of 42 s
+ * dropped as "no travel").
  */
 static double travel_share(const struct hf_activity *act, unsigned bit, double start_s,
 			   double end_s)
@@ -508,10 +510,10 @@ static double travel_share(const struct hf_activity *act, unsigned bit, double s
 	uint64_t lo = act->n > act->cap ? act->n - act->cap : 0;
 	size_t in = 0, with = 0;
 
-	if (act->n > lo && at(act, lo)->t_s > start_s)
+	if (act->n > act->cap && at(act, lo)->t_s > start_s)
 		return log_share(&act->logs[bit == TRAVEL_SIDEWAYS ? TRAVEL_LOG_SIDEWAYS
 								  : TRAVEL_LOG_ALONG],
-				 start_s, end_s);
+				 start_s, fmin(end_s, at(act, act->n - 1)->t_s));
 	for (uint64_t i = act->n; i > lo; i--) {
 		const struct hf_motion *m = at(act, i - 1);
 		if (m->t_s < start_s)

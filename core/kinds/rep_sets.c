@@ -724,8 +724,12 @@ static void close_set(struct rep_sets *a)
 	refine_frame(a);
 	drift_dps = heading_drift_dps(a, &t0_s);
 	hf_reps_finalize(&a->reps); /* the first rep may go: t0 stays */
-	if (drift_dps != 0.0)
+	if (drift_dps != 0.0) {
 		reangle_reps(a, drift_dps, t0_s);
+		/* the reps were changed in place: the rep list's own
+		 * bookkeeping (the sorted clean peaks) from them again */
+		hf_reps_truncate(&a->reps, a->reps.n_reps, a->reps.last_end_s);
+	}
 	split_at_final_gap(a);
 	if (a->reps.n_reps > 0) {
 		memset(&sum, 0, sizeof sum);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "hipform/calib.h"
@@ -30,6 +31,7 @@
 #include "hipform/log.h"
 
 #define MEMORY_FILE "session-accel"
+#define WRITTEN_TOL 1e-6 /* the file's numbers are rounded to 1e-9 */
 
 uint64_t hfd_text_key(const char *text)
 {
@@ -54,13 +56,16 @@ int hfd_accel_memory_parse(const char *text, uint64_t *key, struct hf_accel_fit_
 	const char *s = strstr(text, "scale = ");
 
 	memset(res, 0, sizeof *res);
+	if (!strstr(text, "\nend\n"))
+		return HF_ERR_FORMAT; /* cut short */
 	if (!k || !o || !s || sscanf(k, "calibration_key = %" SCNx64, key) != 1 ||
 	    sscanf(o, "offset_g = %lf %lf %lf", &res->offset_g[0], &res->offset_g[1],
 		   &res->offset_g[2]) != 3 ||
 	    sscanf(s, "scale = %lf %lf %lf", &res->scale[0], &res->scale[1], &res->scale[2]) != 3)
 		return HF_ERR_FORMAT;
 	for (int i = 0; i < 3; i++)
-		if (!(fabs(res->offset_g[i]) < 0.25) || !(fabs(res->scale[i] - 1.0) < 0.05))
+		if (!(fabs(res->offset_g[i]) < HF_ACCEL_FIT_MAX_OFFSET_G + WRITTEN_TOL) ||
+		    !(fabs(res->scale[i] - 1.0) <= HF_ACCEL_FIT_MAX_SCALE_DEV + WRITTEN_TOL))
 			return HF_ERR_FORMAT; /* what finish() would have refused */
 	return HF_OK;
 }
@@ -100,7 +105,13 @@ void hfd_accel_begin(struct hfd *d, struct hf_calib *cal)
 	if (!d->cfg.session_accel || !cal->has_mounting || hf_calib_has_accel(cal))
 		return;
 	if (read_memory(d, &res)) {
+		char note[300];
 		hf_calib_adopt_accel(cal, &res);
+		snprintf(note, sizeof note, "analysed live with accelerometer offsets %.6f %.6f "
+			 "%.6f g and scales %.6f %.6f %.6f, an earlier session's fit "
+			 "([analysis] session_accel)", res.offset_g[0], res.offset_g[1],
+			 res.offset_g[2], res.scale[0], res.scale[1], res.scale[2]);
+		hfd_recording_comment(&s->rec, note);
 		hf_notice("session %lld: accelerometer offsets %+.1f %+.1f %+.1f mg, scales "
 			  "%.4f %.4f %.4f, as an earlier session fitted them", (long long)s->id,
 			1e3 * res.offset_g[0], 1e3 * res.offset_g[1], 1e3 * res.offset_g[2],
@@ -120,36 +131,44 @@ void hfd_accel_sample(struct hfd_session *s, const struct hf_sample *smp)
 		hf_accel_fit_update(s->accel_fit, smp);
 }
 
-/* Write the fit to <state_dir>/session-accel through a temporary file, so
- * that a full disk or a crash leaves the last one whole. */
-static void write_memory(struct hfd *d, const struct hf_accel_fit_result *res)
+/* Write the fit to <state_dir>/session-accel through a temporary file,
+ * synced before it replaces the last one, and ended by a line of its own:
+ * a full disk, a crash or a power cut leaves the last fit whole, or a file
+ * the next session refuses.  False (logged) when it was not written. */
+static bool write_memory(struct hfd *d, const struct hf_accel_fit_result *res)
 {
 	char path[HFD_PATH_MAX + 32], tmp[HFD_PATH_MAX + 40];
 	FILE *f;
-	int bad;
+	int err = 0;
 
 	memory_path(d, path, sizeof path);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	f = fopen(tmp, "we");
 	if (!f) {
-		hf_err_log("cannot write %s: %s; the next session learns the accelerometer "
-			   "afresh", tmp, strerror(errno));
-		return;
+		hf_err_log("cannot write %s: %s; the fit is not kept", tmp, strerror(errno));
+		return false;
 	}
 	fprintf(f, "# hipformd: the accelerometer fitted over the still postures of "
 		"session %lld\n# (%d postures, residual %.4f g); read by the next session "
 		"with the same calibration\n", (long long)d->sess.id, res->postures,
 		res->residual_g);
 	fprintf(f, "calibration_key = %016" PRIx64 "\n", d->sess.calib_key);
-	fprintf(f, "offset_g = %.6f %.6f %.6f\n", res->offset_g[0], res->offset_g[1],
+	fprintf(f, "offset_g = %.9f %.9f %.9f\n", res->offset_g[0], res->offset_g[1],
 		res->offset_g[2]);
-	fprintf(f, "scale = %.6f %.6f %.6f\n", res->scale[0], res->scale[1], res->scale[2]);
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-		hf_err_log("cannot write %s: %s; the last fit kept is still there", path,
-			   strerror(errno));
+	fprintf(f, "scale = %.9f %.9f %.9f\nend\n", res->scale[0], res->scale[1],
+		res->scale[2]);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		hf_err_log("cannot write %s: %s; the fit is not kept", path, strerror(err));
 		remove(tmp);
+		return false;
 	}
+	return true;
 }
 
 void hfd_accel_end(struct hfd *d)
@@ -159,17 +178,18 @@ void hfd_accel_end(struct hfd *d)
 
 	if (!s->accel_fit)
 		return;
-	if (hf_accel_fit_finish(s->accel_fit, &res) == HF_OK) {
-		write_memory(d, &res);
+	if (!d->cfg.session_accel) {
+		/* turned off by a reload during the session */
+	} else if (hf_accel_fit_finish(s->accel_fit, &res) != HF_OK) {
+		hf_info("session %lld: the accelerometer could not be fitted over its %d "
+			"still postures; a fit kept earlier stays", (long long)s->id,
+			res.postures);
+	} else if (write_memory(d, &res)) {
 		hf_notice("session %lld: accelerometer fitted over %d still postures "
 			  "(offsets %+.1f %+.1f %+.1f mg, scales %.4f %.4f %.4f), kept for the "
 			  "next session", (long long)s->id, res.postures, 1e3 * res.offset_g[0],
 			  1e3 * res.offset_g[1], 1e3 * res.offset_g[2], res.scale[0],
 			  res.scale[1], res.scale[2]);
-	} else {
-		hf_info("session %lld: the accelerometer could not be fitted over its %d "
-			"still postures; the last fit kept stays", (long long)s->id,
-			res.postures);
 	}
 	free(s->accel_fit);
 	s->accel_fit = NULL;

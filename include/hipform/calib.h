@@ -197,6 +197,9 @@ int hf_six_face_finish(struct hf_six_face *e, struct hf_calib *c, char *err, siz
  * mounting written by hand is turned all the same.  Constant memory.
  */
 #define HF_ACCEL_FIT_MAX_POSTURES 512
+/* finish() refuses offsets of this much or more and scales off 1 by more */
+#define HF_ACCEL_FIT_MAX_OFFSET_G 0.25     /* beyond any MEMS zero-g tolerance */
+#define HF_ACCEL_FIT_MAX_SCALE_DEV 0.05    /* 1.5 x the +-3 % of the loosest parts */
 
 struct hf_accel_posture {
 	double acc_sum_g[3];       /* sum of its still windows' means */

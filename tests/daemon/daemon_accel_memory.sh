@@ -19,75 +19,87 @@
 "$HIPFORM" calibrate cal.csv -o my.cal > calibrate.log 2>&1 || fail "hipform calibrate: $(cat calibrate.log)"
 grep -q '^\[mounting\]' my.cal || fail "the calibration has no [mounting]"
 
-# session FILE CAL [more hipformd options]: one session through the pty,
-# ended by SIGTERM once the feed is done
-session() {
-	local file=$1 cal=$2; shift 2
-	feed "$file" 10 --delay 1 --hold 30
-	mkdir -p st
-	"$HIPFORMD" --foreground --config /dev/null --device "$WORK/pty" --socket st/s.sock \
-		--state-dir st --format csv --rate 100 --calibration "$WORK/$cal" \
-		--log-level info "$@" >> st.log 2>&1 &
-	PIDS="$PIDS $!"
-	DAEMON_PID=$!
-	for _ in $(seq 600); do grep -q done feed.log && break; sleep 0.1; done
-	grep -q done feed.log || fail "the feed of $file did not finish"
-	sleep 1
-	kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" || fail "hipformd exit status ($file)"
-	kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
+# newest_recording: the recording of the last session
+newest_recording() { ls -t st/recordings/*.csv 2>/dev/null | head -1; }
+# recorded_to T: the newest recording reaches t = T s (flushed every 5 s)
+recorded_to() {
+	local rec
+	rec=$(newest_recording)
+	[ -n "$rec" ] && awk -v got="$(last_t "$rec")" -v want="$1" \
+		'BEGIN { exit !(got != "" && got + 0 >= want - 0.0005) }'
 }
 
-session faces.csv my.cal
+# session FILE CAL CONF: one session through the pty (configuration file
+# CONF), ended by SIGTERM once the daemon has recorded FILE's last sample
+session() {
+	local file=$1 cal=$2 conf=$3 want
+	want=$(last_t "$file")
+	feed "$file" 10 --delay 1 --hold 60
+	mkdir -p st
+	"$HIPFORMD" --foreground --config "$conf" --device "$WORK/pty" --socket st/s.sock \
+		--state-dir st --format csv --rate 100 --calibration "$WORK/$cal" \
+		--log-level info >> st.log 2>&1 &
+	PIDS="$PIDS $!"
+	DAEMON_PID=$!
+	for _ in $(seq 1200); do
+		grep -q done feed.log && recorded_to "$want" && break
+		sleep 0.1
+	done
+	grep -q done feed.log || fail "the feed of $file did not finish"
+	recorded_to "$want" || fail "the daemon did not record $file to its end ($want s)"
+	kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" || fail "hipformd exit status ($file)"
+	kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
+	sleep 1.1 # the next session's id (its start time without a database) differs
+}
+
+session faces.csv my.cal /dev/null
 [ -f st/session-accel ] || fail "session 1 kept no fit: $(grep -i accel st.log)"
 grep -q 'accelerometer fitted over' st.log || fail "session 1 did not say it fitted the accelerometer"
+cp st/session-accel kept.fit
 # the fit against the specimen's truth: offset = bias, scale = 1 / (1 + scale error)
-python3 - st/session-accel cal.json <<'PY' || fail "the kept fit is not the specimen's"
-import json, sys
-kept = {}
-for line in open(sys.argv[1]):
-    if '=' in line and not line.startswith('#'):
-        k, v = line.split('=', 1)
-        kept[k.strip()] = v.split()
-truth = json.load(open(sys.argv[2]))['truth']
-for i in range(3):
-    off = float(kept['offset_g'][i]); sc = float(kept['scale'][i])
-    want_off = truth['acc_bias_g'][i]; want_sc = 1.0 / (1.0 + truth['acc_scale_err'][i])
-    print(f"axis {i}: offset {off*1e3:+.1f} mg (true {want_off*1e3:+.1f}), scale {sc:.4f} (true {want_sc:.4f})")
-    if abs(off - want_off) > 0.008 or abs(sc - want_sc) > 0.005:
-        sys.exit(1)
-PY
+truth=$(tr -d ' \n' < cal.json)
+bias=$(echo "$truth" | sed -E 's/.*"acc_bias_g":\[([^]]*)\].*/\1/' | tr ',' ' ')
+serr=$(echo "$truth" | sed -E 's/.*"acc_scale_err":\[([^]]*)\].*/\1/' | tr ',' ' ')
+awk -v bias="$bias" -v serr="$serr" '
+	$1 == "offset_g" { for (i = 1; i <= 3; i++) off[i] = $(i + 2) }
+	$1 == "scale" { for (i = 1; i <= 3; i++) sc[i] = $(i + 2) }
+	END {
+		split(bias, b, " "); split(serr, e, " "); bad = 0
+		for (i = 1; i <= 3; i++) {
+			ws = 1 / (1 + e[i]); do_ = off[i] - b[i]; ds = sc[i] - ws
+			printf "axis %d: offset %+.1f mg (true %+.1f), scale %.4f (true %.4f)\n",
+			       i, 1e3 * off[i], 1e3 * b[i], sc[i], ws
+			if (do_ > 0.008 || do_ < -0.008 || ds > 0.005 || ds < -0.005) bad = 1
+		}
+		exit bad
+	}' st/session-accel || fail "the kept fit is not the specimen's"
 pass "session 1: the six faces' fit kept, within 8 mg and 0.5 % of the specimen's"
 
 : > st.log
-session cal.csv my.cal
+session cal.csv my.cal /dev/null
 grep -q 'as an earlier session fitted them' st.log || fail "session 2 did not start with the kept fit"
-pass "session 2, same calibration: starts with the kept fit"
+grep -q "an earlier session's fit" "$(newest_recording)" ||
+	fail "session 2's recording does not say which accelerometer fit it was analysed with"
+pass "session 2, same calibration: starts with the kept fit, and its recording says so"
 
 : > st.log
 { cat my.cal; printf '# clipped on again\n'; } > other.cal
-session cal.csv other.cal
+session cal.csv other.cal /dev/null
 grep -q 'as an earlier session fitted them' st.log && fail "session 3 took a fit made with another calibration"
 pass "session 3, another calibration: learns afresh"
 
 : > st.log
 printf 'offset_g = 0.3 nonsense\n' > st/session-accel
-session cal.csv my.cal
+session cal.csv my.cal /dev/null
 grep -q 'not a session accelerometer fit; ignored' st.log || fail "a damaged fit file was not reported"
 grep -q 'as an earlier session fitted them' st.log && fail "a damaged fit file was used"
 pass "a damaged st/session-accel: said, ignored, the session goes on"
 
 : > st.log
-rm -f st/session-accel
+cp kept.fit st/session-accel
 printf '[analysis]\nsession_accel = false\n' > off.conf
-feed cal.csv 10 --delay 1 --hold 30
-"$HIPFORMD" --foreground --config "$WORK/off.conf" --device "$WORK/pty" --socket st/s.sock \
-	--state-dir st --format csv --rate 100 --calibration "$WORK/my.cal" \
-	--log-level info >> st.log 2>&1 &
-PIDS="$PIDS $!"
-DAEMON_PID=$!
-for _ in $(seq 600); do grep -q done feed.log && break; sleep 0.1; done
-sleep 1
-kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" || fail "hipformd exit status (session_accel off)"
-[ -f st/session-accel ] && fail "session_accel = false wrote a fit"
-grep -q 'accelerometer' st.log && fail "session_accel = false: $(grep accelerometer st.log)"
-pass "session 4, session_accel = false: no fit used or kept"
+session cal.csv my.cal "$WORK/off.conf"
+cmp -s kept.fit st/session-accel || fail "session_accel = false changed the kept fit"
+grep -q 'as an earlier session fitted them' st.log && fail "session_accel = false used the kept fit"
+grep -q 'accelerometer fitted over' st.log && fail "session_accel = false fitted the accelerometer"
+pass "session 4, session_accel = false: the kept fit neither used nor rewritten"
