@@ -28,7 +28,8 @@
  * posture weighs as many windows as it lasted, at most MAX_WEIGHT, so one
  * long rest does not outvote the rest.  Cross-axis coupling (+-2 % in the
  * datasheets) is not estimated; it is what MEASURE_SD_G stands for.
- * Constant memory, no allocation.
+ * The streaming fit (init/update/finish) keeps constant memory and
+ * allocates nothing; hf_calib_fit_session_accel() allocates one.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -55,11 +56,6 @@
  * offset: an accelerometer reading 0.944 g everywhere (a BMI160 5.6 %
  * low, bench_accuracy tuning session 52) was fitted as 56 mg offsets. */
 #define MAX_PRIOR_SHARE 0.3
-/* A fit beyond these is not the sensor's: the postures left a combination
- * of scales open (gravity seen only at +-45 deg between two axes tells
- * their sum of squares, not each) and something the model leaves out (the
- * offsets' drift as the sensor warms, 0.5-1.5 mg/C in the MPU datasheets)
- * pushed it there; the readings are then left as they are. */
 
 void hf_accel_fit_init(struct hf_accel_fit *f, const double gyro_bias_dps[3])
 {

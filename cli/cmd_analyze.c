@@ -388,7 +388,6 @@ int hf_cmd_analyze(int argc, char **argv)
 	}
 	if (o.calibration && (r = hf_cli_load_calibration(o.calibration, &run.cfg.calib)) != HF_EXIT_OK)
 		return r;
-
 	if (o.exercise == HF_EX_NONE && !run.cfg.calib.has_mounting) {
 		hf_cli_error("%s has no [mounting]: give --exercise, or calibrate with the standing and hip-hinge procedure",
 			     o.calibration);

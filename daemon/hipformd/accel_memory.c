@@ -49,7 +49,8 @@ static void memory_path(const struct hfd *d, char *path, size_t len)
 	snprintf(path, len, "%s/" MEMORY_FILE, d->cfg.state_dir);
 }
 
-int hfd_accel_memory_parse(const char *text, uint64_t *key, struct hf_accel_fit_result *res)
+/* The kept file's text: its calibration key and fit, or HF_ERR_FORMAT. */
+static int parse_memory(const char *text, uint64_t *key, struct hf_accel_fit_result *res)
 {
 	const char *k = strstr(text, "calibration_key = ");
 	const char *o = strstr(text, "offset_g = ");
@@ -89,7 +90,7 @@ static bool read_memory(const struct hfd *d, struct hf_accel_fit_result *res)
 	n = fread(text, 1, sizeof text - 1, f);
 	fclose(f);
 	text[n] = '\0';
-	if (hfd_accel_memory_parse(text, &key, res) != HF_OK) {
+	if (parse_memory(text, &key, res) != HF_OK) {
 		hf_err_log("%s: not a session accelerometer fit; ignored", path);
 		return false;
 	}

@@ -102,7 +102,6 @@ uint64_t hfd_text_key(const char *text);
 void hfd_accel_begin(struct hfd *d, struct hf_calib *cal);
 void hfd_accel_sample(struct hfd_session *s, const struct hf_sample *smp);
 void hfd_accel_end(struct hfd *d);
-int hfd_accel_memory_parse(const char *text, uint64_t *key, struct hf_accel_fit_result *res);
 void hfd_session_tick(struct hfd *d);
 /* At start: end the sessions a crash left open (logged). */
 void hfd_session_close_crashed(struct hfd *d);

@@ -197,7 +197,13 @@ int hf_six_face_finish(struct hf_six_face *e, struct hf_calib *c, char *err, siz
  * mounting written by hand is turned all the same.  Constant memory.
  */
 #define HF_ACCEL_FIT_MAX_POSTURES 512
-/* finish() refuses offsets of this much or more and scales off 1 by more */
+/* finish() refuses offsets of this much or more and scales off 1 by more:
+ * such a fit is not the sensor's.  The postures left a combination of
+ * scales open (gravity seen only at +-45 deg between two axes tells their
+ * sum of squares, not each) and something the model leaves out (the
+ * offsets' drift as the sensor warms, 0.5-1.5 mg/C in the MPU datasheets)
+ * pushed it there; the readings are then left as they are.  hipformd reads
+ * its kept fit back against the same limits. */
 #define HF_ACCEL_FIT_MAX_OFFSET_G 0.25     /* beyond any MEMS zero-g tolerance */
 #define HF_ACCEL_FIT_MAX_SCALE_DEV 0.05    /* 1.5 x the +-3 % of the loosest parts */
 

@@ -405,6 +405,11 @@ static int six_face_estimate(const struct hf_sim_sensor *sensor, unsigned seed,
 	hf_six_face_init(&e);
 	for (size_t i = 0; i < n; i++) {
 		double t = x[i].t_s - sensor->t0_s;
+		/* a sensor laid on faces and turned slowly: every sample
+		 * possible (the first one once read 3074 g: the simulator's
+		 * pose before t = 0 was a turn between faces) */
+		assert_true(hf_vec_norm(x[i].acc_g) < 2.0);
+		assert_true(hf_vec_norm(x[i].gyro_dps) < 300.0);
 		if (skip_face >= 0 && t >= skip_face * period_s && t < skip_face * period_s + 3.0)
 			continue; /* that face left out */
 		hf_six_face_update(&e, &x[i]);
