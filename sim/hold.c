@@ -148,27 +148,58 @@ static struct hf_quat axis_angle_deg(const double ax[3], double deg)
 	return hf_quat_from_axis_angle(ax, deg * HF_DEG2RAD);
 }
 
+/*
+ * The pose a fraction u of the way from `from` to `to`, turning the way
+ * nearest to rv_ref (a rotation vector in from's frame).  Lying on the back
+ * is half a turn from standing, so the shortest way, which hf_quat_slerp()
+ * takes, switches sides as the pose wavers about it: the pelvis would jump.
+ */
+static struct hf_quat turn_toward(struct hf_quat from, struct hf_quat to, double u,
+				  const double rv_ref[3])
+{
+	double rv[3], other[3], angle_rad, d_rv = 0.0, d_other = 0.0;
+
+	hf_quat_to_rotvec(hf_quat_mul(hf_quat_conj(from), to), rv);
+	angle_rad = hf_vec_norm(rv);
+	for (int i = 0; i < 3; i++) {
+		/* the same turn the other way round: 2 pi - angle about -axis */
+		other[i] = angle_rad > 1e-9 ? rv[i] * (1.0 - 2.0 * HF_PI / angle_rad) : rv[i];
+		d_rv += (rv[i] - rv_ref[i]) * (rv[i] - rv_ref[i]);
+		d_other += (other[i] - rv_ref[i]) * (other[i] - rv_ref[i]);
+	}
+	for (int i = 0; i < 3; i++)
+		rv[i] = u * (d_other < d_rv ? other[i] : rv[i]);
+	return hf_quat_normalize(hf_quat_mul(from, hf_quat_from_rotvec(rv)));
+}
+
 /* The true pose: pelvis to world and pelvis position. */
 static void pose(const struct model *m, double t, struct hf_quat *q, double p_m[3])
 {
 	static const double X[3] = {1, 0, 0}, Z[3] = {0, 0, 1};
 	double elev = channel(m, CH_ELEV, t), rot = channel(m, CH_ROT, t);
 	double obl = channel(m, CH_OBL, t), mat = channel(m, CH_MAT, t);
-	double yaw = channel(m, CH_YAW, t), ax[3], z[3];
+	double yaw = channel(m, CH_YAW, t), ax[3], z[3], lying_rv[3];
 	int k = hold_index(m, t);
 	struct hf_quat head = hf_quat_from_axis_angle(Z, m->heading_rad + yaw * HF_DEG2RAD);
 	struct hf_quat local, ex, stand, tr;
 
 	if (k >= 0) {
-		double life = (t - m->holds[k].t_in_s) /
-			      (m->holds[k].t_out_s - m->holds[k].t_in_s);
-		double amp = 0.01 + (m->tremor_max_deg[k] - 0.01) * fmin(fmax(life, 0.0), 1.0);
+		double t_in = m->holds[k].t_in_s, t_out = m->holds[k].t_out_s;
+		double life = (t - t_in) / (t_out - t_in);
+		/* breathing and tremor fade in and out over the half second
+		 * around the hold, so the pose stays smooth (no jump of the
+		 * second derivative the accelerometer would read as a spike) */
+		double w = t < t_in  ? hf_sim_minjerk((t - t_in + 0.5) / 0.5)
+			 : t > t_out ? hf_sim_minjerk((t_out + 0.5 - t) / 0.5)
+				     : 1.0;
+		double amp = w * (0.01 + (m->tremor_max_deg[k] - 0.01) *
+					     fmin(fmax(life, 0.0), 1.0));
 		double rv[3] = {0, 0, 0};
 		for (int c = 0; c < TREMOR_COMPONENTS; c++)
 			for (int a = 0; a < 3; a++)
 				rv[a] += amp / sqrt(TREMOR_COMPONENTS * 1.5) * HF_DEG2RAD *
 					 sin(2 * HF_PI * m->tremor_hz[c] * t + m->tremor_phase[c][a]);
-		elev += m->breath_deg * sin(2 * HF_PI * m->breath_hz * t + m->breath_phase);
+		elev += w * m->breath_deg * sin(2 * HF_PI * m->breath_hz * t + m->breath_phase);
 		tr = hf_quat_from_rotvec(rv);
 	} else {
 		tr = hf_quat_identity();
@@ -186,7 +217,8 @@ static void pose(const struct model *m, double t, struct hf_quat *q, double p_m[
 			    axis_angle_deg(Z, rot));
 	ex = hf_quat_mul(hf_quat_mul(head, m->lying), hf_quat_mul(local, tr));
 	stand = hf_quat_mul(head, axis_angle_deg(X, 0.0));
-	*q = hf_quat_normalize(hf_quat_slerp(stand, ex, fmin(fmax(mat, 0.0), 1.0)));
+	hf_quat_to_rotvec(m->lying, lying_rv);
+	*q = turn_toward(stand, ex, fmin(fmax(mat, 0.0), 1.0), lying_rv);
 	/* the pelvis turns about the feet, FEET_LEVER_M behind it along -z */
 	hf_quat_rotate(*q, Z, z);
 	for (int i = 0; i < 3; i++)

@@ -657,6 +657,37 @@ static void test_breathing_while_lying(void **state)
 	hf_sim_free(sim);
 }
 
+/* A hold's breathing and tremor fade in and out with it: on a noise-free
+ * sensor (lever arm included), a hold session reads at most 4 g and 130
+ * deg/s (a quick hip drop; tremor turns the pelvis about the feet).  They
+ * once switched on within a sample: 280 to 9,000 g. */
+static void test_hold_sessions_are_smooth(void **state)
+{
+	static const enum hf_exercise holds[] = {HF_EX_PLANK_FRONT, HF_EX_PLANK_SIDE,
+						 HF_EX_PLANK_BACK, HF_EX_HIP_FLEXOR_STRETCH};
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+
+	(void)state;
+	for (size_t e = 0; e < sizeof holds / sizeof holds[0]; e++)
+		for (unsigned seed = 1; seed <= 12; seed++) {
+			struct hf_sim_hold_session h;
+			double max_acc_g = 0.0, max_gyro_dps = 0.0;
+
+			assert_int_equal(hf_sim_hold_session(&s, holds[e], HF_SIDE_NONE,
+							     seed, &h), HF_OK);
+			for (size_t i = 0; i < h.n; i++) {
+				max_acc_g = fmax(max_acc_g, hf_vec_norm(h.samples[i].acc_g));
+				max_gyro_dps = fmax(max_gyro_dps,
+						    hf_vec_norm(h.samples[i].gyro_dps));
+			}
+			hf_sim_hold_session_free(&h);
+			if (max_acc_g >= 6.0 || max_gyro_dps >= 400.0)
+				fail_msg("%s seed %u: %.1f g, %.0f deg/s",
+					 hf_exercise_info(holds[e])->name, seed, max_acc_g,
+					 max_gyro_dps);
+		}
+}
+
 /* Issue 8's scenarios: each builds with and without the procedure, and
  * its truth is what its name says. */
 static void test_issue8_scenarios(void **state)
@@ -1102,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_belt_mounting),
 		cmocka_unit_test(test_shift_settles),
 		cmocka_unit_test(test_breathing_while_lying),
+		cmocka_unit_test(test_hold_sessions_are_smooth),
 		cmocka_unit_test(test_issue8_scenarios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
