@@ -17,7 +17,11 @@
  * Then issue 8's five named scenarios, each in both modes.
  *   bench_accuracy [N] [-v] [--dump DIR] [--only tuning|heldout|scenarios]
  *                  [--six-face] [--no-session-accel]
+ *   bench_accuracy N --only tuning --first S [-v]
  *   bench_accuracy --session S --mode M [--dump DIR]
+ * --first runs tuning sessions S to S+N-1 instead of 0 to N-1 (more
+ * tuning sessions to learn from; below 3000, where modes' seeds would
+ * meet).  The held-out part always runs sessions 0 to N-1.
  * --six-face gives the calibrated modes the specimen's six-face recording
  * as well (contract section 6) before its procedure.  The calibrated modes
  * fit the accelerometer over each session's still postures first, as
@@ -45,11 +49,11 @@ static const char *const titles[HF_ACC_MODES] = {
 	"Held-out mode 8: the mode 7 sessions with calibration and recognition",
 };
 
-static void run_modes(int first, int last, int n, FILE *verbose)
+static void run_modes(int first, int last, int first_session, int n, FILE *verbose)
 {
 	for (int m = first; m < last; m++) {
 		struct hf_acc_score s = {0};
-		for (int i = 0; i < n; i++)
+		for (int i = first_session; i < first_session + n; i++)
 			if (hf_acc_run_session(i, (enum hf_acc_mode)m, &s, verbose) != 0)
 				fprintf(stderr, "bench_accuracy: mode %d session %d failed\n",
 					m + 1, i);
@@ -83,13 +87,15 @@ int main(int argc, char **argv)
 	int n = 60;
 	FILE *verbose = NULL;
 	const char *only = NULL;
-	int session = -1, mode = 0;
+	int session = -1, mode = 0, first_session = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
 			session = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc)
 			mode = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--first") == 0 && i + 1 < argc)
+			first_session = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = stdout;
 		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
@@ -106,11 +112,14 @@ int main(int argc, char **argv)
 		else
 			n = atoi(argv[i]);
 	}
-	if (n < 1 || (only && strcmp(only, "tuning") && strcmp(only, "heldout") &&
-		      strcmp(only, "scenarios"))) {
+	if (n < 1 || first_session < 0 || first_session + n > 3000 ||
+	    (first_session > 0 && (!only || strcmp(only, "tuning"))) ||
+	    (only && strcmp(only, "tuning") && strcmp(only, "heldout") &&
+	     strcmp(only, "scenarios"))) {
 		fprintf(stderr, "usage: bench_accuracy [SESSIONS] [-v] [--dump DIR] "
 			"[--only tuning|heldout|scenarios] [--six-face]\n"
-			"                      [--no-session-accel]\n"
+			"                      [--no-session-accel] "
+			"[--only tuning --first S]\n"
 			"       bench_accuracy --session S --mode 1-%d [--dump DIR]\n", HF_ACC_MODES);
 		return 2;
 	}
@@ -128,14 +137,14 @@ int main(int argc, char **argv)
 	}
 	if (!only || strcmp(only, "tuning") == 0) {
 		printf("==== TUNING suite: the sessions the analyser was shaped on "
-		       "(%d per mode) ====\n\n", n);
-		run_modes(0, HF_ACC_TUNING_MODES, n, verbose);
+		       "(%d per mode from session %d) ====\n\n", n, first_session);
+		run_modes(0, HF_ACC_TUNING_MODES, first_session, n, verbose);
 	}
 	if (!only || strcmp(only, "heldout") == 0) {
 		printf("==== HELD-OUT suite: other seeds, wider ranges, datasheet sensors on a "
 		       "belt,\n     breathing, settling rests, tiny slow clams, odd first reps "
 		       "(%d per mode) ====\n\n", n);
-		run_modes(HF_ACC_TUNING_MODES, HF_ACC_MODES, n, verbose);
+		run_modes(HF_ACC_TUNING_MODES, HF_ACC_MODES, 0, n, verbose);
 	}
 	if (!only || strcmp(only, "scenarios") == 0) {
 		printf("==== Issue 8 scenarios (hipform simulate --scenario NAME), seeds 1-4 "
