@@ -637,6 +637,9 @@ static void reset_settle(struct rep_sets *a)
 static void reset_provisional(struct rep_sets *a)
 {
 	a->check.on = false;
+	/* a turn away from the new rest is timed from now, not from when
+	 * the body last turned away from an old one (rising_from_rest()) */
+	a->rising_since_s = a->n ? rec(a, a->n - 1)->t_s : 0.0;
 	reset_rest(a, &a->prov);
 	hf_reps_reset(&a->probe, 0.0);
 	reset_settle(a);
