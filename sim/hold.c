@@ -41,6 +41,7 @@
 #define FEET_LEVER_M 1.0
 #define TREMOR_COMPONENTS 3
 #define TRUTH_STEP_S 0.25
+#define HOLD_EDGE_S 0.5   /* breathing and tremor fade in and out over this */
 #define TRUTH_QUIET_S 2.0
 #define TRUTH_QUIET_DEG 3.0
 
@@ -59,6 +60,7 @@ struct model {
 	enum hf_exercise ex;
 	enum hf_side side;
 	struct hf_quat lying;    /* pelvis to world in the exercise posture, elevation 0 */
+	double lying_rv[3];      /* ... as a rotation vector (the way down to it) */
 	double heading_rad;
 	double elev_pre_deg;     /* planks: hips low */
 	double breath_hz, breath_deg, breath_phase;
@@ -102,7 +104,7 @@ static void add_bump(struct model *m, enum channel c, double t0, double rise,
 static int hold_index(const struct model *m, double t)
 {
 	for (int k = 0; k < m->n_holds; k++)
-		if (t >= m->holds[k].t_in_s - 0.5 && t <= m->holds[k].t_out_s + 0.5)
+		if (t >= m->holds[k].t_in_s - HOLD_EDGE_S && t <= m->holds[k].t_out_s + HOLD_EDGE_S)
 			return k;
 	return -1;
 }
@@ -178,7 +180,7 @@ static void pose(const struct model *m, double t, struct hf_quat *q, double p_m[
 	static const double X[3] = {1, 0, 0}, Z[3] = {0, 0, 1};
 	double elev = channel(m, CH_ELEV, t), rot = channel(m, CH_ROT, t);
 	double obl = channel(m, CH_OBL, t), mat = channel(m, CH_MAT, t);
-	double yaw = channel(m, CH_YAW, t), ax[3], z[3], lying_rv[3];
+	double yaw = channel(m, CH_YAW, t), ax[3], z[3];
 	int k = hold_index(m, t);
 	struct hf_quat head = hf_quat_from_axis_angle(Z, m->heading_rad + yaw * HF_DEG2RAD);
 	struct hf_quat local, ex, stand, tr;
@@ -186,11 +188,11 @@ static void pose(const struct model *m, double t, struct hf_quat *q, double p_m[
 	if (k >= 0) {
 		double t_in = m->holds[k].t_in_s, t_out = m->holds[k].t_out_s;
 		double life = (t - t_in) / (t_out - t_in);
-		/* breathing and tremor fade in and out over the half second
+		/* breathing and tremor fade in and out over HOLD_EDGE_S
 		 * around the hold, so the pose stays smooth (no jump of the
 		 * second derivative the accelerometer would read as a spike) */
-		double w = t < t_in  ? hf_sim_minjerk((t - t_in + 0.5) / 0.5)
-			 : t > t_out ? hf_sim_minjerk((t_out + 0.5 - t) / 0.5)
+		double w = t < t_in  ? hf_sim_minjerk((t - t_in + HOLD_EDGE_S) / HOLD_EDGE_S)
+			 : t > t_out ? hf_sim_minjerk((t_out + HOLD_EDGE_S - t) / HOLD_EDGE_S)
 				     : 1.0;
 		double amp = w * (0.01 + (m->tremor_max_deg[k] - 0.01) *
 					     fmin(fmax(life, 0.0), 1.0));
@@ -217,8 +219,7 @@ static void pose(const struct model *m, double t, struct hf_quat *q, double p_m[
 			    axis_angle_deg(Z, rot));
 	ex = hf_quat_mul(hf_quat_mul(head, m->lying), hf_quat_mul(local, tr));
 	stand = hf_quat_mul(head, axis_angle_deg(X, 0.0));
-	hf_quat_to_rotvec(m->lying, lying_rv);
-	*q = turn_toward(stand, ex, fmin(fmax(mat, 0.0), 1.0), lying_rv);
+	*q = turn_toward(stand, ex, fmin(fmax(mat, 0.0), 1.0), m->lying_rv);
 	/* the pelvis turns about the feet, FEET_LEVER_M behind it along -z */
 	hf_quat_rotate(*q, Z, z);
 	for (int i = 0; i < 3; i++)
@@ -362,6 +363,7 @@ static void build_model(struct model *m, enum hf_exercise ex, enum hf_side side,
 	m->side = side;
 	m->upright = ex == HF_EX_HIP_FLEXOR_STRETCH;
 	m->lying = posture_frame(ex, side);
+	hf_quat_to_rotvec(m->lying, m->lying_rv);
 	m->heading_rad = U(r, -HF_PI, HF_PI);
 	m->breath_hz = U(r, 0.2, 0.45);
 	m->breath_deg = m->upright ? U(r, 0.08, 0.2) : U(r, 0.1, 0.4);
