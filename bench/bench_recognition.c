@@ -18,7 +18,7 @@
  * and held-out (seeds 300001.., wider ranges, 50/100/200 Hz, parts and
  * cheap-MEMS grade at any orientation), the latter never tuned on.
  *   bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]
- *                     [--no-session-accel] [--first S]
+ *                     [--no-session-accel] [--first S] [--wide]
  *   bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]
  * --session S runs the one session of seed S (tuning below HELD_OUT_SEED,
  * held-out from it) and lists every true and found set; --dump writes it
@@ -27,6 +27,9 @@
  * DIR/seedS.cal` (never dump a held-out seed to look into it).
  * --first S starts the tuning seeds at S (seeds S..S+N-1), to look at
  * tuning sessions beyond the first N without running them again.
+ * --wide draws the tuning seeds with the held-out generator (its rates,
+ * sensors and wider ranges), as bench_accuracy's modes 5 and 6 do: the
+ * held-out part's variety on seeds that may be looked into.
  * --six-face calibrates with the specimen's six-face recording as well
  * (contract section 6, `hipform calibrate --six-face`).
  * --true-mounting analyses with the sensor's true mounting (the gyro bias
@@ -126,6 +129,10 @@ static double overlap_s(double a0, double a1, double b0, double b1)
 {
 	return fmax(0.0, fmin(a1, b1) - fmax(a0, b0));
 }
+
+/* --wide: tuning seeds drawn by the held-out generator (its rates,
+ * sensors and ranges), to learn from what the held-out part varies */
+static bool tuning_wide;
 
 static void sensor_for(unsigned seed, bool held_out, struct hf_sim_sensor *s)
 {
@@ -471,7 +478,7 @@ static int run_one(unsigned seed)
 	static struct found f;
 	struct hf_sim_sensor sensor;
 	struct score sc;
-	bool held_out = seed >= HELD_OUT_SEED;
+	bool held_out = seed >= HELD_OUT_SEED || tuning_wide;
 
 	memset(&sc, 0, sizeof sc);
 	sensor_for(seed, held_out, &sensor);
@@ -490,7 +497,7 @@ static int run_one(unsigned seed)
 	return 0;
 }
 
-static void run_part(const char *title, unsigned first_seed, int n, bool held_out,
+static void run_part(const char *title, unsigned first_seed, int n, bool wide,
 		     bool verbose)
 {
 	struct score sc;
@@ -502,8 +509,8 @@ static void run_part(const char *title, unsigned first_seed, int n, bool held_ou
 		unsigned seed = first_seed + (unsigned)k;
 		struct hf_sim_sensor sensor;
 
-		sensor_for(seed, held_out, &sensor);
-		if (hf_sim_program_session(&sensor, seed, held_out, &ss) != 0) {
+		sensor_for(seed, wide, &sensor);
+		if (hf_sim_program_session(&sensor, seed, wide, &ss) != 0) {
 			sc.failed++;
 			continue;
 		}
@@ -566,11 +573,13 @@ int main(int argc, char **argv)
 			first = atol(argv[++i]);
 		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
 			dump_dir = argv[++i];
+		else if (strcmp(argv[i], "--wide") == 0)
+			tuning_wide = true;
 		else if (atoi(argv[i]) > 0)
 			n = atoi(argv[i]);
 		else {
 			fprintf(stderr, "usage: bench_recognition [N] [-v] [--tuning-only] [--true-mounting] [--six-face]\n"
-					"                         [--no-session-accel] [--first S]\n"
+					"                         [--no-session-accel] [--first S] [--wide]\n"
 					"       bench_recognition --session S [--true-mounting] [--six-face] [--dump DIR]\n");
 			return 2;
 		}
@@ -588,7 +597,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (session > 0)
 		return run_one((unsigned)session);
-	run_part("tuning", (unsigned)first, n, false, verbose);
+	run_part(tuning_wide ? "tuning, held-out generator" : "tuning", (unsigned)first, n,
+		 tuning_wide, verbose);
 	if (!tuning_only)
 		run_part("held-out", HELD_OUT_SEED, n, true, verbose);
 	return 0;

@@ -172,6 +172,9 @@ struct candidate {
 
 struct window {
 	double start_s, end_s;
+	/* a hold in the elevations a rest shares with a plank (below its
+	 * row's clear_deg) */
+	bool low;
 };
 
 struct hf_activity {
@@ -554,12 +557,13 @@ static bool sig_holds(const struct hf_activity *act, const struct row *r, double
 
 /* ---- candidates ---- */
 
-static void remember(struct hf_activity *act, double start_s, double end_s)
+static void remember(struct hf_activity *act, double start_s, double end_s, bool low)
 {
 	struct window *w = &act->windows[act->sets_done % MAX_WINDOWS];
 
 	w->start_s = start_s;
 	w->end_s = end_s;
+	w->low = low;
 	if (act->n_windows < MAX_WINDOWS)
 		act->n_windows++;
 }
@@ -613,7 +617,7 @@ static void gait_set(struct candidate *c, struct hf_event *out)
 	}
 	c->announced = false;
 	pass(act, out);
-	remember(act, set.start_s, set.end_s);
+	remember(act, set.start_s, set.end_s, false);
 	act->sets_done++;
 }
 
@@ -755,7 +759,8 @@ static void candidate_event(const struct hf_event *ev, void *user)
 	pass(act, &out);
 	if (ev->set->hold)
 		c->kept_end_s = ev->set->end_s;
-	remember(act, ev->set->start_s, ev->set->end_s);
+	remember(act, ev->set->start_s, ev->set->end_s,
+		 ev->set->hold && ev->set->hold->elevation_deg < c->row->clear_deg);
 	act->sets_done++;
 }
 
@@ -995,11 +1000,17 @@ static double hold_span_from_s(const struct hf_activity *act, const struct hf_li
 	return lv->in_set && act->n ? at(act, act->n - 1)->t_s - lv->hold_s - 1.0 : INFINITY;
 }
 
-bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s)
+bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s,
+			const struct hf_rep *first_rep)
 {
-	for (int k = 0; k < act->n_windows; k++)
-		if (overlap_s(start_s, end_s, act->windows[k].start_s, act->windows[k].end_s) > 0.0)
+	for (int k = 0; k < act->n_windows; k++) {
+		const struct window *w = &act->windows[k];
+		if (w->low && first_rep && w->end_s >= first_rep->start_s &&
+		    w->end_s <= first_rep->peak_s)
+			continue; /* the rest a set of reps rose from */
+		if (overlap_s(start_s, end_s, w->start_s, w->end_s) > 0.0)
 			return true;
+	}
 	for (int k = 0; k < act->n_open; k++) {
 		const struct candidate *c = act->open[k];
 		struct hf_live lv;

@@ -179,7 +179,7 @@ static void rep_live_event(struct hf_analyzer *a, const struct hf_event *ev)
 	if (ev->type == HF_EVENT_SET_START)
 		a->rep_set_start_s = ev->t_s;
 	if (hf_activity_covers(a->activity, (in_set ? a->rep_set_start_s : ev->t_s) -
-				RECOG_HOLD_MARGIN_S, ev->t_s)) {
+				RECOG_HOLD_MARGIN_S, ev->t_s, NULL)) {
 		if (ev->type == HF_EVENT_SET_START) {
 			a->rep_start = *ev; /* no pointers in a SET_START */
 			a->rep_start_pending = true;
@@ -248,8 +248,8 @@ static void rep_event(const struct hf_event *ev, void *user)
 		return;
 	}
 	margin_s = ev->set->rep_count < RECOG_MIN_REPS ? RECOG_FEW_MARGIN_S : RECOG_HOLD_MARGIN_S;
-	if (hf_activity_covers(a->activity, ev->set->start_s - margin_s,
-			       ev->set->end_s + margin_s)) {
+	if (hf_activity_covers(a->activity, ev->set->start_s - margin_s, ev->set->end_s + margin_s,
+			       ev->set->rep_count >= RECOG_MIN_REPS ? &ev->set->reps[0] : NULL)) {
 		drop_rep_set(a, ev);
 		return;
 	}

@@ -49,8 +49,11 @@
 #define RING_S 150.0           /* seconds of records kept (a whole set) */
 #define PROBE_RING_S 40.0      /* seconds the probe looks back */
 #define MAX_REPS_PER_SET 200
-#define POSTURE_CHANGE_DEG 50.0/* uncalibrated: gravity moved this much */
+#define POSTURE_CHANGE_DEG 50.0 /* gravity moved this much, not by a rep */
 #define POSTURE_HOLD_S 1.0     /* a new posture must last this long */
+/* No rep turns gravity further than this, even along its own axis (a
+ * hip lift reaches 50 deg or so) */
+#define POSTURE_TURN_MAX_DEG 75.0
 #define MIN_BASELINE_S 0.3     /* still time needed before a set */
 #define MAX_REP_S 20.0         /* no hip lift or clam shell lasts longer */
 /* A rep's start (10 % of its peak) lies before the segmenter sees it rise
@@ -172,6 +175,7 @@ struct rep_sets {
 	 * latest rest, for a body that settled into a new one */
 	struct rest settle_rest;
 	struct hf_reps settle;
+	double probe_e_at_settle_peak; /* the probe's e where the second peaked */
 	/* a probe rep that may have been the body settling (check_begin()) */
 	struct {
 		bool on;
@@ -481,13 +485,25 @@ static void record_10hz(struct rep_sets *a, double t_s, double e)
 		a->next_10hz_s = t_s + 1.0 / HF_PERIOD_RATE_HZ;
 }
 
-/* How far world up (sensor frame) has moved from up_ref. */
-static double posture_dev_deg(const struct record *r, const double up_ref[3])
+/*
+ * How far gravity has turned from the rest's up_ref, less the exercise's
+ * own movement e_deg (its signed excursion; 0 where there is no axis
+ * yet): a hip lift of 48 deg with a hip drop of 10 turns gravity by 50,
+ * and the body is still on its back.  The two turns are about axes near
+ * perpendicular, so what is left is the rest of the angle by Pythagoras.
+ * Past POSTURE_TURN_MAX_DEG the whole turn is a change of posture, even
+ * along the exercise's axis (a roll from the side onto the back is a
+ * clam shell's direction, 90 deg of it).
+ */
+static double posture_dev_deg(const struct record *r, const double up_ref[3], double e_deg)
 {
-	double up[3];
+	double up[3], turn_deg, own_deg = fmax(0.0, e_deg);
 
 	world_up_in_sensor(r->q, up);
-	return angle_between_deg(up, up_ref);
+	turn_deg = angle_between_deg(up, up_ref);
+	if (turn_deg > POSTURE_TURN_MAX_DEG || !(own_deg > 0.0))
+		return turn_deg;
+	return sqrt(fmax(0.0, turn_deg * turn_deg - own_deg * own_deg));
 }
 
 /*
@@ -601,8 +617,8 @@ static void set_feed(struct rep_sets *a, const struct record *r)
 
 	pelvic_angles(a, without_drift(a->drift.dps, a->drift.t0_s, r), &ang);
 	p.t_s = r->t_s;
-	p.posture_dev_deg = posture_dev_deg(r, a->up_base);
 	p.e_deg = excursion(a->axis, a->sign, &ang);
+	p.posture_dev_deg = posture_dev_deg(r, a->up_base, p.e_deg);
 	p.tilt_deg = ang.tilt_deg;
 	p.obliquity_deg = ang.obliquity_deg;
 	p.rotation_deg = ang.rotation_deg;
@@ -761,15 +777,11 @@ static void close_set(struct rep_sets *a)
 
 static bool set_posture_lost(struct rep_sets *a, const struct record *r)
 {
-	bool off;
+	/* not the set's own movement (a high hip lift) */
+	bool off = posture_dev_deg(r, a->up_base, a->live.excursion_deg) > POSTURE_CHANGE_DEG;
 
-	if (a->have_frame && a->recognise) {
-		off = a->posture != a->set_posture;
-	} else {
-		double up[3];
-		world_up_in_sensor(r->q, up);
-		off = angle_between_deg(up, a->up_base) > POSTURE_CHANGE_DEG;
-	}
+	if (a->have_frame && a->recognise)
+		off = off && a->posture != a->set_posture;
 	if (!off) {
 		a->off_posture = false;
 		return false;
@@ -1503,7 +1515,9 @@ static void check_begin(struct rep_sets *a, const struct hf_rep *rep, double t_s
 	a->check.have_rep = false;
 	a->check.peak_e = rep->excursion_deg;
 	a->check.settle_peak_e = a->settle.peak_e;
-	a->check.e_at_settle_peak = a->probe_e_deg;
+	/* where the probe stood as the second probe's candidate peaked (it
+	 * may be on its way back down by now) */
+	a->check.e_at_settle_peak = a->probe_e_at_settle_peak;
 }
 
 /* The probe's reps may open a set: with a frame, or enough to vote on it. */
@@ -1518,8 +1532,8 @@ static void probe_feed(struct rep_sets *a, const struct record *r)
 	struct hf_reps_point p = {.t_s = r->t_s};
 	struct hf_reps_step st;
 
-	p.posture_dev_deg = posture_dev_deg(r, a->prov.up);
 	p.e_deg = probe_signal(a, &a->prov, r);
+	p.posture_dev_deg = posture_dev_deg(r, a->prov.up, a->have_frame ? p.e_deg : 0.0);
 	a->live.excursion_deg = p.e_deg;
 	a->probe_e_deg = p.e_deg;
 	if (!hf_reps_active(&a->probe))
@@ -1710,6 +1724,7 @@ static void settle_step(struct rep_sets *a, const struct record *r)
 	struct hf_reps_point p = {.t_s = r->t_s};
 	struct hf_reps_step st;
 	struct hf_rep rep;
+	double peak_before;
 
 	if (!hf_reps_active(&a->probe)) {
 		reset_settle(a);
@@ -1719,9 +1734,12 @@ static void settle_step(struct rep_sets *a, const struct record *r)
 		track_rest(a, &a->settle_rest, r);
 	if (!a->settle_rest.valid)
 		return;
-	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
 	p.e_deg = probe_signal(a, &a->settle_rest, r);
+	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up, a->have_frame ? p.e_deg : 0.0);
+	peak_before = hf_reps_active(&a->settle) ? a->settle.peak_e : -INFINITY;
 	hf_reps_push(&a->settle, &p, &st);
+	if (hf_reps_active(&a->settle) && a->settle.peak_e > peak_before)
+		a->probe_e_at_settle_peak = a->probe_e_deg;
 	if (!st.done)
 		return;
 	if (st.rep->start_s - a->probe_open_s < SETTLE_OPEN_S ||
@@ -1788,8 +1806,8 @@ static void check_follow(struct rep_sets *a, const struct record *r)
 		check_keeps_probe_rep(a);
 		return;
 	}
-	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up);
 	p.e_deg = probe_signal(a, &a->settle_rest, r);
+	p.posture_dev_deg = posture_dev_deg(r, a->settle_rest.up, a->have_frame ? p.e_deg : 0.0);
 	hf_reps_push(&a->settle, &p, &st);
 	if (a->settle.peak_e > a->check.settle_peak_e) {
 		a->check.settle_peak_e = a->settle.peak_e;

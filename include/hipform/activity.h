@@ -58,8 +58,13 @@ void hf_activity_finish(struct hf_activity *act);
 bool hf_activity_live(const struct hf_activity *act, struct hf_live *out);
 /* Does [start_s, end_s] overlap a hold or bout this layer has reported
  * (the last few) or a hold it is in now?  The front end drops a rep set
- * found at a plank (a wobble of the hips is no clam shell). */
-bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s);
+ * found at a plank (a wobble of the hips is no clam shell).  Not by a
+ * hold in the elevations a rest shares with a plank (lying on the back
+ * with the knees bent) that ended as first_rep, the first of a set of
+ * several reps, rose out of it: that was the rest the set began from,
+ * reported as a plank as no rep had been seen yet (NULL: no such set). */
+bool hf_activity_covers(const struct hf_activity *act, double start_s, double end_s,
+			const struct hf_rep *first_rep);
 /* The rep analyser has found a set of reps in the current posture (its
  * second rep, ended at t_s; getting out of a back plank looks like one hip
  * lift): a hold there in the elevations a rest shares with a plank (lying

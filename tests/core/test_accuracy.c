@@ -322,6 +322,67 @@ static void test_slow_tiny_clams_after_a_set(void **state)
 }
 
 /*
+ * Tuning session 1571 of the belt suite (an ICM-42688-P at 120 Hz): a set
+ * of 15 hip lifts of 21-50 deg, the seventh 49.6 deg with a hip drop of
+ * 9.7 deg.  Gravity turned by more than 50 deg from the rest, which the
+ * set took for getting up (a change of posture): it closed in the middle
+ * of that rep and lost it (15 read as 6 + 8).  The turn along the
+ * exercise's own axis, in its own direction, is now the rep's, not a
+ * change of posture, up to 75 deg (rep_sets.c, posture_dev_deg()).
+ */
+static void test_high_hip_lift_keeps_its_posture(void **state)
+{
+	struct hf_acc_score s;
+
+	(void)state;
+	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
+		expect_all_exact(1571, (enum hf_acc_mode)mode, 2, "a 50 deg hip lift", &s);
+}
+
+/*
+ * Tuning session 2706 of the belt suite (an MPU-9250 at 60 Hz): the
+ * pelvis settles by 1.4 deg 15 s before a set of 2 deg clam shells whose
+ * first rep turns back past the old rest.  The settle check compares
+ * where the probe stood, against the old rest, at the second probe's
+ * peak; it took that at the moment the check began, with the rep already
+ * on its way down (0.17 deg: "no rep away from the old rest"), instead
+ * of at the peak (0.9 deg), kept the settle as a held rep and lost four
+ * reps (5 read as 1).  The probe's e at the second probe's peak is now
+ * kept as that peak is reached (rep_sets.c, settle_step()).
+ */
+static void test_settle_check_reads_the_rep_at_its_peak(void **state)
+{
+	struct hf_acc_score s;
+
+	(void)state;
+	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
+		expect_all_exact(2706, (enum hf_acc_mode)mode, 2, "tiny clams after a settle", &s);
+}
+
+/*
+ * Tuning session 1576 of the belt suite, calibrated (an MPU-6050 whose
+ * gyro is 16 deg/s off): the 24 s rest on the back before the first set
+ * of hip lifts reads +7.6 deg of elevation, where a rest with the knees
+ * bent and a low back plank look alike, and before any rep it was
+ * reported as a back plank.  The set of 10 hip lifts that followed began
+ * within 3 s of that "plank" and was dropped whole as getting out of it.
+ * A set of several reps is no longer dropped for a hold in the
+ * elevations a rest shares with a plank (activity.c,
+ * hf_activity_covers()) when that hold ended as its first rep rose.
+ */
+static void test_rest_before_reps_is_no_plank(void **state)
+{
+	struct hf_acc_score s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	assert_int_equal(hf_acc_run_session(1576, HF_ACC_BELT_RECOGNISE, &s, NULL), 0);
+	hf_acc_print(stdout, "hip lifts after a rest read as a back plank", &s);
+	assert_int_equal(s.truth_sets, 2);
+	assert_int_equal(s.count_exact, 2);
+}
+
+/*
  * Clam shells lying on the side, an MPU-6500 / MPU-9250 specimen whose
  * accelerometer offsets (datasheet +-60-80 mg) read the pelvis at +7-9 deg
  * of elevation there, where side planks begin: with the procedure alone
@@ -388,6 +449,9 @@ int main(void)
 		cmocka_unit_test(test_settle_then_rep_from_it),
 		cmocka_unit_test(test_settle_then_reps_the_other_way),
 		cmocka_unit_test(test_slow_tiny_clams_after_a_set),
+		cmocka_unit_test(test_high_hip_lift_keeps_its_posture),
+		cmocka_unit_test(test_rest_before_reps_is_no_plank),
+		cmocka_unit_test(test_settle_check_reads_the_rep_at_its_peak),
 		cmocka_unit_test(test_standing_up_from_the_accelerometer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
