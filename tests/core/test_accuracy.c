@@ -201,6 +201,16 @@ static void expect_all_exact(int session, enum hf_acc_mode mode, int n_sets, con
 	assert_int_equal(s->extra_sets, 0);
 }
 
+/* Session S of the belt suite in both its modes (exercise given;
+ * calibrated and recognised): every set exact, none extra. */
+static void expect_belt_exact(int session, int n_sets, const char *title)
+{
+	struct hf_acc_score s;
+
+	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
+		expect_all_exact(session, (enum hf_acc_mode)mode, n_sets, title, &s);
+}
+
 /*
  * Session 79 of the belt suite (tuning seeds, calibrated): clam shells of
  * 1.7-3.1 deg on an LSM6DS3 warming 2.9 degC.  Its gyro bias about the
@@ -232,11 +242,8 @@ static void test_heading_drift_taken_out_live(void **state)
  */
 static void test_slow_first_rise_has_a_baseline(void **state)
 {
-	struct hf_acc_score s;
-
 	(void)state;
-	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
-		expect_all_exact(136, (enum hf_acc_mode)mode, 2, "slow first rise", &s);
+	expect_belt_exact(136, 2, "slow first rise");
 }
 
 /*
@@ -314,11 +321,8 @@ static void test_settle_then_reps_the_other_way(void **state)
  */
 static void test_slow_tiny_clams_after_a_set(void **state)
 {
-	struct hf_acc_score s;
-
 	(void)state;
-	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
-		expect_all_exact(689, (enum hf_acc_mode)mode, 3, "slow tiny clams after a set", &s);
+	expect_belt_exact(689, 3, "slow tiny clams after a set");
 }
 
 /*
@@ -332,11 +336,8 @@ static void test_slow_tiny_clams_after_a_set(void **state)
  */
 static void test_high_hip_lift_keeps_its_posture(void **state)
 {
-	struct hf_acc_score s;
-
 	(void)state;
-	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++)
-		expect_all_exact(1571, (enum hf_acc_mode)mode, 2, "a 50 deg hip lift", &s);
+	expect_belt_exact(1571, 2, "a 50 deg hip lift");
 }
 
 /*
@@ -353,13 +354,9 @@ static void test_high_hip_lift_keeps_its_posture(void **state)
  */
 static void test_settle_equal_and_opposite_to_the_reps(void **state)
 {
-	struct hf_acc_score s;
-
 	(void)state;
-	for (int mode = HF_ACC_BELT_GIVEN; mode <= HF_ACC_BELT_RECOGNISE; mode++) {
-		expect_all_exact(2706, (enum hf_acc_mode)mode, 2, "tiny clams after a settle", &s);
-		expect_all_exact(2162, (enum hf_acc_mode)mode, 2, "a settle as large as the reps", &s);
-	}
+	expect_belt_exact(2706, 2, "tiny clams after a settle");
+	expect_belt_exact(2162, 2, "a settle as large as the reps");
 }
 
 /*
