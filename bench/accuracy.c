@@ -692,9 +692,12 @@ static void score_classes(struct hf_acc_score *s, const struct hf_sim_output *o,
 		[HF_ACC_CLS_ODD_FIRST] = ts->rep_count > 2 &&
 					 ts->reps[0].excursion_deg < 0.6 * med,
 		[HF_ACC_CLS_GAP_EDGE] = gap_edge,
+		[HF_ACC_CLS_RULE_EDGE] = ts->near_rep_rule,
 	};
 
-	in[HF_ACC_CLS_PLAIN] = !in[0] && !in[1] && !in[2] && !in[3];
+	in[HF_ACC_CLS_PLAIN] = true;
+	for (int c = 0; c < HF_ACC_CLS_PLAIN; c++)
+		in[HF_ACC_CLS_PLAIN] = in[HF_ACC_CLS_PLAIN] && !in[c];
 	for (int c = 0; c < HF_ACC_CLASSES; c++)
 		if (in[c]) {
 			s->class_sets[c]++;
@@ -736,16 +739,23 @@ static void score_session(struct hf_acc_score *s, const struct hf_sim_output *o,
 		score_classes(s, o, ts, edge, err == 0);
 		if (!edge && labs(err) > s->count_max_abs_err_off_edge)
 			s->count_max_abs_err_off_edge = labs(err);
+		if (!edge && !ts->near_rep_rule) {
+			s->off_edges_sets++;
+			s->off_edges_exact += err == 0;
+			if (labs(err) > s->count_max_abs_err_off_edges)
+				s->count_max_abs_err_off_edges = labs(err);
+		}
 		s->count_abs_err_sum += labs(err);
 		if (labs(err) > s->count_max_abs_err)
 			s->count_max_abs_err = labs(err);
 		if (verbose)
 			fprintf(verbose, "session %d set %d: %s truth %d reps (first %.1f deg, "
-				"second %.1f deg), got %d%s\n", idx, i,
+				"second %.1f deg), got %d%s%s%s\n", idx, i,
 				hf_exercise_info(ts->exercise)->name, ts->rep_count,
 				ts->rep_count > 0 ? ts->reps[0].excursion_deg : 0.0,
 				ts->rep_count > 1 ? ts->reps[1].excursion_deg : 0.0,
-				got ? got->rep_count : 0, got ? "" : " (set missed)");
+				got ? got->rep_count : 0, got ? "" : " (set missed)",
+				edge ? " [8 s edge]" : "", ts->near_rep_rule ? " [rule edge]" : "");
 		score_reps(s, ts, got, t_off, verbose);
 	}
 	for (int j = 0; j < rep->n_sets && j < 64; j++)
@@ -961,17 +971,24 @@ void hf_acc_print(FILE *f, const char *title, const struct hf_acc_score *s)
 		100 * hf_acc_count_exact_rate(s), s->count_max_abs_err);
 	fprintf(f, "  mean |count error|:   %.3f\n", hf_acc_count_mean_abs_err(s));
 	fprintf(f, "  exact by class:       accel off 1 g > 4 %% %ld/%ld, tiny clams %ld/%ld, "
-		"odd first rep %ld/%ld, rest within 0.2 s of 8 s %ld/%ld, none of these %ld/%ld\n",
+		"odd first rep %ld/%ld, rest within 0.2 s of 8 s %ld/%ld,\n"
+		"                        a movement within 0.2 deg or 0.1 s of the rep rule %ld/%ld, "
+		"none of these %ld/%ld\n",
 		s->class_exact[HF_ACC_CLS_ACC_OFF], s->class_sets[HF_ACC_CLS_ACC_OFF],
 		s->class_exact[HF_ACC_CLS_TINY], s->class_sets[HF_ACC_CLS_TINY],
 		s->class_exact[HF_ACC_CLS_ODD_FIRST], s->class_sets[HF_ACC_CLS_ODD_FIRST],
 		s->class_exact[HF_ACC_CLS_GAP_EDGE], s->class_sets[HF_ACC_CLS_GAP_EDGE],
+		s->class_exact[HF_ACC_CLS_RULE_EDGE], s->class_sets[HF_ACC_CLS_RULE_EDGE],
 		s->class_exact[HF_ACC_CLS_PLAIN], s->class_sets[HF_ACC_CLS_PLAIN]);
 	off_edge = s->truth_sets - s->class_sets[HF_ACC_CLS_GAP_EDGE];
 	fprintf(f, "  exact off the 8 s edge: %.1f %% of %ld sets (max |error| %ld)\n",
 		off_edge ? 100.0 * (double)(s->count_exact - s->class_exact[HF_ACC_CLS_GAP_EDGE]) /
 				   (double)off_edge : 0.0,
 		off_edge, s->count_max_abs_err_off_edge);
+	fprintf(f, "  exact off both edges: %.1f %% of %ld sets (max |error| %ld)\n",
+		s->off_edges_sets ? 100.0 * (double)s->off_edges_exact /
+					    (double)s->off_edges_sets : 0.0,
+		s->off_edges_sets, s->count_max_abs_err_off_edges);
 	fprintf(f, "  hold MAE:             %.3f s\n", hf_acc_hold_mae(s));
 	fprintf(f, "  excursion MAE:        %.3f deg\n", hf_acc_excursion_mae(s));
 	fprintf(f, "  angle-at-peak MAE:    %.3f deg (max %.2f deg)\n", hf_acc_angle_mae(s),

@@ -44,6 +44,7 @@ enum hf_acc_class {
 	HF_ACC_CLS_TINY,        /* clam shells of median peak < 2.5 deg */
 	HF_ACC_CLS_ODD_FIRST,   /* first rep < 60 % of the median peak */
 	HF_ACC_CLS_GAP_EDGE,    /* a rest within 0.2 s of the 8 s set gap */
+	HF_ACC_CLS_RULE_EDGE,   /* a movement within 0.2 deg / 0.1 s of the rep rule */
 	HF_ACC_CLS_PLAIN,       /* none of these */
 	HF_ACC_CLASSES
 };
@@ -52,6 +53,8 @@ struct hf_acc_score {
 	long sessions, truth_sets, matched_sets, extra_sets;
 	long count_exact, count_abs_err_sum, count_max_abs_err;
 	long count_max_abs_err_off_edge; /* sets not at_gap_edge() */
+	long off_edges_sets, off_edges_exact; /* neither edge class */
+	long count_max_abs_err_off_edges;
 	long reps_matched;
 	double hold_abs_sum, exc_abs_sum, angle_abs_sum; /* angle: 3 per rep */
 	double angle_abs_max;             /* largest error of one angle */

@@ -91,14 +91,14 @@ static void count(struct fault_count *c, bool t, bool g)
 	c->fp += !t && g;
 }
 
-/* t: the true hold's summary, NULL for a found hold with no true one. */
-static void score_faults(struct score *sc, const struct hf_hold_summary *t, uint32_t truth,
+/* t: the true hold, NULL for a found hold with no true one. */
+static void score_faults(struct score *sc, const struct hf_sim_hold_truth *t, uint32_t truth,
 			 uint32_t got)
 {
 	for (int k = 0; k < HF_FAULT_COUNT; k++) {
 		bool tf = truth & HF_FAULT_BIT(k), g = got & HF_FAULT_BIT(k);
 		count(&sc->f[k], tf, g);
-		if (t && hf_bench_hold_fault_near((enum hf_fault)k, t))
+		if (t && hf_bench_hold_fault_near((enum hf_fault)k, &t->sum, t->near_faults))
 			sc->clear[k].ignored += tf || g;
 		else
 			count(&sc->clear[k], tf, g);
@@ -124,7 +124,7 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 				    0.5 * t->hold_s)
 				best = j;
 		if (best < 0) {
-			score_faults(sc, t, t->faults & mask, 0);
+			score_faults(sc, &s->holds[k], t->faults & mask, 0);
 			if (v)
 				fprintf(v, "seed %u %s %c: missed hold %.1f-%.1f s (de %.2f..%.2f, rot %.2f)\n",
 					seed, hf_exercise_info(s->exercise)->name,
@@ -153,7 +153,7 @@ static void score_session(const struct hf_sim_hold_session *s, const struct foun
 		}
 		if (!plank)
 			add_err(&sc->tilt_mae, &sc->tilt_n, t->tilt_deg, f->h[best].tilt_deg);
-		score_faults(sc, t, t->faults & mask, f->h[best].faults);
+		score_faults(sc, &s->holds[k], t->faults & mask, f->h[best].faults);
 		if (v && ((t->faults & mask) != f->h[best].faults ||
 			  fabs(t->hold_s - f->h[best].hold_s) > 0.3))
 			fprintf(v, "seed %u %s %c: hold %.2f/%.2f s (start %.2f/%.2f) faults %x/%x "

@@ -287,9 +287,11 @@ static void add_elevation(struct score *sc, const struct hf_sim_session_set *t, 
 }
 
 /* A recognised hold's figures and faults against its truth's. */
-static void add_hold(struct score *sc, const struct hf_hold_summary *t,
+static void add_hold(struct score *sc, const struct hf_sim_session_set *ts,
 		     const struct hf_hold_summary *g)
 {
+	const struct hf_hold_summary *t = &ts->hold;
+
 	if (isfinite(t->min_elevation_change_deg) && isfinite(g->min_elevation_change_deg)) {
 		sc->ext_n++;
 		sc->ext_abs += 0.5 * (fabs(g->min_elevation_change_deg - t->min_elevation_change_deg) +
@@ -303,7 +305,8 @@ static void add_hold(struct score *sc, const struct hf_hold_summary *t,
 	for (int k = 0; k < HF_FAULT_COUNT; k++) {
 		bool tf = t->faults & HF_FAULT_BIT(k), gf = g->faults & HF_FAULT_BIT(k);
 		for (int m = 0; m < 2; m++) {
-			if (m == 1 && hf_bench_hold_fault_near((enum hf_fault)k, t)) {
+			if (m == 1 &&
+			    hf_bench_hold_fault_near((enum hf_fault)k, t, ts->near_faults)) {
 				sc->fault[m][k].ignored += tf || gf;
 				continue;
 			}
@@ -317,12 +320,13 @@ static void add_hold(struct score *sc, const struct hf_hold_summary *t,
 static void print_fault_miss(const struct hf_sim_session_set *t, const struct hf_hold_summary *g)
 {
 	printf("    truth %-11s %-5s %7.1f-%7.1f: faults %#x found %#x; change %.2f/%.2f found "
-	       "%.2f/%.2f deg, sag/pike %.2f/%.2f found %.2f/%.2f s, rotation %.2f found %.2f deg\n",
+	       "%.2f/%.2f deg, sag/pike %.2f/%.2f found %.2f/%.2f s, rotation %.2f found %.2f deg%s\n",
 	       ex_name(t->exercise), side_name(t->side), t->start_s, t->end_s,
 	       (unsigned)t->hold.faults, (unsigned)g->faults, t->hold.min_elevation_change_deg,
 	       t->hold.max_elevation_change_deg, g->min_elevation_change_deg,
 	       g->max_elevation_change_deg, t->hold.sag_s, t->hold.pike_s, g->sag_s, g->pike_s,
-	       t->hold.max_abs_rotation_deg, g->max_abs_rotation_deg);
+	       t->hold.max_abs_rotation_deg, g->max_abs_rotation_deg,
+	       t->near_faults == ~0u ? " (bounds near the hold rule)" : "");
 }
 
 static void print_hold_faults(const struct score *sc)
@@ -376,7 +380,7 @@ static void score_hold(struct score *sc, const struct hf_sim_session_set *t,
 	sc->hold_tp++;
 	sc->hold_abs_err += fabs(g->hold_s - t->hold.hold_s);
 	add_elevation(sc, t, g->elevation_deg);
-	add_hold(sc, &t->hold, g);
+	add_hold(sc, t, g);
 	if (verbose && t->hold.faults != g->faults)
 		print_fault_miss(t, g);
 	if (verbose && fabs(g->hold_s - t->hold.hold_s) > 1.0)

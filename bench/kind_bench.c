@@ -87,9 +87,13 @@ int hf_bench_make_dump_dir(const char *prog, const char *dir)
 	return -1;
 }
 
-bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t)
+bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t,
+			      uint32_t near_faults)
 {
 	const struct hf_thresholds *th = &hf_thresholds_default;
+
+	if (near_faults & HF_FAULT_BIT(f))
+		return true;
 
 	switch (f) {
 	case HF_FAULT_SHORT_HOLD:

@@ -66,8 +66,12 @@ int hf_bench_make_dump_dir(const char *prog, const char *dir);
  * the deciding figures the true summary t holds are looked at: sag and
  * pike by the extreme elevation change and the total time past 5 deg
  * (one episode's run, for most), hip_drop by the largest rotation,
- * anterior_tilt by the mean tilt, short_hold by hold_s.
+ * anterior_tilt by the mean tilt, short_hold by hold_s.  near_faults
+ * (the simulator's, sim.h) adds the faults whose rule the simulator found
+ * a coin toss on the true trajectory: sag, pike and hip_drop by their
+ * runs, every fault where the hold's own bounds are.
  */
-bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t);
+bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t,
+			      uint32_t near_faults);
 
 #endif

@@ -248,6 +248,7 @@ static int piece_plank(struct builder *b, enum hf_exercise ex, enum hf_side side
 			.end_s = h.holds[k].sum.end_s + shift,
 			.hold_s = h.holds[k].sum.hold_s,
 			.hold = h.holds[k].sum,
+			.near_faults = h.holds[k].near_faults,
 		};
 		s.hold.start_s += shift;
 		s.hold.end_s += shift;

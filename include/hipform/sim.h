@@ -243,12 +243,22 @@ void hf_sim_scenario_exercise(enum hf_sim_scenario sc, enum hf_exercise *ex,
 			      enum hf_side *side);
 
 /* Ground truth of one set, contract definitions on the true trajectory. */
+/* Each rep's peak and ends are measured to about this (excursion MAE
+ * 0.2 deg; each 10 % instant 0.05-0.1 s). */
+#define HF_SIM_RULE_EDGE_DEG 0.2
+#define HF_SIM_RULE_EDGE_S 0.1
+
 struct hf_sim_truth_set {
 	enum hf_exercise exercise;
 	enum hf_side side;
 	double start_s, end_s;
 	int rep_count;
 	struct hf_rep reps[HF_SIM_MAX_REPS];
+	/* a movement of its programmed set lies within HF_SIM_RULE_EDGE_DEG
+	 * or HF_SIM_RULE_EDGE_S of what section 4 asks of a rep, so an
+	 * analyser's error of that size may change the count (benches' classes
+	 * only) */
+	bool near_rep_rule;
 };
 
 struct hf_sim_output {
@@ -282,12 +292,23 @@ int hf_sim_write_truth_json_format(const struct hf_sim_output *out,
 /* ---- Holds (contract section 9), sim/hold.c ---- */
 
 #define HF_SIM_MAX_HOLDS 8
+/* The size of an analyser's error in a hold's cone angle and in the time
+ * an excursion lasts (as the benches' near-threshold margins). */
+#define HF_SIM_HOLD_EDGE_DEG 0.5
+#define HF_SIM_HOLD_EDGE_S 0.1
 
 struct hf_sim_hold_truth {
 	struct hf_hold_summary sum;  /* section 9 on the true trajectory
 				      * (tremor_hz/deg NAN: see tremor_max_deg) */
 	enum hf_side side;
 	double tremor_max_deg;       /* modelled tremor RMS at the hold's end */
+	/* for the benches' classes only: the faults that an analyser's
+	 * error of HF_SIM_HOLD_EDGE_DEG in a level or HF_SIM_HOLD_EDGE_S in a
+	 * time could flip (sag, pike, hip_drop: "for 2 s in a row" judged
+	 * both easier and harder); all of them where the hold's own bounds
+	 * move or it vanishes with the cone that much wider or narrower and
+	 * the time to come back that much longer or shorter */
+	uint32_t near_faults;
 };
 
 struct hf_sim_hold_session {
@@ -464,6 +485,7 @@ struct hf_sim_session_set {
 	double hold_s;
 	struct hf_hold_summary hold; /* holds: the true summary (section 9), its
 				      * times in the session's; else zeros */
+	uint32_t near_faults;        /* holds: as hf_sim_hold_truth's */
 	int steps;
 	int passes;
 };

@@ -295,7 +295,48 @@ static void test_truth_counting_rules(void **state)
 		assert_float_equal(o->sets[0].reps[i].excursion_deg, expect[i], 0.3);
 		assert_int_equal(o->sets[0].reps[i].faults, faults[i]);
 	}
+	/* every movement is clear of the rule by 0.3 deg or 0.3 s or more */
+	assert_false(o->sets[0].near_rep_rule);
 	hf_sim_free(sim);
+}
+
+/*
+ * A set whose count an error of 0.2 deg or 0.1 s could change is flagged
+ * for the benches: a movement just over the 1.0 deg floor, one just under
+ * it, a rep that lasts 0.65 s.  The count itself follows the rule.
+ */
+static void test_truth_flags_coin_tosses(void **state)
+{
+	static const struct {
+		double peak_deg, rise_s, hold_s;
+		int reps;
+	} odd[] = {
+		{1.1, 0.8, 0.5, 4},   /* just counts */
+		{0.9, 0.8, 0.5, 3},   /* just does not */
+		{20, 0.3, 0.2, 4},    /* 0.64 s from start to end */
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+		struct hf_sim_set set = {.exercise = HF_EX_HIP_LIFT};
+		struct hf_sim_rep reps[4] = {
+			clean_rep(4, 1.0, 2.0, 1.0),
+			clean_rep(odd[k].peak_deg, odd[k].rise_s, odd[k].hold_s, odd[k].rise_s),
+			clean_rep(4, 1.0, 2.0, 1.0),
+			clean_rep(4, 1.0, 2.0, 1.0),
+		};
+		struct hf_sim_sensor s = ideal_sensor(100, 0);
+		struct hf_sim *sim = hf_sim_new(&s, 10);
+		const struct hf_sim_output *o;
+
+		assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SUPINE, 3.0), HF_OK);
+		assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, 4), HF_OK);
+		assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+		assert_int_equal(o->n_sets, 1);
+		assert_int_equal(o->sets[0].rep_count, odd[k].reps);
+		assert_true(o->sets[0].near_rep_rule);
+		hf_sim_free(sim);
+	}
 }
 
 /* Section 4: 8 s or more from one rep's end to the next rep's start ends
@@ -1116,6 +1157,7 @@ int main(void)
 		cmocka_unit_test(test_acc_is_gravity_in_still_hold_only),
 		cmocka_unit_test(test_truth_hand_specified_set),
 		cmocka_unit_test(test_truth_counting_rules),
+		cmocka_unit_test(test_truth_flags_coin_tosses),
 		cmocka_unit_test(test_truth_gap_ends_set),
 		cmocka_unit_test(test_truth_fidget_before_gap_stays_fidget),
 		cmocka_unit_test(test_fidgets_are_not_reps),
