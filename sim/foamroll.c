@@ -371,16 +371,11 @@ int hf_sim_foamroll_session(const struct hf_sim_sensor *sensor, unsigned seed, i
 	out->sensor = *sensor;
 	out->rate_hz = sensor->rate_hz;
 	out->t0_s = sensor->t0_s;
-	out->n = (size_t)floor(m->t_end_s * sensor->rate_hz) + 1;
-	out->samples = calloc(out->n, sizeof *out->samples);
-	out->q_pelvis_to_world = calloc(out->n, sizeof *out->q_pelvis_to_world);
-	if (!out->samples || !out->q_pelvis_to_world) {
+	if (hf_sim_render_new(model_pose, m, sensor, 0x726f6c6cULL ^ ((uint64_t)seed << 23) ^ seed,
+			      m->t_end_s, &out->n, &out->samples, &out->q_pelvis_to_world) != HF_OK) {
 		free(m);
-		hf_sim_foamroll_session_free(out);
 		return HF_ERR_NOMEM;
 	}
-	hf_sim_render_samples(model_pose, m, sensor, 0x726f6c6cULL ^ ((uint64_t)seed << 23) ^ seed,
-			      out->n, out->samples, out->q_pelvis_to_world);
 	compute_truth(out, m);
 	free(m);
 	return HF_OK;

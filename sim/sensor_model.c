@@ -9,6 +9,7 @@
  * output's resolution.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +114,25 @@ void hf_sim_render_samples(hf_sim_pose_fn pose, const void *model, const struct 
 		for (int k = 0; k < 3; k++)
 			bias[k] += walk * hf_rng_gauss(&g);
 	}
+}
+
+int hf_sim_render_new(hf_sim_pose_fn pose, const void *model, const struct hf_sim_sensor *s,
+		      uint64_t noise_seed, double t_end_s, size_t *n, struct hf_sample **samples,
+		      struct hf_quat **q_pelvis_to_world)
+{
+	*n = (size_t)floor(t_end_s * s->rate_hz) + 1;
+	*samples = calloc(*n, sizeof **samples);
+	*q_pelvis_to_world = calloc(*n, sizeof **q_pelvis_to_world);
+	if (!*samples || !*q_pelvis_to_world) {
+		free(*samples);
+		free(*q_pelvis_to_world);
+		*samples = NULL;
+		*q_pelvis_to_world = NULL;
+		*n = 0;
+		return HF_ERR_NOMEM;
+	}
+	hf_sim_render_samples(pose, model, s, noise_seed, *n, *samples, *q_pelvis_to_world);
+	return HF_OK;
 }
 
 int hf_sim_write_samples_csv(FILE *f, const char *title, const struct hf_sample *x, size_t n)

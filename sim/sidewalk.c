@@ -341,14 +341,8 @@ static int render(struct hf_sim_sidewalk_session *out, const struct model *m,
 {
 	uint64_t noise_seed = 0x73776e6fULL ^ ((uint64_t)seed << 21) ^ seed;
 
-	out->n = (size_t)floor(m->t_end_s * sensor->rate_hz) + 1;
-	out->samples = calloc(out->n, sizeof *out->samples);
-	out->q_pelvis_to_world = calloc(out->n, sizeof *out->q_pelvis_to_world);
-	if (!out->samples || !out->q_pelvis_to_world)
-		return HF_ERR_NOMEM;
-	hf_sim_render_samples(model_pose, m, sensor, noise_seed, out->n, out->samples,
-			      out->q_pelvis_to_world);
-	return HF_OK;
+	return hf_sim_render_new(model_pose, m, sensor, noise_seed, m->t_end_s, &out->n,
+				 &out->samples, &out->q_pelvis_to_world);
 }
 
 int hf_sim_sidewalk_session(const struct hf_sim_sidewalk *params,

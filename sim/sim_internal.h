@@ -139,4 +139,11 @@ void hf_sim_render_samples(hf_sim_pose_fn pose, const void *model, const struct 
 			   uint64_t noise_seed, size_t n, struct hf_sample *samples,
 			   struct hf_quat *q_pelvis_to_world);
 
+/* The same over [0, t_end_s] into arrays it allocates (*n samples; the
+ * caller frees both).  HF_ERR_NOMEM frees what it got and leaves both
+ * NULL and *n 0. */
+int hf_sim_render_new(hf_sim_pose_fn pose, const void *model, const struct hf_sim_sensor *s,
+		      uint64_t noise_seed, double t_end_s, size_t *n, struct hf_sample **samples,
+		      struct hf_quat **q_pelvis_to_world);
+
 #endif
