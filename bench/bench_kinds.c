@@ -271,31 +271,14 @@ static void run_set(const char *name, unsigned first_seed, int n, FILE *v)
 
 int main(int argc, char **argv)
 {
-	int n = 20;
-	FILE *v = NULL;
-	bool held_out = true, tuning = true;
+	struct hf_bench_args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0)
-			v = stdout;
-		else if (strcmp(argv[i], "--tuning") == 0)
-			held_out = false;
-		else if (strcmp(argv[i], "--held-out") == 0)
-			tuning = false;
-		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc)
-			only_session = atol(argv[++i]);
-		else
-			n = atoi(argv[i]);
-	}
-	if (n < 1) {
-		fprintf(stderr, "usage: bench_kinds [SESSIONS] [-v] [--tuning|--held-out] "
-				"[--session S]\n");
+	if (!hf_bench_parse_args(argc, argv, "bench_kinds", 20, &a, &only_session))
 		return 2;
-	}
-	if (tuning)
-		run_set("tuning", 1u, n, v);
-	if (held_out)
-		run_set("held-out", HELD_OUT_SEED, n, v);
+	if (a.tuning)
+		run_set("tuning", 1u, a.sessions, a.verbose);
+	if (a.held_out)
+		run_set("held-out", HELD_OUT_SEED, a.sessions, a.verbose);
 	hf_bench_print_calibrations();
 	return 0;
 }

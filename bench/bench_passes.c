@@ -174,28 +174,14 @@ static void run_set(const char *name, unsigned first_seed, int n, bool wide, FIL
 
 int main(int argc, char **argv)
 {
-	int n = 40;
-	FILE *v = NULL;
-	bool held_out = true, tuning = true;
+	struct hf_bench_args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0)
-			v = stdout;
-		else if (strcmp(argv[i], "--tuning") == 0)
-			held_out = false;
-		else if (strcmp(argv[i], "--held-out") == 0)
-			tuning = false;
-		else
-			n = atoi(argv[i]);
-	}
-	if (n < 1) {
-		fprintf(stderr, "usage: bench_passes [SESSIONS] [-v] [--tuning|--held-out]\n");
+	if (!hf_bench_parse_args(argc, argv, "bench_passes", 40, &a, NULL))
 		return 2;
-	}
-	if (tuning)
-		run_set("tuning", 1u, n, false, v);
-	if (held_out)
-		run_set("held-out", HELD_OUT_SEED, n, true, v);
+	if (a.tuning)
+		run_set("tuning", 1u, a.sessions, false, a.verbose);
+	if (a.held_out)
+		run_set("held-out", HELD_OUT_SEED, a.sessions, true, a.verbose);
 	hf_bench_print_calibrations();
 	return 0;
 }

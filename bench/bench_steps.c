@@ -266,28 +266,14 @@ static void run_set(const char *name, unsigned first_seed, int n, bool held_out,
 
 int main(int argc, char **argv)
 {
-	int n = 30;
-	FILE *v = NULL;
-	bool held_out = true, tuning = true;
+	struct hf_bench_args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0)
-			v = stdout;
-		else if (strcmp(argv[i], "--tuning") == 0)
-			held_out = false;
-		else if (strcmp(argv[i], "--held-out") == 0)
-			tuning = false;
-		else
-			n = atoi(argv[i]);
-	}
-	if (n < 1) {
-		fprintf(stderr, "usage: bench_steps [SESSIONS] [-v] [--tuning|--held-out]\n");
+	if (!hf_bench_parse_args(argc, argv, "bench_steps", 30, &a, NULL))
 		return 2;
-	}
-	if (tuning)
-		run_set("tuning seeds", 1u, n, false, v);
-	if (held_out)
-		run_set("held-out seeds", HELD_OUT_SEED, n, true, v);
+	if (a.tuning)
+		run_set("tuning seeds", 1u, a.sessions, false, a.verbose);
+	if (a.held_out)
+		run_set("held-out seeds", HELD_OUT_SEED, a.sessions, true, a.verbose);
 	hf_bench_print_calibrations();
 	return 0;
 }

@@ -114,3 +114,30 @@ bool hf_bench_hold_fault_near(enum hf_fault f, const struct hf_hold_summary *t,
 		return false;
 	}
 }
+
+bool hf_bench_parse_args(int argc, char **argv, const char *prog, int default_sessions,
+			 struct hf_bench_args *a, long *session)
+{
+	a->sessions = default_sessions;
+	a->verbose = NULL;
+	a->tuning = a->held_out = true;
+	if (session)
+		*session = -1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			a->verbose = stdout;
+		else if (strcmp(argv[i], "--tuning") == 0)
+			a->held_out = false;
+		else if (strcmp(argv[i], "--held-out") == 0)
+			a->tuning = false;
+		else if (session && strcmp(argv[i], "--session") == 0 && i + 1 < argc)
+			*session = atol(argv[++i]);
+		else
+			a->sessions = atoi(argv[i]);
+	}
+	if (a->sessions >= 1)
+		return true;
+	fprintf(stderr, "usage: %s [SESSIONS] [-v] [--tuning|--held-out]%s\n", prog,
+		session ? " [--session S]" : "");
+	return false;
+}

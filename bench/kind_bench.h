@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "hipform/analyzer.h"
 #include "hipform/calib.h"
@@ -45,6 +46,18 @@ bool hf_bench_procedure_calibration(const struct hf_sim_sensor *sensor, unsigned
 /* How many calibrations hf_bench_analyse() made and how many were refused
  * (their runs went uncalibrated), one line on stdout. */
 void hf_bench_print_calibrations(void);
+
+/* The command line the kind benches share:
+ *   PROG [SESSIONS] [-v] [--tuning|--held-out] [--session S]
+ * (--session only where session is not NULL; it stays -1 without).
+ * False, with usage on stderr, on a bad line. */
+struct hf_bench_args {
+	int sessions;
+	FILE *verbose;          /* stdout with -v, else NULL */
+	bool tuning, held_out;  /* which seed sets to run */
+};
+bool hf_bench_parse_args(int argc, char **argv, const char *prog, int default_sessions,
+			 struct hf_bench_args *a, long *session);
 /* Seconds [a0, a1] and [b0, b1] share (negative: the gap between). */
 double hf_bench_overlap_s(double a0, double a1, double b0, double b1);
 /* a / b, NAN when b is 0. */
