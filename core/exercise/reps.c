@@ -509,15 +509,22 @@ double hf_reps_hold_s(const struct hf_reps *r)
 	return last->t_s - pt(r, r->hold_first > oldest(r) ? r->hold_first : oldest(r))->t_s;
 }
 
-int hf_reps_finalize(struct hf_reps *r)
+/* Keep the reps whose peak is at least min_deg; returns how many. */
+static int keep_peaks_from(struct hf_reps *r, double min_deg)
 {
-	double med = median_peak(r->reps, r->n_reps);
 	int k = 0;
 
 	for (int i = 0; i < r->n_reps; i++)
-		if (r->reps[i].excursion_deg >= r->cfg.th.rep_min_fraction * med)
+		if (r->reps[i].excursion_deg >= min_deg)
 			r->reps[k++] = r->reps[i];
 	r->n_reps = k;
-	reps_changed(r);
 	return k;
+}
+
+int hf_reps_finalize(struct hf_reps *r)
+{
+	keep_peaks_from(r, r->cfg.th.rep_min_deg);
+	keep_peaks_from(r, r->cfg.th.rep_min_fraction * median_peak(r->reps, r->n_reps));
+	reps_changed(r);
+	return r->n_reps;
 }

@@ -20,7 +20,8 @@
  * rep_min_fraction of the median peak of the reps so far without
  * pelvis_rollback (itself included), and it lasts rep_min_duration_s;
  * and while it lasts the body stays in the set's posture.
- * hf_reps_finalize() applies the median rule again over the whole set.
+ * hf_reps_finalize() applies the peak rules again over the whole set, on
+ * the reps as finally measured.
  *
  * Storage is allocated once by hf_reps_init(): a ring of `history` points
  * and room for max_reps reps.
@@ -136,7 +137,8 @@ bool hf_reps_qualifies(const struct hf_reps *r, double peak_deg);
 void hf_reps_truncate(struct hf_reps *r, int n_reps, double last_end_s);
 /* Current hold time (s) of the candidate, 0 when not at >= 90 %. */
 double hf_reps_hold_s(const struct hf_reps *r);
-/* Apply the set-level median rule; returns the number of reps kept. */
+/* Apply the peak rules to the set's reps as they now stand: rep_min_deg,
+ * then rep_min_fraction of the median; returns the number of reps kept. */
 int hf_reps_finalize(struct hf_reps *r);
 
 #endif
