@@ -326,7 +326,8 @@ static void print_fault_miss(const struct hf_sim_session_set *t, const struct hf
 	       t->hold.max_elevation_change_deg, g->min_elevation_change_deg,
 	       g->max_elevation_change_deg, t->hold.sag_s, t->hold.pike_s, g->sag_s, g->pike_s,
 	       t->hold.max_abs_rotation_deg, g->max_abs_rotation_deg,
-	       t->near_faults == ~0u ? " (bounds near the hold rule)" : "");
+	       t->near_faults == ~0u ? " (bounds near the hold rule)" :
+	       t->near_faults & (t->hold.faults ^ g->faults) ? " (near its rule)" : "");
 }
 
 static void print_hold_faults(const struct score *sc)

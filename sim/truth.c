@@ -205,19 +205,26 @@ static void count_reps(struct cand *c, int n)
  * Whether a measurement error of the size any analyser makes could flip
  * the section 4 rule for movement c: its peak within RULE_EDGE_DEG of the
  * peak the rule asks of it, or its duration within RULE_EDGE_S of the
- * 0.6 s minimum (with a peak that may pass).  One flipped movement counts
+ * 0.6 s minimum (with a peak that may pass), or a rep within
+ * RULE_EDGE_DEG of the pelvis_rollback threshold, which decides whether
+ * the median is taken over it.  One flipped movement counts
  * a fidget or drops a rep, moves the median and can bridge a rest or open
  * one: a set whose count hangs on a coin toss.  For the benches' classes
  * only; the truth does not depend on it.
  */
-static bool near_rep_rule(const struct cand *c)
+static bool near_rep_rule(const struct cand *c, enum hf_exercise ex)
 {
 	const struct hf_thresholds *th = &hf_thresholds_default;
 	double over_deg = c->rep.excursion_deg - c->min_peak_deg;
 	double dur_s = c->rep.end_s - c->rep.start_s;
+	bool rolls = hf_exercise_info(ex)->faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
 
 	if (c->min_peak_deg <= 0.0)
 		return false;
+	/* which reps the median is taken over */
+	if (rolls && c->counted &&
+	    fabs(c->rep.excursion_deg - th->rollback_deg) < HF_SIM_RULE_EDGE_DEG)
+		return true;
 	if (fabs(over_deg) < HF_SIM_RULE_EDGE_DEG)
 		return true;
 	return over_deg > -HF_SIM_RULE_EDGE_DEG &&
@@ -395,7 +402,7 @@ static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps)
 		lo += k;
 	}
 	for (int i = 0; i < n; i++)
-		edge = edge || near_rep_rule(&c[i]);
+		edge = edge || near_rep_rule(&c[i], ps->exercise);
 	for (int i = first_set; i < sim->out.n_sets; i++)
 		sim->out.sets[i].near_rep_rule = edge;
 	return HF_OK;
