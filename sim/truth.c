@@ -206,24 +206,43 @@ static void count_reps(struct cand *c, int n)
  * the section 4 rule for movement c: its peak within RULE_EDGE_DEG of the
  * peak the rule asks of it, or its duration within RULE_EDGE_S of the
  * 0.6 s minimum (with a peak that may pass), or a rep within
- * RULE_EDGE_DEG of the pelvis_rollback threshold, which decides whether
- * the median is taken over it.  One flipped movement counts
+ * RULE_EDGE_DEG of the pelvis_rollback threshold where reading that fault
+ * the other way changes what counts (it decides which reps the median
+ * is taken over).  One flipped movement counts
  * a fidget or drops a rep, moves the median and can bridge a rest or open
  * one: a set whose count hangs on a coin toss.  For the benches' classes
  * only; the truth does not depend on it.
  */
-static bool near_rep_rule(const struct cand *c, enum hf_exercise ex)
+/* Whether the movements counted among c[0..n) change when c[i]'s
+ * pelvis_rollback is read the other way (it decides which reps the
+ * median is taken over). */
+static bool rollback_decides(const struct cand *c, int n, int i)
+{
+	struct cand as_is[MAX_CANDS], flipped[MAX_CANDS];
+
+	memcpy(as_is, c, (size_t)n * sizeof *c);
+	memcpy(flipped, c, (size_t)n * sizeof *c);
+	flipped[i].rep.faults ^= HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
+	count_reps(as_is, n);
+	count_reps(flipped, n);
+	for (int k = 0; k < n; k++)
+		if (as_is[k].counted != flipped[k].counted)
+			return true;
+	return false;
+}
+
+static bool near_rep_rule(const struct cand *c, int n, int i, enum hf_exercise ex)
 {
 	const struct hf_thresholds *th = &hf_thresholds_default;
-	double over_deg = c->rep.excursion_deg - c->min_peak_deg;
-	double dur_s = c->rep.end_s - c->rep.start_s;
+	double over_deg = c[i].rep.excursion_deg - c[i].min_peak_deg;
+	double dur_s = c[i].rep.end_s - c[i].rep.start_s;
 	bool rolls = hf_exercise_info(ex)->faults & HF_FAULT_BIT(HF_FAULT_PELVIS_ROLLBACK);
 
-	if (c->min_peak_deg <= 0.0)
+	if (c[i].min_peak_deg <= 0.0)
 		return false;
-	/* which reps the median is taken over */
-	if (rolls && c->counted &&
-	    fabs(c->rep.excursion_deg - th->rollback_deg) < HF_SIM_RULE_EDGE_DEG)
+	if (rolls && c[i].counted &&
+	    fabs(c[i].rep.excursion_deg - th->rollback_deg) < HF_SIM_RULE_EDGE_DEG &&
+	    rollback_decides(c, n, i))
 		return true;
 	if (fabs(over_deg) < HF_SIM_RULE_EDGE_DEG)
 		return true;
@@ -402,7 +421,7 @@ static int set_truth(struct hf_sim *sim, const struct hf_sim_prog_set *ps)
 		lo += k;
 	}
 	for (int i = 0; i < n; i++)
-		edge = edge || near_rep_rule(&c[i], ps->exercise);
+		edge = edge || near_rep_rule(c, n, i, ps->exercise);
 	for (int i = first_set; i < sim->out.n_sets; i++)
 		sim->out.sets[i].near_rep_rule = edge;
 	return HF_OK;

@@ -256,9 +256,10 @@ struct hf_sim_truth_set {
 	struct hf_rep reps[HF_SIM_MAX_REPS];
 	/* a movement of its programmed set lies within HF_SIM_RULE_EDGE_DEG
 	 * or HF_SIM_RULE_EDGE_S of what section 4 asks of a rep (or a clam
-	 * shell's rep within HF_SIM_RULE_EDGE_DEG of pelvis_rollback, which
-	 * decides the median), so an analyser's error of that size may change
-	 * the count (benches' classes only) */
+	 * shell's rep within HF_SIM_RULE_EDGE_DEG of pelvis_rollback where
+	 * that fault decides what counts, through the median), so an
+	 * analyser's error of that size may change the count (benches'
+	 * classes only) */
 	bool near_rep_rule;
 };
 

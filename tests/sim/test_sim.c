@@ -339,6 +339,39 @@ static void test_truth_flags_coin_tosses(void **state)
 	}
 }
 
+/*
+ * A clam shell of 9.9 deg is just under pelvis_rollback: with it, the
+ * clean reps' median is 5.5 deg and a 1.15 deg movement is a fidget; read
+ * as 10.1 deg it leaves the movement its own median, and a rep.  That set
+ * is flagged; without the small movement, nothing hangs on the 9.9 deg
+ * rep and it is not.
+ */
+static void test_truth_flags_rollback_that_decides(void **state)
+{
+	(void)state;
+	for (int with_small = 0; with_small < 2; with_small++) {
+		struct hf_sim_set set = {.exercise = HF_EX_CLAM_SHELL, .side = HF_SIDE_LEFT};
+		struct hf_sim_rep reps[4] = {
+			clean_rep(9.9, 1.0, 2.0, 1.0),
+			clean_rep(13, 1.0, 2.0, 1.0),
+			clean_rep(13, 1.0, 2.0, 1.0),
+			clean_rep(1.15, 0.8, 0.5, 0.8),
+		};
+		struct hf_sim_sensor s = ideal_sensor(100, 0);
+		struct hf_sim *sim = hf_sim_new(&s, 11);
+		const struct hf_sim_output *o;
+		int n = with_small ? 4 : 3;
+
+		assert_int_equal(hf_sim_change_posture(sim, HF_POSTURE_SIDE_RIGHT, 3.0), HF_OK);
+		assert_int_equal(hf_sim_add_set_reps(sim, &set, reps, n), HF_OK);
+		assert_int_equal(hf_sim_render(sim, &o), HF_OK);
+		assert_int_equal(o->n_sets, 1);
+		assert_int_equal(o->sets[0].rep_count, 3);
+		assert_true(o->sets[0].near_rep_rule == (with_small != 0));
+		hf_sim_free(sim);
+	}
+}
+
 /* Section 4: 8 s or more from one rep's end to the next rep's start ends
  * a set, even inside one programmed set and with a fidget in the gap. */
 static void test_truth_gap_ends_set(void **state)
@@ -1158,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_truth_hand_specified_set),
 		cmocka_unit_test(test_truth_counting_rules),
 		cmocka_unit_test(test_truth_flags_coin_tosses),
+		cmocka_unit_test(test_truth_flags_rollback_that_decides),
 		cmocka_unit_test(test_truth_gap_ends_set),
 		cmocka_unit_test(test_truth_fidget_before_gap_stays_fidget),
 		cmocka_unit_test(test_fidgets_are_not_reps),
