@@ -201,18 +201,6 @@ static void count_reps(struct cand *c, int n)
 	}
 }
 
-/*
- * Whether a measurement error of the size any analyser makes could flip
- * the section 4 rule for movement c: its peak within RULE_EDGE_DEG of the
- * peak the rule asks of it, or its duration within RULE_EDGE_S of the
- * 0.6 s minimum (with a peak that may pass), or a rep within
- * RULE_EDGE_DEG of the pelvis_rollback threshold where reading that fault
- * the other way changes what counts (it decides which reps the median
- * is taken over).  One flipped movement counts
- * a fidget or drops a rep, moves the median and can bridge a rest or open
- * one: a set whose count hangs on a coin toss.  For the benches' classes
- * only; the truth does not depend on it.
- */
 /* Whether the movements counted among c[0..n) change when c[i]'s
  * pelvis_rollback is read the other way (it decides which reps the
  * median is taken over). */
@@ -231,6 +219,17 @@ static bool rollback_decides(const struct cand *c, int n, int i)
 	return false;
 }
 
+/*
+ * Whether a measurement error of the size any analyser makes could flip
+ * the section 4 rule for movement c[i]: its peak within RULE_EDGE_DEG of
+ * the peak the rule asks of it, or its duration within RULE_EDGE_S of the
+ * 0.6 s minimum (with a peak that may pass), or a rep within
+ * RULE_EDGE_DEG of the pelvis_rollback threshold where reading that fault
+ * the other way changes what counts.  One flipped movement counts a
+ * fidget or drops a rep, moves the median and can bridge a rest or open
+ * one: a set whose count hangs on a coin toss.  For the benches' classes
+ * only; the truth does not depend on it.
+ */
 static bool near_rep_rule(const struct cand *c, int n, int i, enum hf_exercise ex)
 {
 	const struct hf_thresholds *th = &hf_thresholds_default;

@@ -509,8 +509,8 @@ double hf_reps_hold_s(const struct hf_reps *r)
 	return last->t_s - pt(r, r->hold_first > oldest(r) ? r->hold_first : oldest(r))->t_s;
 }
 
-/* Keep the reps whose peak is at least min_deg; returns how many. */
-static int keep_peaks_from(struct hf_reps *r, double min_deg)
+/* Keep the reps whose peak is at least min_deg. */
+static void keep_peaks_from(struct hf_reps *r, double min_deg)
 {
 	int k = 0;
 
@@ -518,7 +518,6 @@ static int keep_peaks_from(struct hf_reps *r, double min_deg)
 		if (r->reps[i].excursion_deg >= min_deg)
 			r->reps[k++] = r->reps[i];
 	r->n_reps = k;
-	return k;
 }
 
 int hf_reps_finalize(struct hf_reps *r)

@@ -735,6 +735,44 @@ static void test_breathing_while_lying(void **state)
  * sensor (lever arm included), a hold session reads at most 4 g and 130
  * deg/s (a quick hip drop; tremor turns the pelvis about the feet).  They
  * once switched on within a sample: 280 to 9,000 g. */
+/*
+ * The hold faults the truth calls a coin toss (near_faults): pike judged
+ * with the level 0.5 deg easier and harder.  Near needs the easier level
+ * reached (largest elevation change 4.5 deg or more); a pike that is not
+ * near held at the harder level (5.5 deg or more).  Both kinds occur over
+ * these seeds, so neither check is empty.
+ */
+static void test_hold_truth_flags_coin_tosses(void **state)
+{
+	const uint32_t pike = HF_FAULT_BIT(HF_FAULT_PIKE);
+	struct hf_sim_sensor s = ideal_sensor(100, 0);
+	int near = 0, clear_pikes = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 40; seed++) {
+		struct hf_sim_hold_session h;
+
+		assert_int_equal(hf_sim_hold_session(&s, HF_EX_PLANK_FRONT, HF_SIDE_NONE, seed, &h),
+				 HF_OK);
+		for (int k = 0; k < h.n_holds; k++) {
+			const struct hf_sim_hold_truth *t = &h.holds[k];
+			if (t->near_faults == ~0u)
+				continue; /* the bounds themselves: every fault */
+			if (t->near_faults & pike) {
+				near++;
+				assert_true(t->sum.max_elevation_change_deg >= 4.5 - 1e-9);
+			} else if (t->sum.faults & pike) {
+				clear_pikes++;
+				assert_true(t->sum.max_elevation_change_deg >= 5.5 - 1e-9);
+			}
+		}
+		hf_sim_hold_session_free(&h);
+	}
+	printf("pikes near their rule %d, clear of it %d\n", near, clear_pikes);
+	assert_true(near > 0);
+	assert_true(clear_pikes > 0);
+}
+
 static void test_hold_sessions_are_smooth(void **state)
 {
 	static const enum hf_exercise holds[] = {HF_EX_PLANK_FRONT, HF_EX_PLANK_SIDE,
@@ -1210,6 +1248,7 @@ int main(void)
 		cmocka_unit_test(test_shift_settles),
 		cmocka_unit_test(test_breathing_while_lying),
 		cmocka_unit_test(test_hold_sessions_are_smooth),
+		cmocka_unit_test(test_hold_truth_flags_coin_tosses),
 		cmocka_unit_test(test_issue8_scenarios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
